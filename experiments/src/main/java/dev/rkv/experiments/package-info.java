@@ -1,0 +1,4 @@
+/**
+ * Reproducible benchmarks and the sync-time study.
+ */
+package dev.rkv.experiments;
