@@ -1,0 +1,291 @@
+package dev.rkv.kvserver;
+
+import dev.rkv.kvserver.command.Client;
+import dev.rkv.kvserver.command.ClientKind;
+import dev.rkv.kvserver.command.CommandDispatcher;
+import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.commands.Commands;
+import dev.rkv.kvserver.config.OutputBufferLimits;
+import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.kvserver.net.ClientInput;
+import dev.rkv.kvserver.net.EventLoop;
+import dev.rkv.kvserver.net.TcpAcceptor;
+import dev.rkv.kvserver.net.TcpConnection;
+import dev.rkv.kvserver.protocol.ProtocolLimits;
+import dev.rkv.kvserver.store.Database;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running rkv server: binds its listeners, owns the event loop thread and wires the command
+ * table, keyspace and connections together.
+ */
+public final class RkvServer implements AutoCloseable {
+    static final String PROTECTED_MODE_DENIED = "-DENIED rkv is running in protected mode because protected mode is "
+        + "enabled and no password is set for the default user. In this mode connections are only accepted from the "
+        + "loopback interface. If you want to connect from external computers to rkv you may adopt one of the "
+        + "following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' "
+        + "from the loopback interface by connecting to rkv from the same host the server is running, however MAKE "
+        + "SURE rkv is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change "
+        + "permanent. 2) Alternatively you can just disable the protected mode by editing the configuration file, "
+        + "and setting the protected mode option to 'no', and then restarting the server. 3) If you started the "
+        + "server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an "
+        + "authentication password for the default user. NOTE: You only need to do one of the above things in "
+        + "order for the server to start accepting connections from the outside.\r\n";
+
+    private final ServerConfig config;
+    private final ServerLog log;
+    private final ServerContext context;
+    private final CommandDispatcher dispatcher;
+    private final EventLoop loop;
+    private final List<TcpAcceptor> acceptors = new ArrayList<>();
+    private final Map<Client, TcpConnection> connections = new HashMap<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean started;
+
+    public RkvServer(ServerConfig config) throws IOException {
+        this.config = config;
+        this.log = new ServerLog(config.getString("loglevel"), config.getString("logfile"));
+        CommandTable table = Commands.table();
+        this.context = new ServerContext(config, table);
+        this.dispatcher = new CommandDispatcher(context);
+        this.loop = new EventLoop(t -> log.warning("event loop error: " + t));
+        context.shutdownHook(this::stopAsync);
+        context.dispatcher(dispatcher);
+        config.onChange((name, value) -> {
+            if (name.equals("loglevel")) {
+                log.level((String) value);
+            }
+        });
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public CommandDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    public ServerLog log() {
+        return log;
+    }
+
+    /** Binds every configured address and starts the event loop. */
+    public RkvServer start() throws IOException {
+        int port = config.getInt("port");
+        int backlog = config.getInt("tcp-backlog");
+        for (String spec : config.getString("bind").trim().split("\\s+")) {
+            boolean optional = spec.startsWith("-");
+            String host = optional ? spec.substring(1) : spec;
+            if (host.equals("*")) {
+                host = "0.0.0.0";
+            } else if (host.equals("::*")) {
+                host = "::";
+            }
+            int bindPort = acceptors.isEmpty() ? port : acceptors.get(0).port();
+            try {
+                TcpAcceptor a = new TcpAcceptor(loop, new InetSocketAddress(InetAddress.getByName(host), bindPort),
+                    backlog, this::accepted);
+                a.register();
+                acceptors.add(a);
+            } catch (IOException e) {
+                if (!optional) {
+                    closeAcceptors();
+                    throw new IOException("Could not create server TCP listening socket " + host + ":" + bindPort
+                        + ": " + e.getMessage(), e);
+                }
+                log.verbose("optional bind address " + host + " skipped: " + e.getMessage());
+            }
+        }
+        if (acceptors.isEmpty()) {
+            throw new IOException("no bind address could be used: " + config.getString("bind"));
+        }
+        long period = Math.max(1, 1000 / config.getInt("hz"));
+        loop.every(period, this::cron);
+        loop.start("rkv-event-loop");
+        started = true;
+        log.notice("rkv server started, port " + port() + ", bind " + config.getString("bind"));
+        log.notice("Ready to accept connections tcp");
+        return this;
+    }
+
+    /** The TCP port actually bound (useful with port 0). */
+    public int port() {
+        return acceptors.get(0).port();
+    }
+
+    private void accepted(SocketChannel ch) throws IOException {
+        context.stats().connectionsReceived++;
+        ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        InetAddress remote = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+        if (config.getBool("protected-mode") && !context.requiresAuth() && !remote.isLoopbackAddress()) {
+            refuse(ch, PROTECTED_MODE_DENIED);
+            return;
+        }
+        if (context.clients().size() >= config.getLong("maxclients")) {
+            context.stats().rejectedConnections++;
+            refuse(ch, "-ERR max number of clients reached\r\n");
+            return;
+        }
+        ClientInput input = new ClientInput(new ProtocolLimits(config.getLong("proto-max-bulk-len"), 1024 * 1024,
+            64 * 1024), config.getLong("client-query-buffer-limit"), dispatcher);
+        TcpConnection conn = new TcpConnection(ch, loop, input, new TcpConnection.ConnectionListener() {
+            @Override
+            public void closed(TcpConnection c) {
+                forget(c.client());
+            }
+
+            @Override
+            public void closeFailed(TcpConnection c, IOException e) {
+                log.verbose("closing " + c.peerAddress() + ": " + e.getMessage());
+            }
+
+            @Override
+            public void transferred(long in, long out) {
+                context.stats().netInputBytes += in;
+                context.stats().netOutputBytes += out;
+            }
+        });
+        Client client = context.clients().open(context, conn, context.nowMs());
+        input.attach(client);
+        connections.put(client, conn);
+        conn.register();
+    }
+
+    private static void refuse(SocketChannel ch, String reply) throws IOException {
+        // Best effort: the peer gets the reason if its socket buffer has room, then the close.
+        ch.configureBlocking(false);
+        ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.US_ASCII)));
+        ch.close();
+    }
+
+    private void forget(Client c) {
+        if (c == null) {
+            return;
+        }
+        connections.remove(c);
+        context.pubsub().forget(c);
+        context.watches().unwatchAll(c);
+        context.clients().close(c);
+    }
+
+    /** Periodic work, hz times a second: active expiry, idle clients, output limits, stats. */
+    private void cron() {
+        long now = context.nowMs();
+        context.stats().sample(now);
+        long budgetNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, 250 / config.getInt("hz")));
+        long deadline = System.nanoTime() + budgetNanos;
+        for (int i = 0; i < context.keyspace().count(); i++) {
+            Database db = context.keyspace().db(i);
+            db.activeExpireStep(now, 1024, deadline);
+        }
+        long timeoutMs = config.getLong("timeout") * 1000;
+        OutputBufferLimits limits = config.outputBufferLimits();
+        for (Client c : new ArrayList<>(context.clients().all())) {
+            TcpConnection conn = connections.get(c);
+            if (conn == null) {
+                continue;
+            }
+            boolean idle = timeoutMs > 0 && c.kind() == ClientKind.NORMAL && c.subscriptionCount() == 0
+                && now - c.lastInteractionMs() > timeoutMs;
+            if (idle || overOutputLimit(c, limits, now)) {
+                conn.close();
+            }
+        }
+    }
+
+    private static boolean overOutputLimit(Client c, OutputBufferLimits limits, long now) {
+        OutputBufferLimits.Limit l = switch (c.kind()) {
+            case REPLICA -> limits.replica();
+            case PUBSUB -> limits.pubsub();
+            default -> c.subscriptionCount() > 0 ? limits.pubsub() : limits.normal();
+        };
+        long pending = c.out().pending();
+        if (l.hardBytes() > 0 && pending > l.hardBytes()) {
+            return true;
+        }
+        if (l.softBytes() > 0 && pending > l.softBytes()) {
+            if (c.softLimitSinceMs() == 0) {
+                c.softLimitSinceMs(now);
+            }
+            return now - c.softLimitSinceMs() > l.softSeconds() * 1000;
+        }
+        c.softLimitSinceMs(0);
+        return false;
+    }
+
+    /** Runs a task on the event loop and waits for its result (for tools and tests). */
+    public <T> T call(Callable<T> task) throws InterruptedException, ExecutionException, TimeoutException {
+        if (loop.inLoop()) {
+            try {
+                return task.call();
+            } catch (Exception e) {
+                throw new ExecutionException(e);
+            }
+        }
+        CompletableFuture<T> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                f.complete(task.call());
+            } catch (Exception | Error e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    private void stopAsync() {
+        loop.stop();
+    }
+
+    /** Blocks until the server has stopped (SHUTDOWN or close). */
+    public void awaitTermination() throws InterruptedException {
+        loop.awaitStop();
+    }
+
+    private void closeAcceptors() {
+        for (TcpAcceptor a : acceptors) {
+            a.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!started) {
+            closeAcceptors();
+            return;
+        }
+        loop.stop();
+        try {
+            loop.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeAcceptors();
+        terminated.complete(null);
+    }
+}

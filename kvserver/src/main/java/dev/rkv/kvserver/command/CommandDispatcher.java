@@ -1,0 +1,125 @@
+package dev.rkv.kvserver.command;
+
+import dev.rkv.kvserver.protocol.Replies;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Runs a parsed command for a client, with Redis 7.0's checks in Redis's order: existence,
+ * arity, authentication, transaction rules, Pub/Sub context; then queues (MULTI) or executes.
+ */
+public final class CommandDispatcher {
+    /** Commands that run immediately even inside MULTI. */
+    private static final Set<String> MULTI_CONTROL = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+    /** Commands a RESP2 client in subscribed state may still run. */
+    private static final Set<String> PUBSUB_ALLOWED = Set.of("ping", "subscribe", "ssubscribe", "unsubscribe",
+        "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset");
+
+    private final ServerContext server;
+
+    public CommandDispatcher(ServerContext server) {
+        this.server = server;
+    }
+
+    /** Processes one command from the network. */
+    public void dispatch(Client c, byte[][] argv) {
+        if (argv.length == 0) {
+            return;
+        }
+        long now = server.nowMs();
+        CommandSpec cmd = server.commands().lookup(argv[0]);
+        if (cmd == null) {
+            reject(c, unknownCommand(argv));
+            return;
+        }
+        if (cmd.isContainer() && argv.length >= 2) {
+            CommandSpec sub = cmd.subcommands().get(lower(argv[1]));
+            if (sub == null) {
+                reject(c, "ERR unknown subcommand '" + truncate(ascii(argv[1]), 128) + "'. Try "
+                    + cmd.name().toUpperCase(Locale.ROOT) + " HELP.");
+                return;
+            }
+            cmd = sub;
+        }
+        c.interacted(now, cmd.fullName());
+        if (!cmd.arityMatches(argv.length)) {
+            reject(c, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");
+            server.stats().forCommand(cmd.fullName()).rejected();
+            return;
+        }
+        if (!c.authenticated() && !cmd.has(CommandFlag.NO_AUTH)) {
+            reject(c, "NOAUTH Authentication required.");
+            return;
+        }
+        String root = rootName(cmd);
+        if (c.inMulti() && cmd.has(CommandFlag.NO_MULTI)) {
+            reject(c, "ERR Command not allowed inside a transaction");
+            return;
+        }
+        if (c.inPubSubContext() && !PUBSUB_ALLOWED.contains(root)) {
+            reject(c, "ERR Can't execute '" + cmd.fullName()
+                + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        if (c.inMulti() && !MULTI_CONTROL.contains(root)) {
+            c.queue(argv);
+            c.out().raw(Replies.QUEUED);
+            return;
+        }
+        execute(c, cmd, argv);
+    }
+
+    /** Executes a resolved command now: used by dispatch and by EXEC for queued commands. */
+    public void execute(Client c, CommandSpec cmd, byte[][] argv) {
+        long start = System.nanoTime();
+        cmd.handler().execute(c, argv);
+        ServerStats stats = server.stats();
+        stats.commandsProcessed++;
+        stats.forCommand(cmd.fullName()).record((System.nanoTime() - start) / 1000);
+    }
+
+    /** Resolves a queued command line to its spec (for EXEC), or null when unknown. */
+    public CommandSpec resolve(byte[][] argv) {
+        CommandSpec cmd = server.commands().lookup(argv[0]);
+        if (cmd != null && cmd.isContainer() && argv.length >= 2) {
+            cmd = cmd.subcommands().get(lower(argv[1]));
+        }
+        return cmd;
+    }
+
+    private void reject(Client c, String error) {
+        if (c.inMulti()) {
+            c.flagExecAbort();
+        }
+        server.stats().errorReplies++;
+        c.out().error(error);
+    }
+
+    private static String rootName(CommandSpec cmd) {
+        String full = cmd.fullName();
+        int bar = full.indexOf('|');
+        return bar < 0 ? full : full.substring(0, bar);
+    }
+
+    static String unknownCommand(byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            args.append('\'').append(truncate(ascii(argv[i]), 128 - args.length())).append("' ");
+        }
+        return "ERR unknown command '" + truncate(ascii(argv[0]), 128) + "', with args beginning with: " + args;
+    }
+
+    private static String ascii(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String lower(byte[] b) {
+        return ascii(b).toLowerCase(Locale.ROOT);
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, Math.max(0, max));
+    }
+}

@@ -1,0 +1,178 @@
+package dev.rkv.kvserver.command;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A command's entry in the command table: name, arity (+N exact, -N at least N, counting the
+ * name), flags, key positions, documentation, and either a handler or subcommands.
+ */
+public final class CommandSpec {
+    private final String name;
+    private final String fullName;
+    private final int arity;
+    private final Set<CommandFlag> flags;
+    private final int firstKey;
+    private final int lastKey;
+    private final int keyStep;
+    private final String group;
+    private final String summary;
+    private final String since;
+    private final CommandHandler handler;
+    private final Map<String, CommandSpec> subcommands;
+
+    private CommandSpec(Builder b, String parentName) {
+        this.name = b.name.toLowerCase(Locale.ROOT);
+        this.fullName = parentName == null ? name : parentName + "|" + name;
+        this.arity = b.arity;
+        this.flags = Collections.unmodifiableSet(b.flags.isEmpty() ? EnumSet.noneOf(CommandFlag.class) : EnumSet.copyOf(b.flags));
+        this.firstKey = b.firstKey;
+        this.lastKey = b.lastKey;
+        this.keyStep = b.keyStep;
+        this.group = b.group;
+        this.summary = b.summary;
+        this.since = b.since;
+        this.handler = b.handler;
+        Map<String, CommandSpec> subs = new LinkedHashMap<>();
+        for (Builder sb : b.subcommands) {
+            CommandSpec s = new CommandSpec(sb, name);
+            subs.put(s.name, s);
+        }
+        this.subcommands = Collections.unmodifiableMap(subs);
+        if (handler == null && subcommands.isEmpty()) {
+            throw new IllegalArgumentException("command '" + fullName + "' has neither a handler nor subcommands");
+        }
+    }
+
+    /** Starts a spec: {@code arity} counts the command name; negative means "at least". */
+    public static Builder command(String name, int arity) {
+        return new Builder(name, arity);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** "config|get" for subcommands, as Redis 7 names them in errors and COMMAND INFO. */
+    public String fullName() {
+        return fullName;
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    public boolean arityMatches(int argc) {
+        return arity >= 0 ? argc == arity : argc >= -arity;
+    }
+
+    public Set<CommandFlag> flags() {
+        return flags;
+    }
+
+    public boolean has(CommandFlag flag) {
+        return flags.contains(flag);
+    }
+
+    public int firstKey() {
+        return firstKey;
+    }
+
+    public int lastKey() {
+        return lastKey;
+    }
+
+    public int keyStep() {
+        return keyStep;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public String summary() {
+        return summary;
+    }
+
+    public String since() {
+        return since;
+    }
+
+    public CommandHandler handler() {
+        return handler;
+    }
+
+    public Map<String, CommandSpec> subcommands() {
+        return subcommands;
+    }
+
+    public boolean isContainer() {
+        return !subcommands.isEmpty();
+    }
+
+    /** Builder; see {@link CommandSpec#command}. */
+    public static final class Builder {
+        private final String name;
+        private final int arity;
+        private final EnumSet<CommandFlag> flags = EnumSet.noneOf(CommandFlag.class);
+        private int firstKey;
+        private int lastKey;
+        private int keyStep;
+        private String group = "generic";
+        private String summary = "";
+        private String since = "1.0.0";
+        private CommandHandler handler;
+        private final java.util.List<Builder> subcommands = new java.util.ArrayList<>();
+
+        private Builder(String name, int arity) {
+            this.name = name;
+            this.arity = arity;
+        }
+
+        public Builder flags(CommandFlag... fs) {
+            flags.addAll(java.util.Arrays.asList(fs));
+            return this;
+        }
+
+        /** Key positions as COMMAND INFO reports them: first, last (-1 = last argument), step. */
+        public Builder keys(int first, int last, int step) {
+            this.firstKey = first;
+            this.lastKey = last;
+            this.keyStep = step;
+            return this;
+        }
+
+        public Builder group(String g) {
+            this.group = g;
+            return this;
+        }
+
+        public Builder summary(String s) {
+            this.summary = s;
+            return this;
+        }
+
+        public Builder since(String s) {
+            this.since = s;
+            return this;
+        }
+
+        public Builder handler(CommandHandler h) {
+            this.handler = h;
+            return this;
+        }
+
+        public Builder subcommand(Builder sub) {
+            subcommands.add(sub);
+            return this;
+        }
+
+        public CommandSpec build() {
+            return new CommandSpec(this, null);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.rkv.kvserver.command;
+
+import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.kvserver.pubsub.PubSub;
+import dev.rkv.kvserver.repl.Propagator;
+import dev.rkv.kvserver.store.Entry;
+import dev.rkv.kvserver.store.Key;
+import dev.rkv.kvserver.store.Keyspace;
+import dev.rkv.kvserver.store.KeyspaceListener;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What commands may reach of the server: configuration, keyspace, clients, Pub/Sub, stats
+ * and the replication hook. One per server, passed to every handler through its client;
+ * owned by the event loop thread.
+ */
+public final class ServerContext {
+    private final ServerConfig config;
+    private final Keyspace keyspace;
+    private final CommandTable commands;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final PubSub pubsub = new PubSub();
+    private final ServerStats stats = new ServerStats();
+    private final WatchRegistry watches = new WatchRegistry();
+    private final List<KeyspaceListener> listeners = new CopyOnWriteArrayList<>();
+    private final String runId;
+    private final long startTimeMs;
+    private volatile Propagator propagator = Propagator.NONE;
+    private volatile Runnable shutdownHook = () -> { };
+    private long lastSaveTimeMs;
+    private CommandDispatcher dispatcher;
+    private volatile String role = "master";
+
+    public ServerContext(ServerConfig config, CommandTable commands) {
+        this.config = config;
+        this.commands = commands;
+        this.startTimeMs = System.currentTimeMillis();
+        this.lastSaveTimeMs = startTimeMs;
+        this.runId = randomHex(20);
+        this.keyspace = new Keyspace(config.getInt("databases"), new FanOut());
+        listeners.add(watches);
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    /** The dispatcher, for commands that run other commands (EXEC). */
+    public CommandDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public void dispatcher(CommandDispatcher d) {
+        dispatcher = d;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public WatchRegistry watches() {
+        return watches;
+    }
+
+    /** 40 hex characters identifying this run (INFO run_id). */
+    public String runId() {
+        return runId;
+    }
+
+    public long startTimeMs() {
+        return startTimeMs;
+    }
+
+    public long lastSaveTimeMs() {
+        return lastSaveTimeMs;
+    }
+
+    public void lastSaveTimeMs(long ms) {
+        lastSaveTimeMs = ms;
+    }
+
+    /** "master" or "slave", as HELLO and ROLE report it; replication changes it. */
+    public String role() {
+        return role;
+    }
+
+    public void role(String value) {
+        role = value;
+    }
+
+    public long nowMs() {
+        return System.currentTimeMillis();
+    }
+
+    public boolean requiresAuth() {
+        return !config.getString("requirepass").isEmpty();
+    }
+
+    /** Adds an observer of keyspace changes (mirrors, replication). */
+    public void addKeyspaceListener(KeyspaceListener l) {
+        listeners.add(l);
+    }
+
+    public void removeKeyspaceListener(KeyspaceListener l) {
+        listeners.remove(l);
+    }
+
+    public void propagator(Propagator p) {
+        propagator = p == null ? Propagator.NONE : p;
+    }
+
+    /** Records a write: counts it toward save points and hands the effect to replication. */
+    public void propagate(int db, byte[]... effect) {
+        stats.dirty++;
+        propagator.propagate(db, effect);
+    }
+
+    public void shutdownHook(Runnable r) {
+        shutdownHook = r;
+    }
+
+    /** Asks the server to stop (SHUTDOWN). */
+    public void requestShutdown() {
+        shutdownHook.run();
+    }
+
+    /** Forwards keyspace events to every registered listener. */
+    private final class FanOut implements KeyspaceListener {
+        @Override
+        public void keyModified(int db, Key key, Entry newEntryOrNull) {
+            for (KeyspaceListener l : listeners) {
+                l.keyModified(db, key, newEntryOrNull);
+            }
+        }
+
+        @Override
+        public void keyExpired(int db, Key key) {
+            for (KeyspaceListener l : listeners) {
+                l.keyExpired(db, key);
+            }
+        }
+
+        @Override
+        public void databaseReplaced(int db) {
+            for (KeyspaceListener l : listeners) {
+                l.databaseReplaced(db);
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.rkv.kvserver.config;
+
+import dev.rkv.kvserver.util.Glob;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The server's configuration: Redis option names, redis.conf syntax, CONFIG GET/SET/REWRITE.
+ *
+ * <p>Values are validated when set, once, and kept typed. Read by the event loop thread;
+ * changed only by it (CONFIG SET) or before start.
+ */
+public final class ServerConfig {
+    private static final Map<String, String> ALIASES = Map.of(
+        "slave-read-only", "replica-read-only",
+        "slave-serve-stale-data", "replica-serve-stale-data",
+        "slaveof", "replicaof");
+
+    private final Map<String, ConfigOption> options = new LinkedHashMap<>();
+    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final List<BiConsumer<String, Object>> changeListeners = new ArrayList<>();
+    private Path configFile;
+
+    public ServerConfig() {
+        long maxLong = Long.MAX_VALUE;
+        add(ConfigOption.integer("port", 6379, 0, 65535, false));
+        add(ConfigOption.string("bind", "127.0.0.1", false));
+        add(ConfigOption.bool("protected-mode", true, true));
+        add(ConfigOption.string("requirepass", "", true));
+        add(ConfigOption.string("masterauth", "", true));
+        add(ConfigOption.string("masteruser", "", true));
+        add(ConfigOption.custom("dir", ".", true, ServerConfig::parseDir, v -> (String) v));
+        add(ConfigOption.string("dbfilename", "dump.rdb", true));
+        add(ConfigOption.integer("databases", 16, 1, Integer.MAX_VALUE, false));
+        add(ConfigOption.integer("maxclients", 10000, 1, Integer.MAX_VALUE, true));
+        add(ConfigOption.integer("timeout", 0, 0, Integer.MAX_VALUE, true));
+        add(ConfigOption.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true));
+        add(ConfigOption.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false));
+        add(ConfigOption.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, maxLong, true));
+        add(ConfigOption.memory("client-query-buffer-limit", 1024L * 1024 * 1024, 1024 * 1024, maxLong, true));
+        add(ConfigOption.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT.toString(), true,
+            OutputBufferLimits::parse, Object::toString));
+        add(ConfigOption.oneOf("loglevel", "notice", true, "debug", "verbose", "notice", "warning", "nothing"));
+        add(ConfigOption.string("logfile", "", false));
+        add(ConfigOption.integer("hz", 10, 1, 500, true));
+        add(ConfigOption.custom("save", "3600 1 300 100 60 10000", true, SavePoints::parse, Object::toString));
+        add(ConfigOption.bool("rdbcompression", true, true));
+        add(ConfigOption.bool("rdbchecksum", true, true));
+        add(ConfigOption.bool("stop-writes-on-bgsave-error", true, true));
+        add(ConfigOption.oneOf("appendonly", "no", true, "no"));
+        add(ConfigOption.memory("maxmemory", 0, 0, maxLong, true));
+        add(ConfigOption.oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu",
+            "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
+        add(ConfigOption.bool("replica-read-only", true, true));
+        add(ConfigOption.bool("replica-serve-stale-data", true, true));
+        add(ConfigOption.bool("repl-diskless-sync", true, true));
+        add(ConfigOption.integer("repl-diskless-sync-delay", 5, 0, Integer.MAX_VALUE, true));
+        add(ConfigOption.oneOf("repl-diskless-load", "disabled", true, "disabled", "on-empty-db", "swapdb"));
+        add(ConfigOption.memory("repl-backlog-size", 1024 * 1024, 1, maxLong, true));
+        add(ConfigOption.integer("repl-timeout", 60, 1, Integer.MAX_VALUE, true));
+        add(ConfigOption.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true));
+        add(ConfigOption.integer("io-threads", 1, 1, 128, false));
+        add(ConfigOption.bool("daemonize", false, false));
+        add(ConfigOption.string("pidfile", "", false));
+        add(ConfigOption.bool("lazyfree-lazy-user-flush", false, true));
+        add(ConfigOption.integer("slowlog-log-slower-than", 10000, -1, maxLong, true));
+        add(ConfigOption.integer("slowlog-max-len", 128, 0, maxLong, true));
+        add(ConfigOption.string("notify-keyspace-events", "", true));
+    }
+
+    private void add(ConfigOption o) {
+        options.put(o.name(), o);
+        try {
+            values.put(o.name(), o.parse(o.defaultValue()));
+        } catch (ConfigException e) {
+            throw new IllegalStateException("bad default for " + o.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Object parseDir(String raw) throws ConfigException {
+        Path p = Path.of(raw);
+        if (!Files.isDirectory(p)) {
+            throw new ConfigException("No such file or directory");
+        }
+        return p.toAbsolutePath().normalize().toString();
+    }
+
+    /** The canonical option name for a name or alias, or null when unknown. */
+    public String canonicalName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        n = ALIASES.getOrDefault(n, n);
+        return options.containsKey(n) ? n : null;
+    }
+
+    public boolean isKnown(String name) {
+        return canonicalName(name) != null;
+    }
+
+    public boolean isMutable(String name) {
+        String n = canonicalName(name);
+        return n != null && options.get(n).mutable();
+    }
+
+    /**
+     * Sets an option from its textual value, validating it.
+     *
+     * @throws ConfigException with Redis's reason when the option is unknown or the value bad
+     */
+    public void set(String name, String raw) throws ConfigException {
+        String n = canonicalName(name);
+        if (n == null) {
+            throw new ConfigException("Unknown option '" + name + "'");
+        }
+        Object v = options.get(n).parse(raw);
+        values.put(n, v);
+        for (BiConsumer<String, Object> l : changeListeners) {
+            l.accept(n, v);
+        }
+    }
+
+    /** Called after every successful set, with the canonical name and the typed value. */
+    public void onChange(BiConsumer<String, Object> listener) {
+        changeListeners.add(listener);
+    }
+
+    /** The value as CONFIG GET prints it. */
+    public String getString(String name) {
+        String n = canonicalName(name);
+        return options.get(n).print(values.get(n));
+    }
+
+    public long getLong(String name) {
+        return (Long) values.get(canonicalName(name));
+    }
+
+    public int getInt(String name) {
+        return Math.toIntExact(getLong(name));
+    }
+
+    public boolean getBool(String name) {
+        return (Boolean) values.get(canonicalName(name));
+    }
+
+    public OutputBufferLimits outputBufferLimits() {
+        return (OutputBufferLimits) values.get("client-output-buffer-limit");
+    }
+
+    public SavePoints savePoints() {
+        return (SavePoints) values.get("save");
+    }
+
+    /** Options whose name matches a glob, in table order, with their printed values (CONFIG GET). */
+    public Map<String, String> matching(String glob) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String n : options.keySet()) {
+            if (Glob.matches(glob, n)) {
+                out.put(n, getString(n));
+            }
+        }
+        for (Map.Entry<String, String> a : ALIASES.entrySet()) {
+            if (options.containsKey(a.getValue()) && Glob.matches(glob, a.getKey()) && !out.containsKey(a.getKey())
+                && !glob.equals("*")) {
+                out.put(a.getKey(), getString(a.getValue()));
+            }
+        }
+        return out;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    /** Loads a redis.conf-style file: one "name value..." per line, '#' comments, quoted args. */
+    public void loadFile(Path file) throws IOException, ConfigException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            List<String> args = ConfigLine.split(line);
+            if (args == null) {
+                throw new ConfigException(fileError(file, i + 1, line, "Unbalanced quotes in configuration line"));
+            }
+            try {
+                applyDirective(args);
+            } catch (ConfigException e) {
+                throw new ConfigException(fileError(file, i + 1, line, e.getMessage()));
+            }
+        }
+        configFile = file.toAbsolutePath();
+    }
+
+    private static String fileError(Path file, int lineNo, String line, String reason) {
+        return "*** FATAL CONFIG FILE ERROR (rkv) ***\nReading the configuration file " + file + ", at line " + lineNo
+            + "\n>>> '" + line + "'\n" + reason;
+    }
+
+    /** Applies command-line options in redis-server style: {@code --name value [value...]}. */
+    public void applyArgs(List<String> args) throws ConfigException {
+        List<String> current = null;
+        List<List<String>> directives = new ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--") && a.length() > 2) {
+                current = new ArrayList<>();
+                current.add(a.substring(2));
+                directives.add(current);
+            } else if (current == null) {
+                throw new ConfigException("option value without a name: '" + a + "'");
+            } else {
+                current.add(a);
+            }
+        }
+        for (List<String> d : directives) {
+            applyDirective(d);
+        }
+    }
+
+    private void applyDirective(List<String> args) throws ConfigException {
+        String name = args.get(0);
+        if (canonicalName(name) == null) {
+            throw new ConfigException("Bad directive or wrong number of arguments: '" + name + "'");
+        }
+        set(name, String.join(" ", args.subList(1, args.size())));
+    }
+
+    /** Writes the current values to the file it was loaded from (CONFIG REWRITE). */
+    public void rewrite() throws IOException, ConfigException {
+        if (configFile == null) {
+            throw new ConfigException("The server is running without a config file");
+        }
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> written = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(configFile, StandardCharsets.UTF_8)) {
+            String t = line.trim();
+            List<String> args = t.isEmpty() || t.startsWith("#") ? null : ConfigLine.split(t);
+            String n = args == null || args.isEmpty() ? null : canonicalName(args.get(0));
+            if (n == null) {
+                out.add(line);
+            } else if (written.add(n)) {
+                out.add(n + " " + ConfigLine.quote(getString(n)));
+            }
+        }
+        for (String n : options.keySet()) {
+            if (!written.contains(n) && !getString(n).equals(options.get(n).defaultValue())) {
+                out.add(n + " " + ConfigLine.quote(getString(n)));
+            }
+        }
+        Path tmp = configFile.resolveSibling(configFile.getFileName() + ".tmp");
+        Files.write(tmp, out, StandardCharsets.UTF_8);
+        Files.move(tmp, configFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.rkv.kvserver.net;
+
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+/**
+ * The single thread that owns connections and the keyspace: waits on a selector, runs IO
+ * handlers, tasks handed over by other threads, deferred flushes and periodic (cron) work.
+ * Nothing run on it may block.
+ */
+public final class EventLoop implements Runnable {
+    /** Something registered with the selector that reacts to readiness. */
+    public interface Handler {
+        void onReady(SelectionKey key) throws IOException;
+
+        /** The handler failed: release its resources. */
+        void onError(Exception e);
+    }
+
+    private final Selector selector;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Set<Flushable> pendingFlush = new LinkedHashSet<>();
+    private final List<CronTask> cron = new ArrayList<>();
+    private final Consumer<Throwable> errorHandler;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private Thread thread;
+    private long errors;
+
+    /** Output that should be written at the end of this loop iteration. */
+    public interface Flushable {
+        void flush();
+    }
+
+    private static final class CronTask {
+        final long periodMs;
+        final Runnable task;
+        long nextRunMs;
+
+        CronTask(long periodMs, Runnable task, long now) {
+            this.periodMs = periodMs;
+            this.task = task;
+            this.nextRunMs = now + periodMs;
+        }
+    }
+
+    public EventLoop(Consumer<Throwable> errorHandler) throws IOException {
+        this.selector = Selector.open();
+        this.errorHandler = errorHandler;
+    }
+
+    public Selector selector() {
+        return selector;
+    }
+
+    public void start(String name) {
+        thread = new Thread(this, name);
+        thread.start();
+    }
+
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs a task on the loop thread (from any thread). */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    /** Schedules a periodic task; call before start or from the loop. */
+    public void every(long periodMs, Runnable task) {
+        cron.add(new CronTask(periodMs, task, System.currentTimeMillis()));
+    }
+
+    /** Writes this output at the end of the current iteration (loop thread only). */
+    public void flushLater(Flushable f) {
+        pendingFlush.add(f);
+    }
+
+    public void stop() {
+        running = false;
+        selector.wakeup();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Errors reported by handlers and tasks since start. */
+    public long errors() {
+        return errors;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                long now = System.currentTimeMillis();
+                long timeout = 100;
+                for (CronTask c : cron) {
+                    timeout = Math.min(timeout, Math.max(1, c.nextRunMs - now));
+                }
+                if (pendingFlush.isEmpty() && tasks.isEmpty()) {
+                    selector.select(timeout);
+                } else {
+                    selector.selectNow();
+                }
+                processSelected();
+                runTasks();
+                flushPending();
+                runCron();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            report(e);
+        } finally {
+            for (SelectionKey k : selector.keys()) {
+                if (k.attachment() instanceof Handler h) {
+                    h.onError(new IOException("server shutting down"));
+                }
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                report(e);
+            }
+            stopped.countDown();
+        }
+    }
+
+    private void processSelected() {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            Handler h = (Handler) key.attachment();
+            try {
+                if (key.isValid()) {
+                    h.onReady(key);
+                }
+            } catch (IOException | RuntimeException e) {
+                h.onError(e);
+                if (e instanceof RuntimeException) {
+                    report(e);
+                }
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable r;
+        int budget = 1024;
+        while (budget-- > 0 && (r = tasks.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                report(e);
+            }
+        }
+    }
+
+    private void flushPending() {
+        if (pendingFlush.isEmpty()) {
+            return;
+        }
+        List<Flushable> batch = new ArrayList<>(pendingFlush);
+        pendingFlush.clear();
+        for (Flushable f : batch) {
+            try {
+                f.flush();
+            } catch (RuntimeException e) {
+                report(e);
+            }
+        }
+    }
+
+    private void runCron() {
+        long now = System.currentTimeMillis();
+        for (CronTask c : cron) {
+            if (now >= c.nextRunMs) {
+                c.nextRunMs = now + c.periodMs;
+                try {
+                    c.task.run();
+                } catch (RuntimeException e) {
+                    report(e);
+                }
+            }
+        }
+    }
+
+    private void report(Throwable t) {
+        errors++;
+        errorHandler.accept(t);
+    }
+}

@@ -1,0 +1,266 @@
+package dev.rkv.kvserver.store;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * One numbered database: a dictionary split into {@link KeySlot#SLOTS} slot maps.
+ *
+ * <p>Owned by the event loop thread. Slot maps are allocated on first use. Every mutation
+ * goes through {@link #put} or {@link #remove} so that listeners (WATCH, mirrors,
+ * replication) see it. Lookups that go through {@link #lookup} expire keys lazily, as
+ * Redis's lookupKey does.
+ */
+public final class Database {
+    private final int index;
+    private final KeyspaceListener listener;
+    @SuppressWarnings("unchecked")
+    private HashMap<Key, Entry>[] slots = new HashMap[KeySlot.SLOTS];
+    /** Keys with an expiry, per slot, so the active expiry cycle can skip slots without any. */
+    private int[] volatileBySlot = new int[KeySlot.SLOTS];
+    private long size;
+    private long volatileSize;
+    private long expiredKeys;
+    /** Cursor of the active expiry cycle, a slot index. */
+    private int expireCursor;
+
+    public Database(int index, KeyspaceListener listener) {
+        this.index = index;
+        this.listener = listener;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /** Keys that carry an expiry (INFO keyspace "expires"). */
+    public long volatileSize() {
+        return volatileSize;
+    }
+
+    /** The entry for a key, expiring it first if its time has passed; null when absent. */
+    public Entry lookup(Key key, long nowMs) {
+        Map<Key, Entry> m = slots[key.slot()];
+        if (m == null) {
+            return null;
+        }
+        Entry e = m.get(key);
+        if (e == null) {
+            return null;
+        }
+        if (e.isExpired(nowMs)) {
+            expire(key);
+            return null;
+        }
+        return e;
+    }
+
+    /** The entry without expiring it and without touching statistics (for OBJECT, snapshots). */
+    public Entry peek(Key key) {
+        Map<Key, Entry> m = slots[key.slot()];
+        return m == null ? null : m.get(key);
+    }
+
+    /** Stores an entry, replacing any previous one. */
+    public void put(Key key, Entry entry) {
+        int slot = key.slot();
+        HashMap<Key, Entry> m = slots[slot];
+        if (m == null) {
+            m = new HashMap<>();
+            slots[slot] = m;
+        }
+        Entry old = m.put(key, entry);
+        if (old == null) {
+            size++;
+        } else if (old.hasExpiry()) {
+            volatileBySlot[slot]--;
+            volatileSize--;
+        }
+        if (entry.hasExpiry()) {
+            volatileBySlot[slot]++;
+            volatileSize++;
+        }
+        listener.keyModified(index, key, entry);
+    }
+
+    /** Removes a key; true when it existed (expired keys count as absent). */
+    public boolean remove(Key key, long nowMs) {
+        Entry e = lookup(key, nowMs);
+        if (e == null) {
+            return false;
+        }
+        removeEntry(key);
+        listener.keyModified(index, key, null);
+        return true;
+    }
+
+    private Entry removeEntry(Key key) {
+        int slot = key.slot();
+        HashMap<Key, Entry> m = slots[slot];
+        Entry old = m == null ? null : m.remove(key);
+        if (old != null) {
+            size--;
+            if (old.hasExpiry()) {
+                volatileBySlot[slot]--;
+                volatileSize--;
+            }
+            if (m.isEmpty()) {
+                slots[slot] = null;
+            }
+        }
+        return old;
+    }
+
+    private void expire(Key key) {
+        removeEntry(key);
+        expiredKeys++;
+        listener.keyExpired(index, key);
+    }
+
+    /** Keys expired in this database since start (INFO stats expired_keys sums these). */
+    public long expiredKeys() {
+        return expiredKeys;
+    }
+
+    /** Removes every key. */
+    @SuppressWarnings("unchecked")
+    public void clear() {
+        slots = new HashMap[KeySlot.SLOTS];
+        volatileBySlot = new int[KeySlot.SLOTS];
+        size = 0;
+        volatileSize = 0;
+        listener.databaseReplaced(index);
+    }
+
+    /** Exchanges the contents of two databases (SWAPDB). */
+    public void swapWith(Database other) {
+        HashMap<Key, Entry>[] s = slots;
+        slots = other.slots;
+        other.slots = s;
+        int[] v = volatileBySlot;
+        volatileBySlot = other.volatileBySlot;
+        other.volatileBySlot = v;
+        long n = size;
+        size = other.size;
+        other.size = n;
+        long vs = volatileSize;
+        volatileSize = other.volatileSize;
+        other.volatileSize = vs;
+        listener.databaseReplaced(index);
+        listener.databaseReplaced(other.index);
+    }
+
+    /** Live entries of one slot, in no particular order; expired entries are skipped, not removed. */
+    public void forEachInSlot(int slot, long nowMs, BiConsumer<Key, Entry> action) {
+        HashMap<Key, Entry> m = slots[slot];
+        if (m == null) {
+            return;
+        }
+        for (Map.Entry<Key, Entry> e : m.entrySet()) {
+            if (!e.getValue().isExpired(nowMs)) {
+                action.accept(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** Whether a slot holds any entry (live or not yet collected). */
+    public boolean slotOccupied(int slot) {
+        return slots[slot] != null;
+    }
+
+    /** Every live key, in no particular order (KEYS). */
+    public List<Key> keys(long nowMs) {
+        List<Key> out = new ArrayList<>((int) Math.min(size, Integer.MAX_VALUE - 8));
+        for (int s = 0; s < KeySlot.SLOTS; s++) {
+            forEachInSlot(s, nowMs, (k, e) -> out.add(k));
+        }
+        return out;
+    }
+
+    /** A random live key, or null when empty (RANDOMKEY). */
+    public Key randomKey(long nowMs) {
+        // Try random slots first; fall back to a scan when the database is sparse.
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 64 && size > 0; attempt++) {
+            HashMap<Key, Entry> m = slots[rnd.nextInt(KeySlot.SLOTS)];
+            if (m != null) {
+                Key k = pickRandom(m, rnd);
+                if (k != null && lookup(k, nowMs) != null) {
+                    return k;
+                }
+            }
+        }
+        int start = rnd.nextInt(KeySlot.SLOTS);
+        for (int i = 0; i < KeySlot.SLOTS && size > 0; i++) {
+            HashMap<Key, Entry> m = slots[(start + i) & (KeySlot.SLOTS - 1)];
+            if (m != null) {
+                for (Map.Entry<Key, Entry> e : m.entrySet()) {
+                    if (!e.getValue().isExpired(nowMs)) {
+                        return e.getKey();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Key pickRandom(HashMap<Key, Entry> m, ThreadLocalRandom rnd) {
+        int skip = rnd.nextInt(m.size());
+        for (Key k : m.keySet()) {
+            if (skip-- == 0) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One step of active expiry: visits slots from a cursor, deleting expired keys, until
+     * {@code maxSlots} slots holding volatile keys have been visited or the deadline passes.
+     *
+     * @return keys expired in this step
+     */
+    public int activeExpireStep(long nowMs, int maxSlots, long deadlineNanos) {
+        if (volatileSize == 0) {
+            return 0;
+        }
+        int expired = 0;
+        int visited = 0;
+        for (int i = 0; i < KeySlot.SLOTS && visited < maxSlots; i++) {
+            int slot = expireCursor;
+            expireCursor = (expireCursor + 1) & (KeySlot.SLOTS - 1);
+            if (volatileBySlot[slot] == 0) {
+                continue;
+            }
+            visited++;
+            HashMap<Key, Entry> m = slots[slot];
+            List<Key> dead = null;
+            for (Map.Entry<Key, Entry> e : m.entrySet()) {
+                if (e.getValue().isExpired(nowMs)) {
+                    if (dead == null) {
+                        dead = new ArrayList<>();
+                    }
+                    dead.add(e.getKey());
+                }
+            }
+            if (dead != null) {
+                for (Key k : dead) {
+                    expire(k);
+                }
+                expired += dead.size();
+            }
+            if ((visited & 15) == 0 && System.nanoTime() > deadlineNanos) {
+                break;
+            }
+        }
+        return expired;
+    }
+}

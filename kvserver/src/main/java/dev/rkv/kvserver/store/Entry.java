@@ -1,0 +1,98 @@
+package dev.rkv.kvserver.store;
+
+/**
+ * One value in the keyspace: its type, payload and absolute expiry.
+ *
+ * <p>Entries are immutable apart from access statistics: every write replaces the entry in
+ * its slot map. That is what makes per-slot copy-on-write snapshots sound: a snapshot that
+ * holds a slot map holds values that cannot change under it. String payloads are
+ * {@code byte[]} and are never modified after being stored.
+ */
+public final class Entry {
+    /** No expiry. */
+    public static final long NO_EXPIRY = -1;
+
+    private final ValueType type;
+    private final Object value;
+    private final long expireAtMs;
+    private final StringEncoding encoding;
+    /** Last access time in ms, for OBJECT IDLETIME; a statistic, not part of the value. */
+    private long lastAccessMs;
+    /** Access counter for OBJECT FREQ; a statistic, not part of the value. */
+    private int accessCount;
+
+    private Entry(ValueType type, Object value, long expireAtMs, StringEncoding encoding, long nowMs) {
+        this.type = type;
+        this.value = value;
+        this.expireAtMs = expireAtMs;
+        this.encoding = encoding;
+        this.lastAccessMs = nowMs;
+    }
+
+    /** A string whose encoding follows from its content, as after SET. */
+    public static Entry string(byte[] value, long expireAtMs, long nowMs) {
+        return new Entry(ValueType.STRING, value, expireAtMs, StringEncoding.of(value), nowMs);
+    }
+
+    /** A string modified in place in Redis (APPEND, SETRANGE), which Redis reports as raw. */
+    public static Entry rawString(byte[] value, long expireAtMs, long nowMs) {
+        return new Entry(ValueType.STRING, value, expireAtMs, StringEncoding.RAW, nowMs);
+    }
+
+    /** An entry with the same value and a new expiry. */
+    public Entry withExpiry(long newExpireAtMs) {
+        Entry e = new Entry(type, value, newExpireAtMs, encoding, lastAccessMs);
+        e.accessCount = accessCount;
+        return e;
+    }
+
+    public ValueType type() {
+        return type;
+    }
+
+    public Object value() {
+        return value;
+    }
+
+    /** The string payload; only for {@link ValueType#STRING}. */
+    public byte[] bytes() {
+        return (byte[]) value;
+    }
+
+    public long expireAtMs() {
+        return expireAtMs;
+    }
+
+    public boolean hasExpiry() {
+        return expireAtMs != NO_EXPIRY;
+    }
+
+    public boolean isExpired(long nowMs) {
+        return expireAtMs != NO_EXPIRY && expireAtMs <= nowMs;
+    }
+
+    public StringEncoding encoding() {
+        return encoding;
+    }
+
+    public void touch(long nowMs) {
+        lastAccessMs = nowMs;
+        if (accessCount < Integer.MAX_VALUE) {
+            accessCount++;
+        }
+    }
+
+    public long lastAccessMs() {
+        return lastAccessMs;
+    }
+
+    public int accessCount() {
+        return accessCount;
+    }
+
+    /** Approximate heap bytes, for INFO memory. */
+    public long memoryUsage() {
+        long payload = value instanceof byte[] b ? 16 + b.length : 64;
+        return 40 + payload;
+    }
+}

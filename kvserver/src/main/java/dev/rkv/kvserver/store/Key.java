@@ -1,0 +1,56 @@
+package dev.rkv.kvserver.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A key: binary-safe bytes with a cached hash and its cluster slot.
+ *
+ * <p>The bytes are never modified after construction; callers hand over ownership.
+ */
+public final class Key implements Comparable<Key> {
+    private final byte[] bytes;
+    private final int hash;
+
+    public Key(byte[] bytes) {
+        this.bytes = bytes;
+        this.hash = Arrays.hashCode(bytes);
+    }
+
+    public static Key of(String s) {
+        return new Key(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The key's bytes; callers must not modify them. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public int length() {
+        return bytes.length;
+    }
+
+    public int slot() {
+        return KeySlot.of(bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public int compareTo(Key o) {
+        return Arrays.compareUnsigned(bytes, o.bytes);
+    }
+
+    @Override
+    public String toString() {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

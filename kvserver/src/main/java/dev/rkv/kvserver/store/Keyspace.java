@@ -1,0 +1,52 @@
+package dev.rkv.kvserver.store;
+
+/** The numbered databases of one server. Owned by the event loop thread. */
+public final class Keyspace {
+    private final Database[] databases;
+
+    public Keyspace(int count, KeyspaceListener listener) {
+        if (count < 1) {
+            throw new IllegalArgumentException("databases must be at least 1, got " + count);
+        }
+        databases = new Database[count];
+        for (int i = 0; i < count; i++) {
+            databases[i] = new Database(i, listener);
+        }
+    }
+
+    public int count() {
+        return databases.length;
+    }
+
+    public Database db(int index) {
+        return databases[index];
+    }
+
+    public void flushAll() {
+        for (Database d : databases) {
+            d.clear();
+        }
+    }
+
+    public void swap(int a, int b) {
+        if (a != b) {
+            databases[a].swapWith(databases[b]);
+        }
+    }
+
+    public long totalKeys() {
+        long n = 0;
+        for (Database d : databases) {
+            n += d.size();
+        }
+        return n;
+    }
+
+    public long expiredKeys() {
+        long n = 0;
+        for (Database d : databases) {
+            n += d.expiredKeys();
+        }
+        return n;
+    }
+}
