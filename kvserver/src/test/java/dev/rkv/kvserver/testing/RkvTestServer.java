@@ -1,0 +1,53 @@
+package dev.rkv.kvserver.testing;
+
+import dev.rkv.kvserver.RkvServer;
+import dev.rkv.kvserver.config.ConfigException;
+import dev.rkv.kvserver.config.ServerConfig;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An in-process rkv server on a free loopback port, for tests. Options use redis.conf names. */
+public final class RkvTestServer implements AutoCloseable {
+    private final RkvServer server;
+
+    private RkvTestServer(RkvServer server) {
+        this.server = server;
+    }
+
+    /** Starts a server; {@code options} are "--name value" pairs as on the command line. */
+    public static RkvTestServer start(String... options) {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--save", ""));
+        args.addAll(List.of(options));
+        ServerConfig config = new ServerConfig();
+        try {
+            config.applyArgs(args);
+            config.set("loglevel", "warning");
+            return new RkvTestServer(new RkvServer(config).start());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public RkvServer server() {
+        return server;
+    }
+
+    public Jedis jedis() {
+        return new Jedis("127.0.0.1", port());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
