@@ -113,6 +113,14 @@ class RespWriterTest {
     }
 
     @Test
+    void doublesMatchGlibcPrintfOnAFixtureOfValues() {
+        for (Object[] c : GlibcDoubleFixture.CASES) {
+            double d = Double.longBitsToDouble((Long) c[0]);
+            assertEquals(c[1], RespWriter.formatDouble(d), () -> "bits " + Long.toHexString((Long) c[0]));
+        }
+    }
+
+    @Test
     void rawBytesAreCopiedAsIs() {
         assertEquals("+OK\r\n-ERR syntax error\r\n", encode(3, w -> w.raw(Replies.OK).raw(Replies.SYNTAX_ERR)));
     }

@@ -1,0 +1,65 @@
+package dev.rkv.kvserver.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/** Allocation budgets, measured with the JVM's per-thread allocation counter where it exists. */
+class RespParserAllocationTest {
+
+    private static com.sun.management.ThreadMXBean threads() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no allocation counter");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        return threads;
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean threads) {
+        return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+
+    @Test
+    void pipelinedSetWithOneKilobyteValueAllocatesOnlyArgvAndArguments() {
+        com.sun.management.ThreadMXBean threads = threads();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int commands = 2000;
+        for (int i = 0; i < commands; i++) {
+            out.writeBytes(ParserDriver.multibulk("SET", "key:" + (100000 + i), "v".repeat(1024)));
+        }
+        byte[] input = out.toByteArray();
+        RespParser p = new RespParser(ProtocolLimits.DEFAULTS);
+        ByteBuffer in = ByteBuffer.wrap(input);
+        // Warm up, then measure a second pass.
+        for (int round = 0; round < 2; round++) {
+            in.clear();
+            long before = allocated(threads);
+            int parsed = 0;
+            while (p.parse(in) == RespParser.Status.COMMAND) {
+                parsed++;
+            }
+            long perCommand = (allocated(threads) - before) / commands;
+            assertEquals(commands, parsed);
+            // argv (16 + 3 refs) + "SET" + "key:NNNNNN" + 1024-byte value, with array headers: ~1.1 KB.
+            if (round == 1) {
+                assertTrue(perCommand < 1024 + 200, "allocated " + perCommand + " bytes per command");
+            }
+        }
+    }
+
+    @Test
+    void hugeBulkLengthWithoutPayloadAllocatesUnderOneMegabyte() {
+        com.sun.management.ThreadMXBean threads = threads();
+        RespParser p = new RespParser(ProtocolLimits.DEFAULTS);
+        long before = allocated(threads);
+        assertEquals(RespParser.Status.NEED_MORE,
+                p.parse(ByteBuffer.wrap(ParserDriver.bytes("*1048576\r\n$536870000\r\n"))));
+        long used = allocated(threads) - before;
+        assertTrue(used < 1024 * 1024, "allocated " + used + " bytes");
+    }
+}
