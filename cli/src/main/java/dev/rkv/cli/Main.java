@@ -1,0 +1,35 @@
+package dev.rkv.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code rkv} command line. */
+@Command(name = "rkv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Redis-compatible key-value server with RDMA-accelerated replica sync.",
+    subcommands = {ServerCommand.class, SessionDemoCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    /** Prints the build version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"rkv " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}
