@@ -22,6 +22,11 @@ public final class Database {
     private HashMap<Key, Entry>[] slots = new HashMap[KeySlot.SLOTS];
     /** Keys with an expiry, per slot, so the active expiry cycle can skip slots without any. */
     private int[] volatileBySlot = new int[KeySlot.SLOTS];
+    /**
+     * Slot maps that a snapshot may still be reading. Such a map is never modified again: the
+     * first write after a snapshot replaces it with a private copy (copy-on-write per slot).
+     */
+    private boolean[] sharedWithSnapshot = new boolean[KeySlot.SLOTS];
     private long size;
     private long volatileSize;
     private long expiredKeys;
@@ -72,7 +77,7 @@ public final class Database {
     /** Stores an entry, replacing any previous one. */
     public void put(Key key, Entry entry) {
         int slot = key.slot();
-        HashMap<Key, Entry> m = slots[slot];
+        HashMap<Key, Entry> m = writableSlot(slot);
         if (m == null) {
             m = new HashMap<>();
             slots[slot] = m;
@@ -104,7 +109,7 @@ public final class Database {
 
     private Entry removeEntry(Key key) {
         int slot = key.slot();
-        HashMap<Key, Entry> m = slots[slot];
+        HashMap<Key, Entry> m = writableSlot(slot);
         Entry old = m == null ? null : m.remove(key);
         if (old != null) {
             size--;
@@ -117,6 +122,31 @@ public final class Database {
             }
         }
         return old;
+    }
+
+    /** The slot's map, copied first if a snapshot may be reading it; null when the slot is empty. */
+    private HashMap<Key, Entry> writableSlot(int slot) {
+        HashMap<Key, Entry> m = slots[slot];
+        if (m != null && sharedWithSnapshot[slot]) {
+            m = new HashMap<>(m);
+            slots[slot] = m;
+            sharedWithSnapshot[slot] = false;
+        }
+        return m;
+    }
+
+    /**
+     * A point-in-time view of this database that another thread may read while this one keeps
+     * serving writes. Costs one array copy now and one slot-map copy per slot written later.
+     */
+    public DatabaseSnapshot snapshot() {
+        HashMap<Key, Entry>[] view = slots.clone();
+        for (int s = 0; s < KeySlot.SLOTS; s++) {
+            if (view[s] != null) {
+                sharedWithSnapshot[s] = true;
+            }
+        }
+        return new DatabaseSnapshot(index, view, size);
     }
 
     private void expire(Key key) {
@@ -135,6 +165,7 @@ public final class Database {
     public void clear() {
         slots = new HashMap[KeySlot.SLOTS];
         volatileBySlot = new int[KeySlot.SLOTS];
+        sharedWithSnapshot = new boolean[KeySlot.SLOTS];
         size = 0;
         volatileSize = 0;
         listener.databaseReplaced(index);
@@ -145,6 +176,9 @@ public final class Database {
         HashMap<Key, Entry>[] s = slots;
         slots = other.slots;
         other.slots = s;
+        boolean[] sh = sharedWithSnapshot;
+        sharedWithSnapshot = other.sharedWithSnapshot;
+        other.sharedWithSnapshot = sh;
         int[] v = volatileBySlot;
         volatileBySlot = other.volatileBySlot;
         other.volatileBySlot = v;

@@ -34,6 +34,15 @@ public final class Keyspace {
         }
     }
 
+    /** A point-in-time view of every database (see {@link Database#snapshot()}). */
+    public DatabaseSnapshot[] snapshot() {
+        DatabaseSnapshot[] out = new DatabaseSnapshot[databases.length];
+        for (int i = 0; i < databases.length; i++) {
+            out[i] = databases[i].snapshot();
+        }
+        return out;
+    }
+
     public long totalKeys() {
         long n = 0;
         for (Database d : databases) {

@@ -1,0 +1,53 @@
+package dev.rkv.kvserver.store;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * A frozen view of one database taken by {@link Database#snapshot()}. Its slot maps are never
+ * modified after the snapshot, so any thread may iterate it (the hand-off to that thread must
+ * be a happens-before edge, such as an executor submission). Entries whose expiry has passed
+ * by the time of reading are still present; writers decide whether to skip them.
+ */
+public final class DatabaseSnapshot {
+    private final int index;
+    private final HashMap<Key, Entry>[] slots;
+    private final long size;
+
+    DatabaseSnapshot(int index, HashMap<Key, Entry>[] slots, long size) {
+        this.index = index;
+        this.slots = slots;
+        this.size = size;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** Keys in the database when the snapshot was taken (including not yet collected expired ones). */
+    public long size() {
+        return size;
+    }
+
+    /** Visits every entry, slot by slot. */
+    public void forEach(BiConsumer<Key, Entry> action) {
+        for (HashMap<Key, Entry> m : slots) {
+            if (m != null) {
+                for (Map.Entry<Key, Entry> e : m.entrySet()) {
+                    action.accept(e.getKey(), e.getValue());
+                }
+            }
+        }
+    }
+
+    /** Entries of one slot (for pulling a slot at a time). */
+    public void forEachInSlot(int slot, BiConsumer<Key, Entry> action) {
+        HashMap<Key, Entry> m = slots[slot];
+        if (m != null) {
+            for (Map.Entry<Key, Entry> e : m.entrySet()) {
+                action.accept(e.getKey(), e.getValue());
+            }
+        }
+    }
+}
