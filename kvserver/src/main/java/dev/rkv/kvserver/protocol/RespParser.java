@@ -25,14 +25,16 @@ import java.util.List;
  *     |  +------------------- COMMAND ----------------------------------------------- +
  *     | other byte
  *     +--------&gt; INLINE_LINE --'\n'--&gt; COMMAND (or skipped when blank)
+ *  NUL inside a header or inline line --&gt; STALLED --more than maxInlineLen bytes--&gt; FAILED
  *  any protocol error --&gt; FAILED (until reset())
  * </pre>
  *
- * <p>Where Redis 7.0 behaves in a way that only exists because of C strings we do not copy it:
- * a NUL byte in a header or inline line is an ordinary byte (Redis's {@code strchr} would stop at
- * it and stall the client until the 64 KiB limit). Everything else follows Redis, including the
- * two bytes after a bulk payload being skipped without checking that they are {@code \r\n}, and
- * the byte after the {@code \r} of a header line being skipped whatever it is.
+ * <p>Redis quirks are kept, so that the server answers byte for byte as Redis 7.0 does: the two
+ * bytes after a bulk payload are skipped without checking that they are {@code \r\n}; the byte
+ * after the {@code \r} of a header line is skipped whatever it is; and a NUL byte before the end of
+ * a header or inline line stalls the request, because Redis looks for the line end with
+ * {@code strchr}, which stops at NUL: the bytes that follow are discarded until there are more than
+ * {@code maxInlineLen} of them, then the "too big" error of that line is reported.
  *
  * <p>Not thread-safe: one parser per connection, used by the thread that owns the connection.
  */
@@ -61,6 +63,8 @@ public final class RespParser {
         BULK_PAYLOAD,
         /** Skipping the two bytes after a bulk payload. */
         BULK_TRAILER,
+        /** A NUL hid the end of a header or inline line: discard input until the "too big" limit. */
+        STALLED,
         /** A protocol error was reported; only {@link #reset()} leaves this state. */
         FAILED
     }
@@ -115,6 +119,10 @@ public final class RespParser {
     private int lineLen;
     private byte[] token = new byte[INLINE_BUFFER_SIZE];
     private final List<byte[]> tokens = new ArrayList<>();
+
+    // Stalled line: bytes counted since the line began, and the error to report past the limit.
+    private long stalledBytes;
+    private String stalledError;
 
     private long pendingBytes;
     private byte[][] command;
@@ -181,7 +189,10 @@ public final class RespParser {
                     break;
                 }
                 case MULTIBULK_COUNT:
-                    if (!readHeaderLine(in)) {
+                    if (!readHeaderLine(in, ERR_TOO_BIG_MBULK)) {
+                        if (state == State.STALLED) {
+                            break;
+                        }
                         return headerIncomplete(ERR_TOO_BIG_MBULK);
                     }
                     if (!multibulkCount()) {
@@ -189,7 +200,10 @@ public final class RespParser {
                     }
                     break;
                 case BULK_LENGTH:
-                    if (!readHeaderLine(in)) {
+                    if (!readHeaderLine(in, ERR_TOO_BIG_BULK)) {
+                        if (state == State.STALLED) {
+                            break;
+                        }
                         return headerIncomplete(ERR_TOO_BIG_BULK);
                     }
                     if (!bulkLength(in)) {
@@ -210,6 +224,16 @@ public final class RespParser {
                     }
                     startHeader(State.BULK_LENGTH);
                     break;
+                case STALLED: {
+                    int n = in.remaining();
+                    in.position(in.limit());
+                    stalledBytes += n;
+                    pendingBytes += n;
+                    if (stalledBytes > limits.maxInlineLen()) {
+                        return fail(stalledError);
+                    }
+                    return Status.NEED_MORE;
+                }
                 case FAILED:
                     return Status.ERROR;
                 default:
@@ -245,6 +269,8 @@ public final class RespParser {
         bulkLen = 0;
         bulkFilled = 0;
         trailerLeft = 0;
+        stalledBytes = 0;
+        stalledError = null;
         lineLen = 0;
         shrinkInlineBuffers();
         tokens.clear();
@@ -277,9 +303,10 @@ public final class RespParser {
 
     /**
      * Consumes bytes of a header line; true once the line and the byte after its {@code '\r'}
-     * (normally {@code '\n'}, skipped whatever it is, as Redis does) are consumed.
+     * (normally {@code '\n'}, skipped whatever it is, as Redis does) are consumed. A NUL before the
+     * {@code '\r'} switches to {@link State#STALLED} and returns false.
      */
-    private boolean readHeaderLine(ByteBuffer in) {
+    private boolean readHeaderLine(ByteBuffer in, String tooBig) {
         int pos = in.position();
         int limit = in.limit();
         int start = pos;
@@ -292,6 +319,10 @@ public final class RespParser {
             }
             if (b == '\r') {
                 headerCr = true;
+            } else if (b == 0) {
+                pos--;
+                stall(headerLen, tooBig);
+                break;
             } else {
                 if (headerLen < header.length) {
                     header[headerLen] = b;
@@ -302,6 +333,13 @@ public final class RespParser {
         in.position(pos);
         pendingBytes += pos - start;
         return done;
+    }
+
+    /** A NUL hides the line end from Redis: count the line so far and discard what follows. */
+    private void stall(long lineBytesSoFar, String tooBig) {
+        stalledBytes = lineBytesSoFar;
+        stalledError = tooBig;
+        state = State.STALLED;
     }
 
     /** All input consumed inside a header line: error if the line is already too long, else wait. */
@@ -465,9 +503,16 @@ public final class RespParser {
         int limit = in.limit();
         int newline = -1;
         for (int i = pos; i < limit; i++) {
-            if (in.get(i) == '\n') {
+            byte b = in.get(i);
+            if (b == '\n') {
                 newline = i;
                 break;
+            }
+            if (b == 0) {
+                in.position(i);
+                pendingBytes = lineLen + (i - pos);
+                stall(pendingBytes, ERR_TOO_BIG_INLINE);
+                return null;
             }
         }
         int end = newline < 0 ? limit : newline;

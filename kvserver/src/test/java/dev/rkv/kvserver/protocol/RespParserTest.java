@@ -294,6 +294,37 @@ class RespParserTest {
     }
 
     @Test
+    void nulInInlineLineStallsLikeRedisStrchr() {
+        RespParser p = parser();
+        assertEquals(List.of(), feedWhole(p, bytes("GET a\u0000b\r\n*1\r\n$4\r\nPING\r\n")));
+        assertTrue(p.pendingBytes() > 0);
+        byte[] more = new byte[64 * 1024];
+        assertEquals(RespParser.Status.ERROR, p.parse(ByteBuffer.wrap(more)));
+        assertEquals("Protocol error: too big inline request", p.error());
+    }
+
+    @Test
+    void nulInMultibulkCountLineStallsThenReportsTooBigCount() {
+        RespParser p = parser();
+        assertEquals(List.of(), feedWhole(p, bytes("*1\u0000\r\n$4\r\nPING\r\n")));
+        assertEquals(RespParser.Status.ERROR, p.parse(ByteBuffer.wrap(new byte[64 * 1024])));
+        assertEquals("Protocol error: too big mbulk count string", p.error());
+    }
+
+    @Test
+    void nulInBulkLengthLineStallsThenReportsTooBigBulkCount() {
+        RespParser p = parser();
+        assertEquals(List.of(), feedWhole(p, bytes("*1\r\n$4\u0000\r\nPING\r\n")));
+        assertEquals(RespParser.Status.ERROR, p.parse(ByteBuffer.wrap(new byte[64 * 1024])));
+        assertEquals("Protocol error: too big bulk count string", p.error());
+    }
+
+    @Test
+    void nulAfterHeaderCarriageReturnIsSkippedNotStalled() {
+        assertEquals(List.of("[PING]"), parse("*1\r\u0000$4\r\nPING\r\n"));
+    }
+
+    @Test
     void unauthenticatedMultibulkOverTenIsRejected() {
         RespParser p = parser();
         p.authenticated(false);
