@@ -35,9 +35,9 @@ public final class RespWriter {
     private int protocol = 2;
 
     /**
-     * Queued, sealed buffers in read mode, in output order, all before the tail. Chunks we own are
-     * writable heap buffers; referenced caller arrays are wrapped read-only, which is how
-     * {@link #writeTo} tells them apart when recycling.
+     * Sealed buffers in read mode, in output order, all before the tail: slices of our chunks, and
+     * caller arrays of big bulks (wrapped read-only). A chunk may hold several sealed slices and the
+     * tail after them, so it is restarted from 0 only when the queue is empty.
      */
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     /** The chunk being appended to: bytes [tailStart, tailEnd) are pending, after everything queued. */
@@ -45,8 +45,6 @@ public final class RespWriter {
     private int tailStart;
     private int tailEnd;
     private ByteBuffer tailView = ByteBuffer.wrap(tail);
-    /** A drained chunk kept for reuse. */
-    private byte[] spare;
     private long pending;
     private ByteBuffer[] gather = new ByteBuffer[8];
 
@@ -238,7 +236,7 @@ public final class RespWriter {
                 ByteBuffer head = queue.peekFirst();
                 written = ch.write(head);
                 if (!head.hasRemaining()) {
-                    recycle(queue.pollFirst());
+                    queue.pollFirst();
                 }
             }
             pending -= written;
@@ -246,7 +244,7 @@ public final class RespWriter {
                 break;
             }
         }
-        if (tailStart == tailEnd) {
+        if (tailStart == tailEnd && queue.isEmpty()) {
             tailStart = 0;
             tailEnd = 0;
         }
@@ -281,20 +279,13 @@ public final class RespWriter {
         }
         long written = ch.write(gather, 0, total);
         while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) {
-            recycle(queue.pollFirst());
+            queue.pollFirst();
         }
         if (withTail) {
             tailStart = tailView.position();
         }
         Arrays.fill(gather, 0, total, null);
         return written;
-    }
-
-    private void recycle(ByteBuffer drained) {
-        // Read-only buffers wrap caller arrays (big bulks); only our own chunks are reused.
-        if (spare == null && !drained.isReadOnly() && drained.hasArray() && drained.array().length == CHUNK_SIZE) {
-            spare = drained.array();
-        }
     }
 
     // ------------------------------------------------------------------ encoding
@@ -444,27 +435,21 @@ public final class RespWriter {
         if (tail.length - tailEnd >= n) {
             return;
         }
-        if (tailStart == tailEnd) {
-            // Nothing pending in the tail: restart it.
+        if (tailStart == tailEnd && queue.isEmpty()) {
+            // Nothing pending anywhere in this chunk: restart it.
             tailStart = 0;
             tailEnd = 0;
-            if (tail.length >= n) {
-                return;
-            }
+            return;
         }
         sealTail();
+        useTail(new byte[CHUNK_SIZE]);
     }
 
-    /** Moves the tail's pending bytes to the queue and starts a fresh tail. */
+    /** Queues the tail's pending bytes as a slice; the tail goes on in the same chunk after them. */
     private void sealTail() {
         if (tailEnd > tailStart) {
             queue.addLast(ByteBuffer.wrap(tail, tailStart, tailEnd - tailStart));
-            byte[] next = spare != null ? spare : new byte[CHUNK_SIZE];
-            spare = null;
-            useTail(next);
-        } else {
-            tailStart = 0;
-            tailEnd = 0;
+            tailStart = tailEnd;
         }
     }
 

@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import org.junit.jupiter.api.Test;
 
 /** Allocation budgets, measured with the JVM's per-thread allocation counter where it exists. */
-class RespParserAllocationTest {
+class ProtocolAllocationTest {
 
     private static com.sun.management.ThreadMXBean threads() {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
@@ -61,5 +62,47 @@ class RespParserAllocationTest {
                 p.parse(ByteBuffer.wrap(ParserDriver.bytes("*1048576\r\n$536870000\r\n"))));
         long used = allocated(threads) - before;
         assertTrue(used < 1024 * 1024, "allocated " + used + " bytes");
+    }
+
+    @Test
+    void writerReferencesBigBulksWithoutAChunkPerBulk() throws java.io.IOException {
+        com.sun.management.ThreadMXBean threads = threads();
+        byte[] value = new byte[20_000];
+        ByteArrayOutputStream sink = new ByteArrayOutputStream(4_000_000);
+        RespWriter w = new RespWriter();
+        for (int round = 0; round < 2; round++) {
+            sink.reset();
+            long before = allocated(threads);
+            for (int i = 0; i < 100; i++) {
+                w.bulk(value).integer(i);
+            }
+            long used = allocated(threads) - before;
+            assertEquals(100L * (value.length + 13) + 190, w.pending());
+            w.writeTo(Channels.newChannel(sink));
+            if (round == 1) {
+                // 100 read-only wrappers and slices plus a few chunks; copying would be over 2 MB.
+                assertTrue(used < 64 * 1024, "allocated " + used + " bytes");
+            }
+        }
+    }
+
+    @Test
+    void writerAllocatesNothingForSmallRepliesDrainedEachTime() throws java.io.IOException {
+        com.sun.management.ThreadMXBean threads = threads();
+        RespWriter w = new RespWriter();
+        java.nio.channels.WritableByteChannel sink = Channels.newChannel(java.io.OutputStream.nullOutputStream());
+        byte[] value = new byte[1024];
+        for (int round = 0; round < 2; round++) {
+            long before = allocated(threads);
+            for (int i = 0; i < 10_000; i++) {
+                w.bulk(value).raw(Replies.OK).integer(i);
+                w.writeTo(sink);
+            }
+            long used = allocated(threads) - before;
+            if (round == 1) {
+                // Channels.newChannel copies through its own buffer; the writer itself adds nothing per reply.
+                assertTrue(used < 10_000L * 64, "allocated " + used + " bytes");
+            }
+        }
     }
 }
