@@ -1,0 +1,25 @@
+package dev.rkv.rdma;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A listening endpoint (an RDMA CM listener). Connection requests queue up until accepted;
+ * accepting creates the endpoint with the caller's options, as creating a QP and calling
+ * {@code rdma_accept} does.
+ */
+public interface ConnectionListener extends AutoCloseable {
+
+    /** The bound address; the port is the real one when 0 was asked for. */
+    InetSocketAddress localAddress();
+
+    /** Waits for the next connection and accepts it. */
+    Endpoint accept(EndpointOptions options) throws InterruptedException;
+
+    /** Accepts the next connection, waiting up to {@code timeout}; null if none came. */
+    Endpoint accept(EndpointOptions options, long timeout, TimeUnit unit) throws InterruptedException;
+
+    /** Stops listening; pending unaccepted requests are refused. Idempotent. */
+    @Override
+    void close();
+}
