@@ -111,6 +111,16 @@ public final class RespWriter {
         return putCrlf();
     }
 
+    /** Like {@link #bulk(byte[], int, int)} but always copies: for arrays the caller will reuse or modify. */
+    public RespWriter bulkCopy(byte[] b, int off, int len) {
+        if (off < 0 || len < 0 || off > b.length - len) {
+            throw new IndexOutOfBoundsException("bulk range [" + off + ", " + off + "+" + len + ") of " + b.length);
+        }
+        prefixed('$', len);
+        putBytes(b, off, len);
+        return putCrlf();
+    }
+
     /** Bulk string of the UTF-8 bytes of {@code s}; null gives {@link #nullBulk()}. */
     public RespWriter bulk(String s) {
         if (s == null) {

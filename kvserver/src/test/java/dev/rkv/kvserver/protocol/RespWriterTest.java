@@ -182,6 +182,17 @@ class RespWriterTest {
     }
 
     @Test
+    void bulkCopyIsUnaffectedByLaterChangesToTheArray() {
+        byte[] big = new byte[50_000];
+        RespWriter w = new RespWriter();
+        w.bulkCopy(big, 0, big.length);
+        big[0] = 'x';
+        String out = drain(w);
+        assertEquals("$50000\r\n\u0000", out.substring(0, 9));
+        assertEquals(50_000 + 10, out.length());
+    }
+
+    @Test
     void writerIsReusableAfterDrainAndClear() {
         RespWriter w = new RespWriter();
         w.simple("A");
