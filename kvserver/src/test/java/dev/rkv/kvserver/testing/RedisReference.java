@@ -68,6 +68,9 @@ public final class RedisReference implements AutoCloseable {
                 if ("PONG".equals(j.ping())) {
                     return ref;
                 }
+            } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                // A reply, even NOAUTH from a server started with requirepass, means it is up.
+                return ref;
             } catch (RuntimeException notYet) {
                 Thread.sleep(20);
             }
