@@ -151,8 +151,7 @@ public final class RkvServer implements AutoCloseable {
             refuse(ch, "-ERR max number of clients reached\r\n");
             return;
         }
-        ClientInput input = new ClientInput(new ProtocolLimits(config.getLong("proto-max-bulk-len"), 1024 * 1024,
-            64 * 1024), config.getLong("client-query-buffer-limit"), dispatcher);
+        ClientInput input = new ClientInput(protocolLimits(), config.getLong("client-query-buffer-limit"), dispatcher);
         TcpConnection conn = new TcpConnection(ch, loop, input, new TcpConnection.ConnectionListener() {
             @Override
             public void closed(TcpConnection c) {
@@ -174,6 +173,16 @@ public final class RkvServer implements AutoCloseable {
         input.attach(client);
         connections.put(client, conn);
         conn.register();
+    }
+
+    /**
+     * Limits for a new connection. Redis 7.0 accepts multibulk counts up to INT_MAX (the parser
+     * grows its argument array as arguments arrive, so a large count costs nothing up front);
+     * a bulk cannot exceed what one Java array holds, whatever proto-max-bulk-len says.
+     */
+    private ProtocolLimits protocolLimits() {
+        long maxBulk = Math.min(config.getLong("proto-max-bulk-len"), Integer.MAX_VALUE - 8);
+        return new ProtocolLimits(maxBulk, Integer.MAX_VALUE, 64 * 1024);
     }
 
     private static void refuse(SocketChannel ch, String reply) throws IOException {
