@@ -1,0 +1,229 @@
+package dev.rkv.rdma.shm;
+
+import dev.rkv.rdma.Access;
+import dev.rkv.rdma.CompletionQueue;
+import dev.rkv.rdma.ConnectionListener;
+import dev.rkv.rdma.Endpoint;
+import dev.rkv.rdma.EndpointOptions;
+import dev.rkv.rdma.MemoryRegion;
+import dev.rkv.rdma.RdmaDevice;
+import dev.rkv.rdma.RegistrationException;
+import dev.rkv.rdma.ResourceClosedException;
+import dev.rkv.rdma.soft.OneSided;
+import dev.rkv.rdma.soft.SoftDevice;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * An shm device: a private directory of region files plus the soft engine for connections,
+ * SENDs and immediates. READ and WRITE never reach the peer's threads: {@link ShmPeer}
+ * copies to or from the peer's mapped region after checking its header.
+ */
+final class ShmDevice implements RdmaDevice, OneSided {
+    private static final System.Logger LOG = System.getLogger(ShmDevice.class.getName());
+    private static final String DIR_PREFIX = "rkv-shm-";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path dir;
+    private final SoftDevice engine;
+    private volatile boolean closed;
+
+    ShmDevice(Path shmRoot) {
+        sweepStale(shmRoot);
+        byte[] secret = new byte[12];
+        RANDOM.nextBytes(secret);
+        this.dir = shmRoot.resolve(DIR_PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(secret));
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new RegistrationException("shm: cannot create " + dir + ": " + e, e);
+        }
+        this.engine = new SoftDevice(ShmProvider.NAME, this);
+    }
+
+    /** Removes directories left by processes that died without closing their device. */
+    private static void sweepStale(Path root) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, DIR_PREFIX + "*")) {
+            for (Path p : ds) {
+                String rest = p.getFileName().toString().substring(DIR_PREFIX.length());
+                int dash = rest.indexOf('-');
+                if (dash <= 0) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(rest.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "sweeping stale shm directories in " + root + ": " + e);
+        }
+    }
+
+    private static void deleteTree(Path d) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+            for (Path f : ds) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(d);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "deleting " + d + ": " + e);
+        }
+    }
+
+    /** The directory holding this device's region files. */
+    Path directory() {
+        return dir;
+    }
+
+    @Override
+    public String provider() {
+        return ShmProvider.NAME;
+    }
+
+    @Override
+    public MemoryRegion allocate(long length, int access) {
+        ensureOpen();
+        Access.validate(access);
+        SoftDevice.checkLength(length);
+        if (length > Integer.MAX_VALUE - ShmRegionDescriptor.HEADER_SIZE) {
+            throw new RegistrationException("shm region length " + length + " exceeds "
+                    + (Integer.MAX_VALUE - ShmRegionDescriptor.HEADER_SIZE));
+        }
+        int rkey = engine.regions().randomRkey();
+        Path file = dir.resolve(ShmRegionDescriptor.fileName(rkey));
+        MappedByteBuffer all = SoftDevice.map(file, 0, ShmRegionDescriptor.HEADER_SIZE + length);
+        ByteBuffer header = all.slice(0, ShmRegionDescriptor.HEADER_SIZE);
+        ByteBuffer data = all.slice(ShmRegionDescriptor.HEADER_SIZE, (int) length);
+        return publish(header, data, access, rkey, ShmRegionDescriptor.HEADER_SIZE, null, file);
+    }
+
+    @Override
+    public MemoryRegion register(ByteBuffer directBuffer, int access) {
+        ensureOpen();
+        if ((access & (Access.REMOTE_READ | Access.REMOTE_WRITE)) != 0) {
+            throw new RegistrationException("shm can expose to peers only memory it can share: use allocate() or "
+                    + "register(Path, offset, length, access); a plain direct buffer can be registered for local "
+                    + "access (LOCAL_WRITE) only");
+        }
+        return engine.register(directBuffer, access);
+    }
+
+    @Override
+    public MemoryRegion register(Path file, long offset, long length, int access) {
+        ensureOpen();
+        Access.validate(access);
+        SoftDevice.checkLength(length);
+        byte[] path = file.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8);
+        if (path.length > ShmRegionDescriptor.MAX_PATH) {
+            throw new RegistrationException("path of " + path.length + " bytes exceeds " + ShmRegionDescriptor.MAX_PATH);
+        }
+        ByteBuffer data = SoftDevice.map(file, offset, length);
+        int rkey = engine.regions().randomRkey();
+        Path headerFile = dir.resolve(ShmRegionDescriptor.fileName(rkey));
+        ByteBuffer header = SoftDevice.map(headerFile, 0, ShmRegionDescriptor.HEADER_SIZE);
+        return publish(header, data, access, rkey, offset, path, headerFile);
+    }
+
+    private MemoryRegion publish(ByteBuffer header, ByteBuffer data, int access, int rkey, long dataOffset, byte[] path,
+                                 Path headerFile) {
+        MemoryRegion r;
+        try {
+            r = engine.regions().add(data, access, rkey, () -> {
+                // Dead first, so a peer holding the mapping refuses it from now on; then unlink.
+                ShmRegionDescriptor.putStateRelease(header, ShmRegionDescriptor.STATE_DEAD);
+                try {
+                    Files.deleteIfExists(headerFile);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "deleting " + headerFile + ": " + e);
+                }
+            });
+        } catch (RuntimeException e) {
+            deleteQuietly(headerFile);
+            throw e;
+        }
+        header.putInt(ShmRegionDescriptor.MAGIC_OFFSET, ShmRegionDescriptor.MAGIC);
+        header.putInt(ShmRegionDescriptor.ACCESS_OFFSET, access);
+        header.putInt(ShmRegionDescriptor.RKEY_OFFSET, rkey);
+        header.putLong(ShmRegionDescriptor.BASE_OFFSET, r.address());
+        header.putLong(ShmRegionDescriptor.LENGTH_OFFSET, r.length());
+        header.putLong(ShmRegionDescriptor.DATA_OFFSET_OFFSET, dataOffset);
+        header.putInt(ShmRegionDescriptor.PATH_LENGTH_OFFSET, path == null ? 0 : path.length);
+        if (path != null) {
+            header.put(ShmRegionDescriptor.PATH_OFFSET, path);
+        }
+        // Release: a peer that reads LIVE with acquire sees every field above.
+        ShmRegionDescriptor.putStateRelease(header, ShmRegionDescriptor.STATE_LIVE);
+        return r;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "deleting " + p + ": " + e);
+        }
+    }
+
+    @Override
+    public CompletionQueue createCompletionQueue(int capacity) {
+        return engine.createCompletionQueue(capacity);
+    }
+
+    @Override
+    public ConnectionListener listen(String host, int port) {
+        return engine.listen(host, port);
+    }
+
+    @Override
+    public Endpoint connect(String host, int port, EndpointOptions options) {
+        return engine.connect(host, port, options);
+    }
+
+    // ------------------------------------------------------------------ OneSided
+
+    @Override
+    public byte[] localInfo() {
+        return dir.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public PeerMemory attach(byte[] peerInfo) throws IOException {
+        Path peerDir = Path.of(new String(peerInfo, StandardCharsets.UTF_8));
+        if (!Files.isDirectory(peerDir)) {
+            throw new IOException("shm peer directory " + peerDir + " is not visible here: shm peers must share a host "
+                    + "(and /dev/shm); use the soft provider across hosts");
+        }
+        return new ShmPeer(peerDir);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new ResourceClosedException("shm device is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        engine.close();
+        deleteTree(dir);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.rkv.rdma.shm;
+
+import dev.rkv.rdma.Access;
+import dev.rkv.rdma.DeviceOptions;
+import dev.rkv.rdma.MemoryRegion;
+import dev.rkv.rdma.RdmaConformanceTest;
+import dev.rkv.rdma.RdmaDevice;
+import dev.rkv.rdma.RegistrationException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The conformance suite over shm, plus what only shm has: region files and their clean-up. */
+class ShmConformanceTest extends RdmaConformanceTest {
+    @Override
+    protected RdmaDevice openDevice() {
+        return new ShmProvider().open(DeviceOptions.defaults());
+    }
+
+    @Override
+    protected String providerName() {
+        return ShmProvider.NAME;
+    }
+
+    @Test
+    void regionFilesDisappearOnDeregisterAndDeviceClose() {
+        ShmDevice d = (ShmDevice) server;
+        MemoryRegion r = d.allocate(4096, Access.LOCAL_WRITE | Access.REMOTE_READ);
+        Path file = d.directory().resolve(ShmRegionDescriptor.fileName(r.rkey()));
+        assertTrue(Files.exists(file));
+        r.deregister();
+        assertFalse(Files.exists(file));
+        d.close();
+        assertFalse(Files.exists(d.directory()));
+    }
+
+    @Test
+    void plainDirectBuffersAreLocalOnly() {
+        ByteBuffer b = ByteBuffer.allocateDirect(4096);
+        assertEquals(4096, server.register(b, Access.LOCAL_WRITE).length());
+        assertThrows(RegistrationException.class, () -> server.register(b, Access.REMOTE_READ));
+    }
+}
