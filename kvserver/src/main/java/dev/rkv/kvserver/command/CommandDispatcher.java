@@ -106,7 +106,8 @@ public final class CommandDispatcher {
     static String unknownCommand(byte[][] argv) {
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            args.append('\'').append(truncate(ascii(argv[i]), 128 - args.length())).append("' ");
+            int room = 128 - args.length(); // Redis's "'%.*s' " with 128 - sdslen(args)
+            args.append('\'').append(truncate(ascii(argv[i]), room)).append("' ");
         }
         return "ERR unknown command '" + truncate(ascii(argv[0]), 128) + "', with args beginning with: " + args;
     }
