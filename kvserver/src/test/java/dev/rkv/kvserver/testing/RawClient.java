@@ -1,27 +1,40 @@
 package dev.rkv.kvserver.testing;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A socket that sends raw bytes and reads raw RESP replies, for tests that must see exactly
- * what goes over the wire (protocol errors, RESP3 encodings, hostile input).
+ * what goes over the wire (protocol errors, RESP3 encodings, hostile input). Replies are
+ * returned as ISO-8859-1 text, so every byte maps to one char and comparisons are byte-exact.
  */
 public final class RawClient implements AutoCloseable {
+    /** Default read timeout: long enough for a slow CI machine, short enough to fail a hung test. */
+    public static final int DEFAULT_TIMEOUT_MS = 5000;
+
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
     public RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
-        socket.setSoTimeout(5000);
+        this("127.0.0.1", port);
+    }
+
+    public RawClient(String host, int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress(host, port), DEFAULT_TIMEOUT_MS);
+        socket.setSoTimeout(DEFAULT_TIMEOUT_MS);
         socket.setTcpNoDelay(true);
-        in = socket.getInputStream();
+        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
         out = socket.getOutputStream();
     }
 
@@ -35,13 +48,40 @@ public final class RawClient implements AutoCloseable {
         return this;
     }
 
-    /** Sends a command as a RESP multibulk. */
+    /** Sends a command as a RESP multibulk (arguments in UTF-8). */
     public RawClient command(String... argv) throws IOException {
-        StringBuilder b = new StringBuilder("*").append(argv.length).append("\r\n");
-        for (String a : argv) {
-            b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        return send(encode(argv));
+    }
+
+    /** Sends a command of binary arguments as a RESP multibulk. */
+    public RawClient command(byte[]... argv) throws IOException {
+        return send(encode(argv));
+    }
+
+    /** Sends a command and reads its reply. */
+    public String call(String... argv) throws IOException {
+        return command(argv).readReply();
+    }
+
+    /** The RESP multibulk encoding of a command (arguments in UTF-8). */
+    public static byte[] encode(String... argv) {
+        byte[][] b = new byte[argv.length][];
+        for (int i = 0; i < argv.length; i++) {
+            b[i] = argv[i].getBytes(StandardCharsets.UTF_8);
         }
-        return send(b.toString().getBytes(StandardCharsets.UTF_8));
+        return encode(b);
+    }
+
+    /** The RESP multibulk encoding of a command. */
+    public static byte[] encode(byte[]... argv) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(("*" + argv.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (byte[] a : argv) {
+            b.writeBytes(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            b.writeBytes(a);
+            b.writeBytes(new byte[] {'\r', '\n'});
+        }
+        return b.toByteArray();
     }
 
     /** Reads one complete RESP reply (any type, RESP2 or RESP3) and returns its raw text. */
@@ -51,8 +91,20 @@ public final class RawClient implements AutoCloseable {
         return buf.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Reads {@code n} replies. */
+    public List<String> readReplies(int n) throws IOException {
+        List<String> replies = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            replies.add(readReply());
+        }
+        return replies;
+    }
+
     private void readValue(ByteArrayOutputStream buf) throws IOException {
         String line = readLine(buf);
+        if (line.isEmpty()) {
+            throw new IOException("empty RESP line after: " + buf.toString(StandardCharsets.ISO_8859_1));
+        }
         char type = line.charAt(0);
         switch (type) {
             case '+', '-', ':', '_', '#', ',', '(' -> {
@@ -60,7 +112,11 @@ public final class RawClient implements AutoCloseable {
             case '$', '=', '!' -> {
                 int len = Integer.parseInt(line.substring(1));
                 if (len >= 0) {
-                    buf.write(in.readNBytes(len + 2));
+                    byte[] payload = in.readNBytes(len + 2);
+                    buf.write(payload);
+                    if (payload.length < len + 2) {
+                        throw new IOException("connection closed inside a bulk: " + buf.toString(StandardCharsets.ISO_8859_1));
+                    }
                 }
             }
             case '*', '~', '>', '%', '|' -> {
@@ -68,6 +124,9 @@ public final class RawClient implements AutoCloseable {
                 int items = type == '%' || type == '|' ? n * 2 : n;
                 for (int i = 0; i < items; i++) {
                     readValue(buf);
+                }
+                if (type == '|') {
+                    readValue(buf); // the attribute is followed by the value it annotates
                 }
             }
             default -> throw new IOException("not a RESP reply: " + line);
@@ -91,6 +150,32 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads everything the server sends until it closes the connection, as ISO-8859-1 text.
+     * Fails with {@link SocketTimeoutException} when the server keeps the connection open
+     * longer than the read timeout.
+     */
+    public String readUntilClosed() throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        while (true) {
+            int n;
+            try {
+                n = in.read(chunk);
+            } catch (SocketTimeoutException e) {
+                throw new SocketTimeoutException("server kept the connection open; received so far: "
+                    + buf.toString(StandardCharsets.ISO_8859_1));
+            } catch (IOException reset) {
+                // A reset after the server closed with unread input in its buffer: it did close.
+                return buf.toString(StandardCharsets.ISO_8859_1);
+            }
+            if (n < 0) {
+                return buf.toString(StandardCharsets.ISO_8859_1);
+            }
+            buf.write(chunk, 0, n);
+        }
+    }
+
     /** True when the server closed the connection (EOF) within the socket timeout. */
     public boolean closedByServer() throws IOException {
         try {
@@ -100,6 +185,40 @@ public final class RawClient implements AutoCloseable {
         } catch (IOException e) {
             return true;
         }
+    }
+
+    /**
+     * True when nothing arrives and the connection stays open for {@code ms}: for checking
+     * that the server is still waiting for the rest of a command. Restores the read timeout.
+     */
+    public boolean silentFor(int ms) throws IOException {
+        int old = socket.getSoTimeout();
+        socket.setSoTimeout(ms);
+        try {
+            in.read(); // data or EOF: either way the connection did not stay silent
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            socket.setSoTimeout(old);
+        }
+    }
+
+    /** Closes our sending side only (TCP FIN): the server sees EOF after the bytes already sent. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** Closes with a TCP reset instead of an orderly FIN, as a crashed client would. */
+    public void abort() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    public void timeout(int ms) throws IOException {
+        socket.setSoTimeout(ms);
     }
 
     @Override

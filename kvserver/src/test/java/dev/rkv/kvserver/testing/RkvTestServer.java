@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** An in-process rkv server on a free loopback port, for tests. Options use redis.conf names. */
 public final class RkvTestServer implements AutoCloseable {
@@ -44,6 +47,33 @@ public final class RkvTestServer implements AutoCloseable {
 
     public Jedis jedis() {
         return new Jedis("127.0.0.1", port());
+    }
+
+    /** Connected clients, read on the event loop. */
+    public int connectedClients() {
+        try {
+            return server.call(() -> server.context().clients().size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("event loop did not answer", e);
+        }
+    }
+
+    /**
+     * Polls until exactly {@code n} clients are connected (closed connections are noticed by
+     * the event loop asynchronously); fails after 10 s with the last count seen.
+     */
+    public void awaitConnectedClients(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int seen;
+        while ((seen = connectedClients()) != n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + n + " connected clients, still " + seen + " after 10 s");
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Override
