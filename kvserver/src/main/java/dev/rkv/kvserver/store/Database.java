@@ -205,6 +205,29 @@ public final class Database {
         }
     }
 
+    /**
+     * One step of SCAN: visits whole slots from {@code fromSlot} on, handing every live entry to
+     * {@code action}, until at least {@code count} entries were handed over or the last slot was
+     * visited. Because a key never changes slot, a key present for the whole scan is returned
+     * exactly once whatever else changes between steps.
+     *
+     * @return the slot the next step starts from, or 0 when the scan is complete
+     */
+    public int scan(int fromSlot, long count, long nowMs, BiConsumer<Key, Entry> action) {
+        long[] seen = {0};
+        BiConsumer<Key, Entry> counting = (k, e) -> {
+            seen[0]++;
+            action.accept(k, e);
+        };
+        for (int slot = Math.max(0, fromSlot); slot < KeySlot.SLOTS; slot++) {
+            forEachInSlot(slot, nowMs, counting);
+            if (seen[0] >= count) {
+                return slot + 1 == KeySlot.SLOTS ? 0 : slot + 1;
+            }
+        }
+        return 0;
+    }
+
     /** Whether a slot holds any entry (live or not yet collected). */
     public boolean slotOccupied(int slot) {
         return slots[slot] != null;

@@ -34,6 +34,29 @@ public final class Entry {
         return new Entry(ValueType.STRING, value, expireAtMs, StringEncoding.of(value), nowMs);
     }
 
+    /**
+     * A value of any type. The type's command family owns the value object, which must not change
+     * once stored (writes store a new Entry), so that snapshots and copies may share it.
+     */
+    public static Entry of(ValueType type, Object value, long expireAtMs, long nowMs) {
+        if (type == ValueType.STRING) {
+            return string((byte[]) value, expireAtMs, nowMs);
+        }
+        return new Entry(type, value, expireAtMs, null, nowMs);
+    }
+
+    /**
+     * A string kept as text even when it reads as an integer, as Redis's createStringObject
+     * makes it (INCRBYFLOAT results): embstr up to 44 bytes, raw beyond.
+     */
+    public static Entry plainString(byte[] value, long expireAtMs, long nowMs) {
+        StringEncoding enc = StringEncoding.of(value);
+        if (enc == StringEncoding.INT) {
+            enc = StringEncoding.EMBSTR;
+        }
+        return new Entry(ValueType.STRING, value, expireAtMs, enc, nowMs);
+    }
+
     /** A string modified in place in Redis (APPEND, SETRANGE), which Redis reports as raw. */
     public static Entry rawString(byte[] value, long expireAtMs, long nowMs) {
         return new Entry(ValueType.STRING, value, expireAtMs, StringEncoding.RAW, nowMs);
