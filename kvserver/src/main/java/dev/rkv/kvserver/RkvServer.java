@@ -63,6 +63,7 @@ public final class RkvServer implements AutoCloseable {
         this.log = new ServerLog(config.getString("loglevel"), config.getString("logfile"));
         CommandTable table = Commands.table();
         this.context = new ServerContext(config, table);
+        Commands.attach(context);
         this.dispatcher = new CommandDispatcher(context);
         this.loop = new EventLoop(t -> log.warning("event loop error: " + t));
         context.shutdownHook(this::stopAsync);

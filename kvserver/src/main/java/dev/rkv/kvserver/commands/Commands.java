@@ -1,6 +1,7 @@
 package dev.rkv.kvserver.commands;
 
 import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.ServerContext;
 
 /** Builds the command table from every command family. */
 public final class Commands {
@@ -10,6 +11,14 @@ public final class Commands {
     public static CommandTable table() {
         CommandTable t = new CommandTable();
         ConnectionCommands.register(t);
+        StringCommands.register(t);
+        KeyCommands.register(t);
+        ExpireCommands.register(t);
         return t;
+    }
+
+    /** Hooks the command families need on the server's keyspace; call once per server context. */
+    public static void attach(ServerContext server) {
+        server.addKeyspaceListener(new ExpiryPropagation(server));
     }
 }

@@ -1,0 +1,63 @@
+package dev.rkv.kvserver.commands;
+
+import dev.rkv.kvserver.command.Args;
+import dev.rkv.kvserver.command.Client;
+import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.store.Entry;
+import dev.rkv.kvserver.store.Key;
+
+/** Lookups and expiry rules shared by the string, key and expire families (Redis's db.c helpers). */
+final class KeyAccess {
+    static final byte[] DEL = Args.bytes("DEL");
+    static final byte[] SET = Args.bytes("SET");
+    static final byte[] PXAT = Args.bytes("PXAT");
+    static final byte[] KEEPTTL = Args.bytes("KEEPTTL");
+    static final byte[] PEXPIREAT = Args.bytes("PEXPIREAT");
+    static final byte[] PERSIST = Args.bytes("PERSIST");
+
+    private KeyAccess() {
+    }
+
+    /**
+     * Looks a key up for reading without touching its access time (Redis's LOOKUP_NOTOUCH, used by
+     * TYPE, EXISTS, TTL, OBJECT): expires it lazily and counts a keyspace hit or miss.
+     */
+    static Entry lookupNoTouch(Client c, Key key) {
+        Entry e = c.db().lookup(key, c.server().nowMs());
+        if (e == null) {
+            c.server().stats().keyspaceMisses++;
+        } else {
+            c.server().stats().keyspaceHits++;
+        }
+        return e;
+    }
+
+    /** Whether this server owns expiry: a replica waits for its primary's DEL instead. */
+    static boolean isPrimary(ServerContext server) {
+        return "master".equals(server.role());
+    }
+
+    /**
+     * Redis's checkAlreadyExpired: an absolute expiry at or before now deletes the key at once on
+     * a primary (the write is then propagated as DEL); a replica stores it and waits.
+     */
+    static boolean alreadyExpired(Client c, long whenMs, long nowMs) {
+        return whenMs <= nowMs && isPrimary(c.server());
+    }
+
+    /** Deletes a key a command gave an expiry in the past, propagating DEL. */
+    static void deleteExpiredNow(Client c, Key key, long nowMs) {
+        c.db().remove(key, nowMs);
+        c.server().propagate(c.dbIndex(), DEL, key.bytes());
+    }
+
+    /** Redis's addReplyErrorExpireTime. */
+    static void invalidExpireTime(Client c, String command) {
+        c.out().error("ERR invalid expire time in '" + command + "' command");
+    }
+
+    /** The expiry an overwrite keeps: the old one with KEEPTTL semantics, else none. */
+    static long keptExpiry(Entry old) {
+        return old == null ? Entry.NO_EXPIRY : old.expireAtMs();
+    }
+}
