@@ -112,7 +112,7 @@ final class DualClient implements AutoCloseable {
     /**
      * Whether rkv's reply is as good as Redis's: exact bytes, except TTL-like integers (within
      * a small slack, since the servers saw the command at different instants), KEYS (same set,
-     * any order) and RANDOMKEY (both nil or both a key).
+     * any order; also PUBSUB CHANNELS) and RANDOMKEY (both nil or both a key).
      */
     static boolean equivalent(byte[][] argv, String expected, String actual) {
         if (expected.equals(actual)) {
@@ -129,14 +129,11 @@ final class DualClient implements AutoCloseable {
                 return close(e, a, TTL_SLACK_MS);
             }
             case "keys" -> {
-                if (e.type() != a.type() || e.children().size() != a.children().size()) {
-                    return false;
-                }
-                TreeSet<String> es = new TreeSet<>();
-                TreeSet<String> as = new TreeSet<>();
-                e.children().forEach(r -> es.add(r.raw()));
-                a.children().forEach(r -> as.add(r.raw()));
-                return es.equals(as);
+                return sameElements(e, a);
+            }
+            case "pubsub" -> {
+                return argv.length >= 2 && new String(argv[1], StandardCharsets.ISO_8859_1)
+                    .equalsIgnoreCase("channels") && sameElements(e, a);
             }
             case "randomkey" -> {
                 return e.type() == a.type() && e.isNull() == a.isNull();
@@ -145,6 +142,20 @@ final class DualClient implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    /** Same aggregate type and the same elements, in any order. */
+    private static boolean sameElements(RespReply e, RespReply a) {
+        if (e.type() != a.type() || e.children().size() != a.children().size()) {
+            return false;
+        }
+        List<String> es = new ArrayList<>();
+        List<String> as = new ArrayList<>();
+        e.children().forEach(r -> es.add(r.raw()));
+        a.children().forEach(r -> as.add(r.raw()));
+        java.util.Collections.sort(es);
+        java.util.Collections.sort(as);
+        return es.equals(as);
     }
 
     private static boolean close(RespReply e, RespReply a, long slack) {
