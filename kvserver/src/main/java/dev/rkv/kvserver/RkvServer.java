@@ -12,6 +12,7 @@ import dev.rkv.kvserver.net.ClientInput;
 import dev.rkv.kvserver.net.EventLoop;
 import dev.rkv.kvserver.net.TcpAcceptor;
 import dev.rkv.kvserver.net.TcpConnection;
+import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.protocol.ProtocolLimits;
 import dev.rkv.kvserver.store.Database;
 
@@ -53,6 +54,7 @@ public final class RkvServer implements AutoCloseable {
     private final ServerContext context;
     private final CommandDispatcher dispatcher;
     private final EventLoop loop;
+    private final Persistence persistence;
     private final List<TcpAcceptor> acceptors = new ArrayList<>();
     private final Map<Client, TcpConnection> connections = new HashMap<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -68,6 +70,8 @@ public final class RkvServer implements AutoCloseable {
         this.loop = new EventLoop(t -> log.warning("event loop error: " + t));
         context.shutdownHook(this::stopAsync);
         context.dispatcher(dispatcher);
+        this.persistence = new Persistence(context, loop::execute, log);
+        context.persistence(persistence);
         config.onChange((name, value) -> {
             if (name.equals("loglevel")) {
                 log.level((String) value);
@@ -95,8 +99,14 @@ public final class RkvServer implements AutoCloseable {
         return log;
     }
 
-    /** Binds every configured address and starts the event loop. */
+    /**
+     * Loads the RDB file (dir/dbfilename) if there is one, binds every configured address and
+     * starts the event loop.
+     *
+     * @throws IOException when binding fails or the RDB file is corrupt (the server must not run)
+     */
     public RkvServer start() throws IOException {
+        persistence.loadAtStartup();
         int port = config.getInt("port");
         int backlog = config.getInt("tcp-backlog");
         for (String spec : config.getString("bind").trim().split("\\s+")) {
@@ -213,6 +223,7 @@ public final class RkvServer implements AutoCloseable {
             Database db = context.keyspace().db(i);
             db.activeExpireStep(now, 1024, deadline);
         }
+        persistence.cron(now);
         long timeoutMs = config.getLong("timeout") * 1000;
         OutputBufferLimits limits = config.outputBufferLimits();
         for (Client c : new ArrayList<>(context.clients().all())) {
@@ -287,6 +298,7 @@ public final class RkvServer implements AutoCloseable {
     public void close() {
         if (!started) {
             closeAcceptors();
+            persistence.close();
             return;
         }
         loop.stop();
@@ -296,6 +308,7 @@ public final class RkvServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeAcceptors();
+        persistence.close();
         terminated.complete(null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.rkv.kvserver.command;
 
 import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.pubsub.PubSub;
 import dev.rkv.kvserver.repl.Propagator;
 import dev.rkv.kvserver.store.Entry;
@@ -33,6 +34,7 @@ public final class ServerContext {
     private volatile Runnable shutdownHook = () -> { };
     private long lastSaveTimeMs;
     private CommandDispatcher dispatcher;
+    private Persistence persistence;
     private volatile String role = "master";
 
     public ServerContext(ServerConfig config, CommandTable commands) {
@@ -70,6 +72,15 @@ public final class ServerContext {
 
     public void dispatcher(CommandDispatcher d) {
         dispatcher = d;
+    }
+
+    /** RDB persistence: SAVE/BGSAVE, save state for INFO persistence, LASTSAVE and SHUTDOWN. */
+    public Persistence persistence() {
+        return persistence;
+    }
+
+    public void persistence(Persistence p) {
+        persistence = p;
     }
 
     public ClientRegistry clients() {

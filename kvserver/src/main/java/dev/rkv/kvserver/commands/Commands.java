@@ -14,6 +14,7 @@ public final class Commands {
         StringCommands.register(t);
         KeyCommands.register(t);
         ExpireCommands.register(t);
+        PersistenceCommands.register(t);
         return t;
     }
 

@@ -146,7 +146,7 @@ public final class Database {
                 sharedWithSnapshot[s] = true;
             }
         }
-        return new DatabaseSnapshot(index, view, size);
+        return new DatabaseSnapshot(index, view, size, volatileSize);
     }
 
     private void expire(Key key) {
@@ -190,6 +190,29 @@ public final class Database {
         other.volatileSize = vs;
         listener.databaseReplaced(index);
         listener.databaseReplaced(other.index);
+    }
+
+    /**
+     * Takes over the contents of {@code source} (a database filled off-line, such as by loading
+     * an RDB) and leaves it empty. Snapshots taken of either before stay valid.
+     */
+    @SuppressWarnings("unchecked")
+    public void replaceWith(Database source) {
+        if (source == this) {
+            return;
+        }
+        slots = source.slots;
+        sharedWithSnapshot = source.sharedWithSnapshot;
+        volatileBySlot = source.volatileBySlot;
+        size = source.size;
+        volatileSize = source.volatileSize;
+        expireCursor = 0;
+        source.slots = new HashMap[KeySlot.SLOTS];
+        source.sharedWithSnapshot = new boolean[KeySlot.SLOTS];
+        source.volatileBySlot = new int[KeySlot.SLOTS];
+        source.size = 0;
+        source.volatileSize = 0;
+        listener.databaseReplaced(index);
     }
 
     /** Live entries of one slot, in no particular order; expired entries are skipped, not removed. */

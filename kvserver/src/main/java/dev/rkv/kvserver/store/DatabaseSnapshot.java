@@ -14,11 +14,13 @@ public final class DatabaseSnapshot {
     private final int index;
     private final HashMap<Key, Entry>[] slots;
     private final long size;
+    private final long expiresSize;
 
-    DatabaseSnapshot(int index, HashMap<Key, Entry>[] slots, long size) {
+    DatabaseSnapshot(int index, HashMap<Key, Entry>[] slots, long size, long expiresSize) {
         this.index = index;
         this.slots = slots;
         this.size = size;
+        this.expiresSize = expiresSize;
     }
 
     public int index() {
@@ -28,6 +30,11 @@ public final class DatabaseSnapshot {
     /** Keys in the database when the snapshot was taken (including not yet collected expired ones). */
     public long size() {
         return size;
+    }
+
+    /** Keys with an expiry when the snapshot was taken (an RDB RESIZEDB hint). */
+    public long expiresSize() {
+        return expiresSize;
     }
 
     /** Visits every entry, slot by slot. */

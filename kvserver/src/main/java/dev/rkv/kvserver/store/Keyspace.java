@@ -34,6 +34,21 @@ public final class Keyspace {
         }
     }
 
+    /**
+     * Replaces the contents of every database with those of {@code loaded} (a keyspace filled
+     * off-line, e.g. from a full-sync RDB), which is left empty. Listeners of this keyspace see
+     * every database replaced. Both must have the same number of databases.
+     */
+    public void replaceWith(Keyspace loaded) {
+        if (loaded.count() != count()) {
+            throw new IllegalArgumentException("keyspace with " + loaded.count() + " databases cannot replace one with "
+                + count());
+        }
+        for (int i = 0; i < databases.length; i++) {
+            databases[i].replaceWith(loaded.databases[i]);
+        }
+    }
+
     /** A point-in-time view of every database (see {@link Database#snapshot()}). */
     public DatabaseSnapshot[] snapshot() {
         DatabaseSnapshot[] out = new DatabaseSnapshot[databases.length];

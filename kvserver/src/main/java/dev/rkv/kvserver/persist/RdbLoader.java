@@ -1,0 +1,245 @@
+package dev.rkv.kvserver.persist;
+
+import dev.rkv.kvserver.store.Database;
+import dev.rkv.kvserver.store.Entry;
+import dev.rkv.kvserver.store.Key;
+import dev.rkv.kvserver.store.Keyspace;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static dev.rkv.kvserver.persist.RdbDescriptor.ENCVAL;
+
+/**
+ * Reads RDB files (versions 1 to 10) as redis-server 7.0 writes them, for the types rkv has.
+ *
+ * <p>Accepts every aux field Redis writes (unknown ones are ignored, as Redis does), RESIZEDB,
+ * EXPIRETIME (seconds) and EXPIRETIME_MS, and skips IDLE and FREQ. Refuses, with the reason and
+ * offset, module aux data, function libraries and value types rkv does not have yet.
+ */
+public final class RdbLoader {
+    private final RdbInput in;
+    private final Keyspace target;
+    private final long nowMs;
+    private final long accessTimeMs = System.currentTimeMillis();
+    private long keys;
+    private long expiredSkipped;
+    private String replId;
+    private long replOffset = -1;
+
+    private RdbLoader(InputStream in, Keyspace target, long nowMs) {
+        this.in = new RdbInput(in);
+        this.target = target;
+        this.nowMs = nowMs;
+    }
+
+    /**
+     * Reads an RDB stream into {@code target} (normally a fresh Keyspace); verifies the CRC64
+     * when present (non-zero); throws RdbFormatException (message says what and at which byte
+     * offset) on corruption or unsupported types.
+     *
+     * <p>Reads nothing past the checksum, so a stream that continues after the RDB (replication)
+     * is left positioned there; for speed, pass a buffered stream when reading ahead is harmless.
+     * Keys whose expiry is at or before {@code nowMs} are not stored (as a Redis primary does);
+     * pass {@link Long#MIN_VALUE} to keep them all. On an exception, {@code target} holds what
+     * was loaded so far: load into a fresh keyspace and swap it in only on success.
+     */
+    public static RdbLoadResult load(InputStream in, Keyspace target, long nowMs) throws IOException, RdbFormatException {
+        return new RdbLoader(in, target, nowMs).run();
+    }
+
+    private RdbLoadResult run() throws IOException, RdbFormatException {
+        int version = readHeader();
+        int db = 0;
+        long expireAt = Entry.NO_EXPIRY;
+        while (true) {
+            long at = in.offset();
+            int type = in.readByte();
+            switch (type) {
+                case RdbDescriptor.OPCODE_EXPIRETIME -> expireAt = in.readIntLE() * 1000L;
+                case RdbDescriptor.OPCODE_EXPIRETIME_MS -> expireAt = in.readLongLE();
+                case RdbDescriptor.OPCODE_FREQ -> in.readByte();
+                case RdbDescriptor.OPCODE_IDLE -> readLength();
+                case RdbDescriptor.OPCODE_SELECTDB -> db = selectDb(readLength(), at);
+                case RdbDescriptor.OPCODE_RESIZEDB -> {
+                    readLength();
+                    readLength();
+                }
+                case RdbDescriptor.OPCODE_AUX -> readAux();
+                case RdbDescriptor.OPCODE_MODULE_AUX ->
+                    throw new RdbFormatException("Module auxiliary data (MODULE_AUX opcode) is not supported by rkv", at);
+                case RdbDescriptor.OPCODE_FUNCTION2, RdbDescriptor.OPCODE_FUNCTION_PRE_GA ->
+                    throw new RdbFormatException("Function libraries (FUNCTION opcode 0x" + Integer.toHexString(type)
+                        + ") are not supported by rkv", at);
+                case RdbDescriptor.OPCODE_EOF -> {
+                    verifyChecksum(version);
+                    return new RdbLoadResult(keys, expiredSkipped, replId, replOffset, version);
+                }
+                default -> {
+                    readKeyValue(type, target.db(db), expireAt, at);
+                    expireAt = Entry.NO_EXPIRY;
+                }
+            }
+        }
+    }
+
+    private int readHeader() throws IOException, RdbFormatException {
+        byte[] header = new byte[RdbDescriptor.HEADER_LENGTH];
+        in.readFully(header);
+        if (!Arrays.equals(header, 0, RdbDescriptor.MAGIC.length, RdbDescriptor.MAGIC, 0, RdbDescriptor.MAGIC.length)) {
+            throw new RdbFormatException("Wrong signature trying to load DB from file", 0);
+        }
+        int version = 0;
+        for (int i = RdbDescriptor.MAGIC.length; i < header.length; i++) {
+            int d = header[i] - '0';
+            if (d < 0 || d > 9) {
+                throw new RdbFormatException("Bad RDB version digits '"
+                    + new String(header, RdbDescriptor.MAGIC.length, 4, StandardCharsets.ISO_8859_1) + "'",
+                    RdbDescriptor.MAGIC.length);
+            }
+            version = version * 10 + d;
+        }
+        if (version < 1 || version > RdbDescriptor.VERSION) {
+            throw new RdbFormatException("Can't handle RDB format version " + version, RdbDescriptor.MAGIC.length);
+        }
+        return version;
+    }
+
+    private int selectDb(long id, long at) throws RdbFormatException {
+        if (id >= target.count()) {
+            throw new RdbFormatException("Data file was created with a server configured to handle more than "
+                + target.count() + " databases (SELECTDB " + id + ")", at);
+        }
+        return (int) id;
+    }
+
+    private void readAux() throws IOException, RdbFormatException {
+        String key = new String(readString(), StandardCharsets.ISO_8859_1);
+        long at = in.offset();
+        byte[] value = readString();
+        switch (key) {
+            case "repl-id" -> {
+                if (value.length == 40) {
+                    replId = new String(value, StandardCharsets.ISO_8859_1);
+                }
+            }
+            case "repl-offset" -> {
+                try {
+                    replOffset = Long.parseLong(new String(value, StandardCharsets.ISO_8859_1));
+                } catch (NumberFormatException e) {
+                    throw new RdbFormatException("Bad repl-offset aux field", at);
+                }
+            }
+            default -> {
+                // redis-ver, redis-bits, ctime, used-mem, repl-stream-db, aof-base, lua, and
+                // fields of future versions: informational, ignored as Redis ignores unknown ones.
+            }
+        }
+    }
+
+    private void readKeyValue(int type, Database db, long expireAt, long at) throws IOException, RdbFormatException {
+        if (type != RdbDescriptor.TYPE_STRING) {
+            String name = RdbDescriptor.typeName(type);
+            if (name.equals("unknown")) {
+                throw new RdbFormatException("Unknown RDB opcode or value type " + type, at);
+            }
+            throw new RdbFormatException("Unsupported value type " + type + " (" + name
+                + "): rkv loads only strings so far", at);
+        }
+        Key key = new Key(readString());
+        byte[] value = readString();
+        if (db.peek(key) != null) {
+            throw new RdbFormatException("RDB has duplicated key '" + key + "' in DB " + db.index(), at);
+        }
+        if (expireAt != Entry.NO_EXPIRY && expireAt <= nowMs) {
+            expiredSkipped++;
+            return;
+        }
+        db.put(key, Entry.string(value, expireAt, accessTimeMs));
+        keys++;
+    }
+
+    private void verifyChecksum(int version) throws IOException, RdbFormatException {
+        if (version < RdbDescriptor.FIRST_VERSION_WITH_CHECKSUM) {
+            return;
+        }
+        long expected = in.checksum();
+        long at = in.offset();
+        long stored = in.readLongLE();
+        if (stored != 0 && stored != expected) {
+            throw new RdbFormatException(String.format("Wrong RDB checksum expected: (%x) got (%x)", expected, stored),
+                at);
+        }
+    }
+
+    /** A plain length; a special string encoding here is corruption. */
+    private long readLength() throws IOException, RdbFormatException {
+        long at = in.offset();
+        int first = in.readByte();
+        if (first >>> 6 == ENCVAL) {
+            throw new RdbFormatException("Unexpected string encoding " + (first & 0x3F) + " where a length belongs", at);
+        }
+        return lengthAfter(first, at);
+    }
+
+    private long lengthAfter(int first, long at) throws IOException, RdbFormatException {
+        int kind = first >>> 6;
+        if (kind == RdbDescriptor.LEN_6BIT) {
+            return first & 0x3F;
+        }
+        if (kind == RdbDescriptor.LEN_14BIT) {
+            return (first & 0x3F) << 8 | in.readByte();
+        }
+        if (first == RdbDescriptor.LEN_32BIT) {
+            return in.readBE(4);
+        }
+        if (first == RdbDescriptor.LEN_64BIT) {
+            long len = in.readBE(8);
+            if (len < 0) {
+                throw new RdbFormatException("Length " + Long.toUnsignedString(len) + " out of range", at);
+            }
+            return len;
+        }
+        throw new RdbFormatException("Unknown length encoding " + first + " in rdbLoadLen()", at);
+    }
+
+    /** A string in any of its encodings: raw, INT8/16/32 (as decimal text) or LZF. */
+    private byte[] readString() throws IOException, RdbFormatException {
+        long at = in.offset();
+        int first = in.readByte();
+        if (first >>> 6 != ENCVAL) {
+            return in.readBytes(lengthAfter(first, at));
+        }
+        int enc = first & 0x3F;
+        long v;
+        switch (enc) {
+            case RdbDescriptor.ENC_INT8 -> v = (byte) in.readByte();
+            case RdbDescriptor.ENC_INT16 -> v = (short) (in.readByte() | in.readByte() << 8);
+            case RdbDescriptor.ENC_INT32 -> v = in.readIntLE();
+            case RdbDescriptor.ENC_LZF -> {
+                return readLzf(at);
+            }
+            default -> throw new RdbFormatException("Unknown RDB string encoding type " + enc, at);
+        }
+        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private byte[] readLzf(long at) throws IOException, RdbFormatException {
+        long clen = readLength();
+        long len = readLength();
+        byte[] compressed = in.readBytes(clen);
+        // One compressed byte yields at most MAX_EXPANSION bytes: a bigger claim is a lie, and
+        // checking it first keeps a hostile length from allocating more than the data can fill.
+        if (len > (long) compressed.length * Lzf.MAX_EXPANSION || len > Integer.MAX_VALUE - 8) {
+            throw new RdbFormatException("Invalid LZF compressed string (" + clen + " bytes cannot expand to " + len
+                + ")", at);
+        }
+        byte[] out = new byte[(int) len];
+        if (Lzf.decompress(compressed, 0, compressed.length, out) != len) {
+            throw new RdbFormatException("Invalid LZF compressed string", at);
+        }
+        return out;
+    }
+}

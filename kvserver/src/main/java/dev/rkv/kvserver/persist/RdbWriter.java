@@ -1,0 +1,199 @@
+package dev.rkv.kvserver.persist;
+
+import dev.rkv.kvserver.commands.ConnectionCommands;
+import dev.rkv.kvserver.store.DatabaseSnapshot;
+import dev.rkv.kvserver.store.Entry;
+import dev.rkv.kvserver.store.Key;
+import dev.rkv.kvserver.util.Numbers;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import static dev.rkv.kvserver.persist.RdbDescriptor.ENCVAL;
+import static dev.rkv.kvserver.persist.RdbDescriptor.ENC_INT16;
+import static dev.rkv.kvserver.persist.RdbDescriptor.ENC_INT32;
+import static dev.rkv.kvserver.persist.RdbDescriptor.ENC_INT8;
+import static dev.rkv.kvserver.persist.RdbDescriptor.ENC_LZF;
+
+/**
+ * Writes snapshots as RDB version 10 files that redis-server 7.0 and redis-check-rdb accept.
+ *
+ * <p>Strings are stored as Redis stores them: canonical integers that fit 32 bits as INT8,
+ * INT16 or INT32; longer strings LZF-compressed when compression is on and saves at least
+ * four bytes; otherwise raw. An instance keeps compression buffers: use it from one thread at
+ * a time. It may run on any thread, since snapshots are immutable.
+ */
+public final class RdbWriter {
+    private final boolean compress;
+    private final boolean checksum;
+    private final Lzf lzf = new Lzf();
+    private byte[] lzfOut = new byte[0];
+
+    /** A writer that computes the CRC64 trailer; {@code compress} enables LZF for strings. */
+    public RdbWriter(boolean compress) {
+        this(compress, true);
+    }
+
+    /** As {@link #RdbWriter(boolean)}; with {@code checksum} false the trailer is 0 (rdbchecksum no). */
+    public RdbWriter(boolean compress, boolean checksum) {
+        this.compress = compress;
+        this.checksum = checksum;
+    }
+
+    /**
+     * Streams a complete RDB v10 (magic, aux fields redis-ver/redis-bits/ctime/used-mem/repl-id/
+     * repl-offset/aof-base, SELECTDB, RESIZEDB, EXPIRETIME_MS, values, EOF, CRC64) of the
+     * snapshot. Expired entries (expireAt &lt;= nowMs) are skipped.
+     *
+     * @param aux replication state to record, or null to write no repl-* fields
+     * @return bytes written
+     */
+    public long write(DatabaseSnapshot[] dbs, RdbAux aux, OutputStream out, long nowMs) throws IOException {
+        RdbOutput o = new RdbOutput(out);
+        o.write(RdbDescriptor.MAGIC);
+        o.write(String.format("%04d", RdbDescriptor.VERSION).getBytes(StandardCharsets.US_ASCII));
+        writeAux(o, "redis-ver", ConnectionCommands.REDIS_VERSION);
+        writeAux(o, "redis-bits", "64");
+        writeAux(o, "ctime", Long.toString(nowMs / 1000));
+        Runtime rt = Runtime.getRuntime();
+        writeAux(o, "used-mem", Long.toString(rt.totalMemory() - rt.freeMemory()));
+        if (aux != null) {
+            writeAux(o, "repl-stream-db", "0");
+            writeAux(o, "repl-id", aux.replId());
+            writeAux(o, "repl-offset", Long.toString(aux.replOffset()));
+        }
+        writeAux(o, "aof-base", "0");
+        for (DatabaseSnapshot db : dbs) {
+            if (db.size() > 0) {
+                writeDatabase(o, db, nowMs);
+            }
+        }
+        o.write(RdbDescriptor.OPCODE_EOF);
+        o.writeLongLE(checksum ? o.checksum() : 0);
+        o.flush();
+        return o.count();
+    }
+
+    private void writeAux(RdbOutput o, String key, String value) throws IOException {
+        o.write(RdbDescriptor.OPCODE_AUX);
+        writeString(o, key.getBytes(StandardCharsets.US_ASCII));
+        writeString(o, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void writeDatabase(RdbOutput o, DatabaseSnapshot db, long nowMs) throws IOException {
+        o.write(RdbDescriptor.OPCODE_SELECTDB);
+        writeLength(o, db.index());
+        o.write(RdbDescriptor.OPCODE_RESIZEDB);
+        writeLength(o, db.size());
+        writeLength(o, db.expiresSize());
+        try {
+            db.forEach((key, entry) -> {
+                if (!entry.isExpired(nowMs)) {
+                    try {
+                        writeEntry(o, key, entry);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private void writeEntry(RdbOutput o, Key key, Entry entry) throws IOException {
+        if (entry.hasExpiry()) {
+            o.write(RdbDescriptor.OPCODE_EXPIRETIME_MS);
+            o.writeLongLE(entry.expireAtMs());
+        }
+        switch (entry.type()) {
+            case STRING -> {
+                o.write(RdbDescriptor.TYPE_STRING);
+                writeString(o, key.bytes());
+                writeString(o, entry.bytes());
+            }
+            default -> throw new IllegalStateException("no RDB encoding for type " + entry.type() + " yet");
+        }
+    }
+
+    /** A length in the shortest of the 6/14/32/64-bit forms. */
+    static void writeLength(RdbOutput o, long len) throws IOException {
+        if (len < 0) {
+            throw new IllegalArgumentException("negative RDB length " + len);
+        }
+        if (len < 1 << 6) {
+            o.write((int) len);
+        } else if (len < 1 << 14) {
+            o.write((RdbDescriptor.LEN_14BIT << 6) | (int) (len >>> 8));
+            o.write((int) len);
+        } else if (len <= 0xFFFF_FFFFL) {
+            o.write(RdbDescriptor.LEN_32BIT);
+            o.writeIntBE((int) len);
+        } else {
+            o.write(RdbDescriptor.LEN_64BIT);
+            o.writeLongBE(len);
+        }
+    }
+
+    /** A string: integer-encoded, LZF-compressed or raw, as Redis's rdbSaveRawString chooses. */
+    void writeString(RdbOutput o, byte[] s) throws IOException {
+        if (s.length <= RdbDescriptor.INT_MAX_LENGTH && writeIntegerEncoded(o, s)) {
+            return;
+        }
+        if (compress && s.length > RdbDescriptor.LZF_MIN_LENGTH && writeCompressed(o, s)) {
+            return;
+        }
+        writeLength(o, s.length);
+        o.write(s);
+    }
+
+    private static boolean writeIntegerEncoded(RdbOutput o, byte[] s) throws IOException {
+        Long parsed = Numbers.parseLongStrict(s);
+        if (parsed == null) {
+            return false;
+        }
+        long v = parsed;
+        if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            o.write((ENCVAL << 6) | ENC_INT8);
+            o.write((int) v);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            o.write((ENCVAL << 6) | ENC_INT16);
+            o.write((int) v);
+            o.write((int) (v >> 8));
+        } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            o.write((ENCVAL << 6) | ENC_INT32);
+            o.write((int) v);
+            o.write((int) (v >> 8));
+            o.write((int) (v >> 16));
+            o.write((int) (v >> 24));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** LZF when it saves at least four bytes, as Redis requires. */
+    private boolean writeCompressed(RdbOutput o, byte[] s) throws IOException {
+        int limit = s.length - 4;
+        if (lzfOut.length < limit) {
+            lzfOut = new byte[Math.max(limit, Math.min(2 * lzfOut.length, 1 << 20))];
+        }
+        int n = lzf.compress(s, 0, s.length, lzfOut, limit);
+        if (n == 0) {
+            if (lzfOut.length > 1 << 20) {
+                lzfOut = new byte[0];
+            }
+            return false;
+        }
+        o.write((ENCVAL << 6) | ENC_LZF);
+        writeLength(o, n);
+        writeLength(o, s.length);
+        o.write(lzfOut, 0, n);
+        if (lzfOut.length > 1 << 20) {
+            lzfOut = new byte[0];
+        }
+        return true;
+    }
+}
