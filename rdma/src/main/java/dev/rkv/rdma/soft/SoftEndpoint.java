@@ -287,7 +287,8 @@ final class SoftEndpoint implements Endpoint {
                 outLock.lock();
                 try {
                     while (outQueue.isEmpty()) {
-                        if (state == EndpointState.CLOSED) {
+                        if (state != EndpointState.CONNECTED) {
+                            // nothing more will be sent: posts in ERROR are flushed locally
                             return;
                         }
                         outReady.await(100, TimeUnit.MILLISECONDS);
