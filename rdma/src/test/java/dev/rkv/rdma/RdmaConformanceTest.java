@@ -227,6 +227,55 @@ public abstract class RdmaConformanceTest {
     }
 
     @Test
+    void respOverRdmaStyleStreamOfWritesWithImmediateArrivesInOrder() throws Exception {
+        // The RESP-over-RDMA data plane: the sender WRITE_WITH_IMMs into the peer's RX buffer at
+        // its TX offset with the byte count as immediate; the receiver reposts receives and
+        // advances its fill offset by each immediate.
+        Endpoint[] ep = connect(EndpointOptions.of(clientCq).withDepths(16, 16), EndpointOptions.of(serverCq).withDepths(16, 64));
+        MemoryRegion rx = server.allocate(1 << 20, Access.LOCAL_WRITE | Access.REMOTE_WRITE);
+        MemoryRegion tx = client.allocate(1 << 20, Access.LOCAL_WRITE);
+        fill(tx.buffer(), 2024);
+        for (int i = 0; i < 64; i++) {
+            assertTrue(ep[1].postRecv(RecvRequest.immOnly(i)));
+        }
+        int messages = 2000;
+        CompletableFuture<Long> receiver = CompletableFuture.supplyAsync(() -> {
+            long fill = 0;
+            try {
+                for (int got = 0; got < messages; got++) {
+                    Completion c = serverCq.take(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    assertNotNull(c, "receiver stalled after " + got + " messages");
+                    assertEquals(CompletionStatus.SUCCESS, c.status(), c.toString());
+                    assertEquals(CompletionOpcode.RECV_RDMA_WITH_IMM, c.opcode());
+                    assertEquals(c.immediate(), c.byteLength());
+                    fill += c.immediate();
+                    assertTrue(ep[1].postRecv(RecvRequest.immOnly(c.wrId())));
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return fill;
+        });
+        long txOffset = 0;
+        int inFlight = 0;
+        for (int m = 0; m < messages; m++) {
+            int len = 1 + (m * 37) % 500;
+            while (inFlight == 16) {
+                inFlight -= drain(clientCq, 1).size();
+            }
+            WorkRequest wr = WorkRequest.writeWithImm(m, tx.sge(txOffset, len), rx.address() + txOffset, rx.rkey(), len);
+            assertTrue(ep[0].postSend(wr));
+            inFlight++;
+            txOffset += len;
+        }
+        for (Completion c : drain(clientCq, inFlight)) {
+            assertEquals(CompletionStatus.SUCCESS, c.status());
+        }
+        assertEquals(txOffset, receiver.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertEquals(range(tx, 0, (int) txOffset), range(rx, 0, (int) txOffset));
+    }
+
+    @Test
     void completionsOfOneEndpointArriveInPostingOrder() throws Exception {
         Endpoint[] ep = connect();
         MemoryRegion remote = server.allocate(1 << 20, Access.LOCAL_WRITE | Access.REMOTE_READ | Access.REMOTE_WRITE);
