@@ -28,7 +28,11 @@ final class CommandGenerator {
     private static final String[] VALUES = {"", "v", "value", "0", "1", "-1", "10", "123456789", "3.5", "1e3",
         "9223372036854775807", "-9223372036854775808", "9223372036854775808", " 7", "+7", "007",
         "\u0000\r\n\u00ff", "x".repeat(44), "y".repeat(45), "z".repeat(300), "\u00e9t\u00e9"};
-    private static final String[] EXTRA = {"extra", "NX", "", "abc", "\u0000"};
+    /**
+     * Extra arguments. No NUL: Redis cuts "%s" error texts at a NUL (a C-string artefact rkv does
+     * not copy, like RespParser), and no numbers ("PX" + "1" would expire during the run).
+     */
+    private static final String[] EXTRA = {"extra", "NX", "", "abc", "\u00e9"};
     private static final String[] GLOBS = {"*", "k*", "k?", "{t}*", "[k]*", "[^k]*", "*\\*", "n", "", "k[0-1]",
         "k[a-", "\\k0", "*[\u00e9]*"};
 
@@ -82,7 +86,7 @@ final class CommandGenerator {
         if (r < 3 && argv.size() > 1) {
             argv.remove(argv.size() - 1); // wrong arity, or a missing option value
         } else if (r < 5) {
-            argv.add(pick(EXTRA)); // extra argument (never a number: "PX" + "1" would race)
+            argv.add(pick(EXTRA)); // extra argument
         }
         byte[][] out = new byte[argv.size()][];
         for (int i = 0; i < out.length; i++) {

@@ -19,7 +19,15 @@ final class Implemented {
 
     static final Set<String> COMMANDS = Set.of(
         // connection (ConnectionCommands)
-        "ping", "echo", "select", "quit", "auth", "hello", "reset");
+        "ping", "echo", "select", "quit", "auth", "hello", "reset",
+        // strings (StringCommands)
+        "get", "set", "setnx", "setex", "psetex", "getset", "getdel", "getex", "mget", "mset", "msetnx",
+        "append", "strlen", "incr", "decr", "incrby", "decrby", "incrbyfloat", "getrange", "setrange",
+        // keys (KeyCommands)
+        "del", "unlink", "exists", "type", "rename", "renamenx", "keys", "scan", "randomkey", "dbsize", "flushdb",
+        "flushall", "copy", "move", "swapdb", "touch", "object",
+        // expire (ExpireCommands)
+        "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "persist", "expiretime", "pexpiretime");
 
     /** Every string, key and expire command of Redis 7.0 that the differential suites cover. */
     static final Set<String> WANTED = Set.of(
