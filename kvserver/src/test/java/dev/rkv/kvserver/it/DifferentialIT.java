@@ -38,7 +38,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  */
 class DifferentialIT {
     private static final Long SEED = Long.getLong("rkv.diff.seed");
-    private static final int COMMANDS = Integer.getInteger("rkv.diff.commands", 2500);
+    private static final int COMMANDS = Integer.getInteger("rkv.diff.commands", 4000);
 
     private RedisReference redis;
     private RkvTestServer rkv;
@@ -111,7 +111,7 @@ class DifferentialIT {
     // ------------------------------------------------------------------ random differential
 
     static Stream<Arguments> randomRuns() {
-        List<Long> seeds = SEED != null ? List.of(SEED) : List.of(1L, 2L, 3L, 42L);
+        List<Long> seeds = SEED != null ? List.of(SEED) : List.of(1L, 2L, 3L, 42L, 1234L, 99991L);
         List<Arguments> runs = new ArrayList<>();
         for (long s : seeds) {
             runs.add(arguments(s, 2));
@@ -169,6 +169,9 @@ class DifferentialIT {
                 compareKeyspaces(pair, enabled, "seed " + seed + " after command #" + sent);
             }
         }
+        long arguments = history.stream().mapToLong(c -> c.length).sum();
+        System.out.printf("[DifferentialIT] seed %d RESP%d: %d commands (%d arguments) compared%n", seed, protocol,
+            history.size(), arguments);
     }
 
     /** Every database the generator touches must hold the same keys, values and TTLs. */
