@@ -1,0 +1,473 @@
+package dev.rkv.table;
+
+import dev.rkv.table.layout.IndexDescriptor;
+import dev.rkv.table.layout.OverflowCodec;
+import dev.rkv.table.layout.OverflowDescriptor;
+import dev.rkv.table.layout.SlotCodec;
+import dev.rkv.table.layout.SlotDescriptor;
+import dev.rkv.table.layout.SlotStatus;
+import dev.rkv.table.layout.SlotView;
+import dev.rkv.table.layout.TableHeaderDescriptor;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+import static dev.rkv.table.layout.LayoutBuffers.getInt;
+import static dev.rkv.table.layout.LayoutBuffers.getLong;
+import static dev.rkv.table.layout.LayoutBuffers.getUnsignedShort;
+import static dev.rkv.table.layout.LayoutBuffers.index;
+import static dev.rkv.table.layout.LayoutBuffers.putLong;
+import static dev.rkv.table.layout.LayoutBuffers.putLongRelease;
+
+/**
+ * The primary's side of a table: the single thread that keeps it current as the server
+ * writes. It formats a region, puts, updates and deletes records, keeps the hash index and
+ * the header current, and grows the table into a new region (a new epoch).
+ *
+ * <h2>Order of stores, for concurrent readers</h2>
+ * <ul>
+ *   <li>New key: overflow extent (if any), then the slot, then the overflow counts of the
+ *       buckets the probe passed, then the index entry (release): a reader that finds the
+ *       entry finds a complete slot.</li>
+ *   <li>Update in the same class: the slot is rewritten in place under its seqlock.</li>
+ *   <li>Update into another class: the new slot, then the entry switched to it with one
+ *       8-byte release store, then the old slot emptied. A pull may see the key in both
+ *       slots: the higher LSN wins.</li>
+ *   <li>Delete: the entry cleared (release), then the overflow counts, then the slot
+ *       emptied (keeping the delete's LSN), then the slot and extent freed for reuse.</li>
+ *   <li>The header's replication offset is published by the caller once every write up
+ *       to it is applied ({@link #publishReplicationOffset}).</li>
+ * </ul>
+ *
+ * <p>Not thread-safe: one writer thread owns the instance and the region's contents.
+ * Status-returning methods are the hot path and leave the table unchanged on failure.
+ */
+public final class TableWriter {
+
+    /** Default index load limit: entries / (7 x buckets). */
+    public static final double DEFAULT_MAX_INDEX_LOAD = 0.85;
+
+    private final ByteBuffer region;
+    private final TableGeometry geometry;
+    private final long epoch;
+    private final double maxIndexLoad;
+    private final long indexBase;
+    private final long bucketMask;
+    private final SlotAllocator[] slots;
+    private final ExtentAllocator extents;
+    private final SlotCodec slotCodec = new SlotCodec();
+    private final OverflowCodec overflowCodec = new OverflowCodec();
+    private final HeaderCodec headerCodec = new HeaderCodec();
+    private final SlotView view = new SlotView();
+    private long extentVersion;
+    private long keyCount;
+    private String replid;
+    private long replicationOffset;
+    private boolean retired;
+
+    private TableWriter(ByteBuffer region, TableGeometry geometry, long epoch, double maxIndexLoad, long firstExtentVersion) {
+        this.region = region;
+        this.geometry = geometry;
+        this.epoch = epoch;
+        this.maxIndexLoad = maxIndexLoad;
+        this.indexBase = geometry.indexOffset();
+        this.bucketMask = geometry.indexBucketCount() - 1;
+        this.slots = new SlotAllocator[geometry.classCount()];
+        for (int c = 0; c < slots.length; c++) {
+            slots[c] = new SlotAllocator(geometry.slotCount(c));
+        }
+        this.extents = new ExtentAllocator(geometry.overflowBlockCount());
+        this.extentVersion = firstExtentVersion;
+    }
+
+    /**
+     * Formats {@code region} as an empty table and returns its writer.
+     *
+     * @param region a direct buffer (or mapped file) of at least the geometry's table length,
+     *               whose slot classes and overflow area are zero (new memory is); the index
+     *               is zeroed here
+     * @throws TableLayoutException when the region cannot hold the table
+     */
+    public static TableWriter format(ByteBuffer region, TableGeometry geometry, long epoch, String replid, long replicationOffset) {
+        return format(region, geometry, epoch, replid, replicationOffset, DEFAULT_MAX_INDEX_LOAD);
+    }
+
+    /** {@link #format(ByteBuffer, TableGeometry, long, String, long)} with an index load limit in (0, 1]. */
+    public static TableWriter format(ByteBuffer region, TableGeometry geometry, long epoch, String replid, long replicationOffset,
+                                     double maxIndexLoad) {
+        return format(region, geometry, epoch, replid, replicationOffset, maxIndexLoad, 0);
+    }
+
+    private static TableWriter format(ByteBuffer region, TableGeometry geometry, long epoch, String replid, long replicationOffset,
+                                      double maxIndexLoad, long firstExtentVersion) {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(geometry, "geometry");
+        HeaderCodec.replidBytes(replid);
+        if (!region.isDirect()) {
+            throw new TableLayoutException("region must be a direct or mapped buffer (ordered 8-byte stores need an aligned address), was a heap buffer");
+        }
+        if (geometry.tableLength() > Integer.MAX_VALUE) {
+            throw new TableLayoutException("table length must be at most " + Integer.MAX_VALUE + " bytes for one ByteBuffer, was "
+                    + geometry.tableLength());
+        }
+        if (region.capacity() < geometry.tableLength()) {
+            throw new TableLayoutException("region must hold the table's " + geometry.tableLength() + " bytes, had " + region.capacity());
+        }
+        if (!(maxIndexLoad > 0 && maxIndexLoad <= 1)) {
+            throw new TableLayoutException("index load limit must be in (0, 1], was " + maxIndexLoad);
+        }
+        ByteBuffer own = region.duplicate().clear();
+        TableWriter writer = new TableWriter(own, geometry, epoch, maxIndexLoad, firstExtentVersion);
+        for (long i = 0; i < geometry.indexLength(); i += Long.BYTES) {
+            putLong(own, index(geometry.indexOffset() + i), 0);
+        }
+        writer.replid = replid;
+        writer.replicationOffset = replicationOffset;
+        writer.headerCodec.write(own, 0, geometry, epoch, replid, replicationOffset, 0);
+        return writer;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /** Puts a string key-value: {@link #put(byte, byte[], byte[], long, long)} with {@link SlotDescriptor#TYPE_STRING}. */
+    public PutStatus put(byte[] key, byte[] value, long expireAtMs, long lsn) {
+        return put(SlotDescriptor.TYPE_STRING, key, value, expireAtMs, lsn);
+    }
+
+    /**
+     * Inserts or replaces {@code key}'s record.
+     *
+     * @param type       {@link SlotDescriptor#TYPE_STRING} or {@link SlotDescriptor#TYPE_SERIALIZED}
+     * @param expireAtMs absolute unix milliseconds, or {@link SlotDescriptor#NO_EXPIRY}
+     * @param lsn        the replication offset of this write
+     */
+    public PutStatus put(byte type, byte[] key, byte[] value, long expireAtMs, long lsn) {
+        checkWritable();
+        if (type == SlotDescriptor.TYPE_EMPTY || type > SlotDescriptor.MAX_TYPE || type < 0) {
+            throw new IllegalArgumentException("type must be between 1 and " + SlotDescriptor.MAX_TYPE + ", was " + type);
+        }
+        if (key.length > SlotDescriptor.MAX_KEY_LENGTH) {
+            return PutStatus.KEY_TOO_LONG;
+        }
+        int classId = geometry.classFor(key.length, value.length);
+        if (classId < 0) {
+            return PutStatus.KEY_TOO_LONG;
+        }
+        boolean inline = geometry.isInline(key.length, value.length);
+        long hash = KeyHash.hash(key);
+        long position = findEntry(key, hash);
+        long oldEntry = position < 0 ? IndexDescriptor.EMPTY_ENTRY : getLong(region, entryIndex(position));
+        long insertAt = -1;
+        if (position < 0) {
+            if (keyCount + 1 > (long) (maxIndexLoad * geometry.indexCapacity())) {
+                return PutStatus.INDEX_FULL;
+            }
+            insertAt = findFreeEntry(hash);
+            if (insertAt < 0) {
+                return PutStatus.INDEX_FULL;
+            }
+        }
+        long block = -1;
+        long blocks = 0;
+        if (!inline) {
+            blocks = OverflowDescriptor.blocksFor(value.length);
+            block = extents.allocate(blocks);
+            if (block < 0) {
+                return PutStatus.NO_OVERFLOW_SPACE;
+            }
+        }
+        boolean inPlace = position >= 0 && IndexDescriptor.classId(oldEntry) == classId;
+        long slotIndex = inPlace ? IndexDescriptor.slotIndex(oldEntry) : slots[classId].allocate();
+        if (slotIndex < 0) {
+            if (block >= 0) {
+                extents.release(block, blocks);
+            }
+            return PutStatus.NO_SLOT;
+        }
+        long oldOverflow = position >= 0 ? overflowOf(IndexDescriptor.classId(oldEntry), IndexDescriptor.slotIndex(oldEntry)) : -1;
+        long oldOverflowBlocks = oldOverflow >= 0 ? overflowBlocksOf(IndexDescriptor.classId(oldEntry), IndexDescriptor.slotIndex(oldEntry)) : 0;
+
+        int slot = slotAt(classId, slotIndex);
+        if (inline) {
+            slotCodec.writeInline(region, slot, geometry.slotSize(classId), type, key, value, expireAtMs, lsn);
+        } else {
+            extentVersion += 2;
+            overflowCodec.write(region, index(geometry.extentAddress(block)), value, extentVersion);
+            slotCodec.writeOverflow(region, slot, geometry.slotSize(classId), type, key, value.length, block, extentVersion, expireAtMs, lsn);
+        }
+        long entry = IndexDescriptor.packEntry(IndexDescriptor.tagOf(hash), classId, slotIndex);
+        if (position < 0) {
+            publishNewEntry(hash, insertAt, entry);
+            keyCount++;
+        } else if (!inPlace) {
+            // Release: the new slot is complete before the entry names it.
+            putLongRelease(region, entryIndex(position), entry);
+            int oldClass = IndexDescriptor.classId(oldEntry);
+            long oldSlot = IndexDescriptor.slotIndex(oldEntry);
+            slotCodec.writeEmpty(region, slotAt(oldClass, oldSlot), lsn);
+            slots[oldClass].release(oldSlot);
+        }
+        if (oldOverflow >= 0) {
+            extents.release(oldOverflow, oldOverflowBlocks);
+        }
+        return PutStatus.OK;
+    }
+
+    /** Sets (or, with {@link SlotDescriptor#NO_EXPIRY}, removes) {@code key}'s expiry, as PEXPIREAT and PERSIST do. */
+    public PutStatus setExpiry(byte[] key, long expireAtMs, long lsn) {
+        checkWritable();
+        long position = findEntry(key, KeyHash.hash(key));
+        if (position < 0) {
+            return PutStatus.NOT_FOUND;
+        }
+        long entry = getLong(region, entryIndex(position));
+        slotCodec.writeExpiry(region, slotAt(IndexDescriptor.classId(entry), IndexDescriptor.slotIndex(entry)), expireAtMs, lsn);
+        return PutStatus.OK;
+    }
+
+    /** Removes {@code key}; the emptied slot keeps {@code lsn}. */
+    public PutStatus delete(byte[] key, long lsn) {
+        checkWritable();
+        long hash = KeyHash.hash(key);
+        long position = findEntry(key, hash);
+        if (position < 0) {
+            return PutStatus.NOT_FOUND;
+        }
+        long entry = getLong(region, entryIndex(position));
+        int classId = IndexDescriptor.classId(entry);
+        long slotIndex = IndexDescriptor.slotIndex(entry);
+        long overflow = overflowOf(classId, slotIndex);
+        long overflowBlocks = overflow >= 0 ? overflowBlocksOf(classId, slotIndex) : 0;
+        // Release: readers stop finding the key before its slot changes.
+        putLongRelease(region, entryIndex(position), IndexDescriptor.EMPTY_ENTRY);
+        long home = IndexDescriptor.homeBucket(hash, geometry.indexBucketCount());
+        for (long b = home; b != position / IndexDescriptor.ENTRIES_PER_BUCKET; b = (b + 1) & bucketMask) {
+            addOverflowCount(b, -1);
+        }
+        slotCodec.writeEmpty(region, slotAt(classId, slotIndex), lsn);
+        slots[classId].release(slotIndex);
+        if (overflow >= 0) {
+            extents.release(overflow, overflowBlocks);
+        }
+        keyCount--;
+        return PutStatus.OK;
+    }
+
+    /**
+     * Publishes that every write up to {@code offset} is in the table. Call it after
+     * applying those writes, not before: a replica continues the stream from here.
+     */
+    public void publishReplicationOffset(long offset) {
+        checkWritable();
+        replicationOffset = offset;
+        headerCodec.updateReplicationOffset(region, 0, offset);
+    }
+
+    /** Publishes a new replication id and offset together (after a failover or a new history). */
+    public void publishReplication(String newReplid, long offset) {
+        checkWritable();
+        headerCodec.update(region, 0, newReplid, offset, 0);
+        replid = newReplid;
+        replicationOffset = offset;
+    }
+
+    /**
+     * Rebuilds this table into {@code newRegion} with {@code newGeometry} as epoch + 1, then
+     * marks this region's header retired (so replicas pulling it restart) and returns the
+     * new writer; this one refuses further writes. Records keep their LSN and expiry.
+     *
+     * @throws TableLayoutException when the new geometry cannot hold every record
+     */
+    public TableWriter growInto(ByteBuffer newRegion, TableGeometry newGeometry) {
+        checkWritable();
+        TableWriter grown = format(newRegion, newGeometry, epoch + 1, replid, replicationOffset, maxIndexLoad, extentVersion);
+        for (int c = 0; c < slots.length; c++) {
+            for (long i = 0; i < slots[c].highWater(); i++) {
+                SlotStatus status = slotCodec.decode(region, slotAt(c, i), geometry.slotSize(c), view);
+                if (status == SlotStatus.EMPTY) {
+                    continue;
+                }
+                if (status != SlotStatus.OK) {
+                    throw new IllegalStateException("slot " + i + " of class " + c + " decodes as " + status + " in the writer's own region");
+                }
+                byte[] value = view.isOverflow() ? readExtent(view) : view.value();
+                PutStatus put = grown.put(view.type(), view.key(), value, view.expireAtMs(), view.lsn());
+                if (put != PutStatus.OK) {
+                    throw new TableLayoutException("new geometry must hold every record, " + put + " for a key of " + view.keyLength()
+                            + " bytes and a value of " + value.length + " bytes: " + newGeometry);
+                }
+            }
+        }
+        headerCodec.update(region, 0, replid, replicationOffset, TableHeaderDescriptor.FLAG_RETIRED);
+        retired = true;
+        return grown;
+    }
+
+    private byte[] readExtent(SlotView slot) {
+        byte[] value = new byte[slot.valueLength()];
+        region.get(index(geometry.extentAddress(slot.overflowBlock()) + OverflowDescriptor.DATA_OFFSET), value);
+        return value;
+    }
+
+    private void checkWritable() {
+        if (retired) {
+            throw new IllegalStateException("table epoch " + epoch + " was retired by growInto; write to the grown table");
+        }
+    }
+
+    // ------------------------------------------------------------------ index
+
+    /** The entry position (bucket x 7 + entry) holding {@code key}, or -1. */
+    private long findEntry(byte[] key, long hash) {
+        int tag = IndexDescriptor.tagOf(hash);
+        long bucket = IndexDescriptor.homeBucket(hash, geometry.indexBucketCount());
+        for (long probed = 0; probed <= bucketMask; probed++) {
+            for (int e = 0; e < IndexDescriptor.ENTRIES_PER_BUCKET; e++) {
+                long entry = getLong(region, index(indexBase + IndexDescriptor.entryOffset(bucket, e)));
+                if (IndexDescriptor.isOccupied(entry) && IndexDescriptor.tag(entry) == tag
+                        && slotKeyEquals(slotAt(IndexDescriptor.classId(entry), IndexDescriptor.slotIndex(entry)), key)) {
+                    return bucket * IndexDescriptor.ENTRIES_PER_BUCKET + e;
+                }
+            }
+            if (overflowCount(bucket) == 0) {
+                return -1;
+            }
+            bucket = (bucket + 1) & bucketMask;
+        }
+        return -1;
+    }
+
+    /** The first empty entry position on {@code hash}'s probe sequence, or -1 when the index is full. */
+    private long findFreeEntry(long hash) {
+        long bucket = IndexDescriptor.homeBucket(hash, geometry.indexBucketCount());
+        for (long probed = 0; probed <= bucketMask; probed++) {
+            for (int e = 0; e < IndexDescriptor.ENTRIES_PER_BUCKET; e++) {
+                if (getLong(region, index(indexBase + IndexDescriptor.entryOffset(bucket, e))) == IndexDescriptor.EMPTY_ENTRY) {
+                    return bucket * IndexDescriptor.ENTRIES_PER_BUCKET + e;
+                }
+            }
+            bucket = (bucket + 1) & bucketMask;
+        }
+        return -1;
+    }
+
+    private void publishNewEntry(long hash, long position, long entry) {
+        long home = IndexDescriptor.homeBucket(hash, geometry.indexBucketCount());
+        // Counts first: a reader never stops at a bucket before the entry it looks for.
+        for (long b = home; b != position / IndexDescriptor.ENTRIES_PER_BUCKET; b = (b + 1) & bucketMask) {
+            addOverflowCount(b, 1);
+        }
+        // Release: the slot (written before) and the counts are visible before the entry.
+        putLongRelease(region, entryIndex(position), entry);
+    }
+
+    private long overflowCount(long bucket) {
+        return getLong(region, index(indexBase + IndexDescriptor.overflowCountOffset(bucket)));
+    }
+
+    private void addOverflowCount(long bucket, long delta) {
+        int at = index(indexBase + IndexDescriptor.overflowCountOffset(bucket));
+        // Release: one atomic 8-byte store, ordered after the stores before it.
+        putLongRelease(region, at, getLong(region, at) + delta);
+    }
+
+    private int entryIndex(long position) {
+        long bucket = position / IndexDescriptor.ENTRIES_PER_BUCKET;
+        int e = (int) (position % IndexDescriptor.ENTRIES_PER_BUCKET);
+        return index(indexBase + IndexDescriptor.entryOffset(bucket, e));
+    }
+
+    // ------------------------------------------------------------------ slots
+
+    private int slotAt(int classId, long slotIndex) {
+        return index(geometry.slotAddress(classId, slotIndex));
+    }
+
+    private boolean slotKeyEquals(int slot, byte[] key) {
+        if (getUnsignedShort(region, slot + SlotDescriptor.KEY_LENGTH_OFFSET) != key.length) {
+            return false;
+        }
+        int at = slot + SlotDescriptor.KEY_OFFSET;
+        for (int i = 0; i < key.length; i++) {
+            if (region.get(at + i) != key[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first overflow block of the slot's value, or -1 when it is inline. */
+    private long overflowOf(int classId, long slotIndex) {
+        int slot = slotAt(classId, slotIndex);
+        if ((region.get(slot + SlotDescriptor.FLAGS_OFFSET) & SlotDescriptor.FLAG_OVERFLOW) == 0) {
+            return -1;
+        }
+        int keyLength = getUnsignedShort(region, slot + SlotDescriptor.KEY_LENGTH_OFFSET);
+        return getLong(region, slot + SlotDescriptor.KEY_OFFSET + keyLength + SlotDescriptor.OVERFLOW_REF_BLOCK_OFFSET);
+    }
+
+    /** Blocks the overflow extent of the slot's value spans. */
+    private long overflowBlocksOf(int classId, long slotIndex) {
+        return OverflowDescriptor.blocksFor(getInt(region, slotAt(classId, slotIndex) + SlotDescriptor.VALUE_LENGTH_OFFSET));
+    }
+
+    // ------------------------------------------------------------------ state
+
+    public TableGeometry geometry() {
+        return geometry;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public String replid() {
+        return replid;
+    }
+
+    public long replicationOffset() {
+        return replicationOffset;
+    }
+
+    public boolean isRetired() {
+        return retired;
+    }
+
+    /** Keys in the table. */
+    public long keyCount() {
+        return keyCount;
+    }
+
+    /** Slots in use in class {@code classId}. */
+    public long usedSlots(int classId) {
+        return slots[classId].used();
+    }
+
+    /** Free slots left in class {@code classId}. */
+    public long freeSlots(int classId) {
+        return slots[classId].capacity() - slots[classId].used();
+    }
+
+    /** Overflow blocks in use. */
+    public long usedOverflowBlocks() {
+        return extents.used();
+    }
+
+    /** Longest run of free overflow blocks. */
+    public long largestFreeOverflowRun() {
+        return extents.largestFree();
+    }
+
+    /**
+     * Bytes of the region ever written: header, index, each class up to its highest slot
+     * used, the overflow area up to its highest block used. With a sparse mapping (an mmap
+     * of a new file) this is what the table costs in memory, whatever its geometry reserves.
+     */
+    public long touchedBytes() {
+        long bytes = geometry.indexOffset() + geometry.indexLength();
+        for (int c = 0; c < slots.length; c++) {
+            bytes += slots[c].highWater() * geometry.slotSize(c);
+        }
+        return bytes + extents.highWater() * OverflowDescriptor.BLOCK_SIZE;
+    }
+}
