@@ -64,16 +64,16 @@ public final class ExpireCommands {
     private static void expireGeneric(Client c, byte[][] argv, long basetime, boolean seconds, String command) {
         int flags = 0;
         for (int j = 3; j < argv.length; j++) {
-            if (Args.is(argv[j], "nx")) {
+            if (KeyAccess.isOption(argv[j], "nx")) {
                 flags |= NX;
-            } else if (Args.is(argv[j], "xx")) {
+            } else if (KeyAccess.isOption(argv[j], "xx")) {
                 flags |= XX;
-            } else if (Args.is(argv[j], "gt")) {
+            } else if (KeyAccess.isOption(argv[j], "gt")) {
                 flags |= GT;
-            } else if (Args.is(argv[j], "lt")) {
+            } else if (KeyAccess.isOption(argv[j], "lt")) {
                 flags |= LT;
             } else {
-                c.out().error("ERR Unsupported option " + Args.string(argv[j]));
+                c.out().error("ERR Unsupported option " + Args.string(KeyAccess.cString(argv[j])));
                 return;
             }
         }

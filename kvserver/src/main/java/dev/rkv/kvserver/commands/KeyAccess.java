@@ -51,6 +51,24 @@ final class KeyAccess {
         c.server().propagate(c.dbIndex(), DEL, key.bytes());
     }
 
+    /**
+     * Whether an argument names an option, ignoring case, the way Redis's strcasecmp sees it: as a
+     * C string, so only the bytes before a NUL count ("nx\0junk" is NX).
+     */
+    static boolean isOption(byte[] arg, String option) {
+        return Args.is(cString(arg), option);
+    }
+
+    /** The bytes before the first NUL, as C string functions (and Redis's %s) see an argument. */
+    static byte[] cString(byte[] arg) {
+        for (int i = 0; i < arg.length; i++) {
+            if (arg[i] == 0) {
+                return java.util.Arrays.copyOf(arg, i);
+            }
+        }
+        return arg;
+    }
+
     /** Redis's addReplyErrorExpireTime. */
     static void invalidExpireTime(Client c, String command) {
         c.out().error("ERR invalid expire time in '" + command + "' command");

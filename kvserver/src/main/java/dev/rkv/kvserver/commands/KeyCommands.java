@@ -193,9 +193,9 @@ public final class KeyCommands {
         boolean replace = false;
         Database dst = c.db();
         for (int j = 3; j < argv.length; j++) {
-            if (Args.is(argv[j], "replace")) {
+            if (KeyAccess.isOption(argv[j], "replace")) {
                 replace = true;
-            } else if (Args.is(argv[j], "db") && j + 1 < argv.length) {
+            } else if (KeyAccess.isOption(argv[j], "db") && j + 1 < argv.length) {
                 dst = databaseOrReply(c, argv[++j]);
                 if (dst == null) {
                     return;
@@ -331,7 +331,7 @@ public final class KeyCommands {
         String typeName = null;
         for (int i = 2; i < argv.length; i += 2) {
             boolean hasValue = i + 1 < argv.length;
-            if (Args.is(argv[i], "count") && hasValue) {
+            if (KeyAccess.isOption(argv[i], "count") && hasValue) {
                 Long n = Args.longOrReply(c, argv[i + 1]);
                 if (n == null) {
                     return;
@@ -341,10 +341,10 @@ public final class KeyCommands {
                     return;
                 }
                 count = n;
-            } else if (Args.is(argv[i], "match") && hasValue) {
+            } else if (KeyAccess.isOption(argv[i], "match") && hasValue) {
                 pattern = Glob.matchesAll(argv[i + 1]) ? null : argv[i + 1];
-            } else if (Args.is(argv[i], "type") && hasValue) {
-                typeName = Args.string(argv[i + 1]);
+            } else if (KeyAccess.isOption(argv[i], "type") && hasValue) {
+                typeName = Args.string(KeyAccess.cString(argv[i + 1]));
             } else {
                 c.out().raw(Replies.SYNTAX_ERR);
                 return;
@@ -432,7 +432,7 @@ public final class KeyCommands {
 
     /** Redis's getFlushCommandFlags: nothing, ASYNC or SYNC (freeing is the GC's work either way). */
     private static boolean flushOptionsOrReply(Client c, byte[][] argv) {
-        if (argv.length == 1 || (argv.length == 2 && (Args.is(argv[1], "sync") || Args.is(argv[1], "async")))) {
+        if (argv.length == 1 || (argv.length == 2 && (KeyAccess.isOption(argv[1], "sync") || KeyAccess.isOption(argv[1], "async")))) {
             return true;
         }
         c.out().raw(Replies.SYNTAX_ERR);

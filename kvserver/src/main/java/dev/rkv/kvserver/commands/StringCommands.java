@@ -86,6 +86,10 @@ public final class StringCommands {
             .summary("Increment the float value of a key by the given amount").handler(StringCommands::incrbyfloat).build());
         t.register(command("getrange", 4).flags(READONLY).keys(1, 1, 1).group("string").since("2.4.0")
             .summary("Get a substring of the string stored at a key").handler(StringCommands::getrange).build());
+        t.register(command("substr", 4).flags(READONLY).keys(1, 1, 1).group("string")
+            .summary("Get a substring of the string stored at a key").handler(StringCommands::getrange).build());
+        t.register(command("lcs", -3).flags(READONLY).keys(1, 2, 1).group("string").since("7.0.0")
+            .summary("Find longest common substring").handler(StringCommands::lcs).build());
         t.register(command("setrange", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("string").since("2.2.0")
             .summary("Overwrite part of a string at key starting at the specified offset")
             .handler(StringCommands::setrange).build());
@@ -180,6 +184,54 @@ public final class StringCommands {
         } else if (!Args.wrongType(c, e, ValueType.STRING)) {
             c.out().integer(e.bytes().length);
         }
+    }
+
+    // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
+    private static void lcs(Client c, byte[][] argv) {
+        Entry ea = Args.lookupRead(c, Args.key(argv[1]));
+        Entry eb = Args.lookupRead(c, Args.key(argv[2]));
+        if ((ea != null && ea.type() != ValueType.STRING) || (eb != null && eb.type() != ValueType.STRING)) {
+            c.out().error("ERR The specified keys must contain string values");
+            return;
+        }
+        byte[] a = ea == null ? new byte[0] : ea.bytes();
+        byte[] b = eb == null ? new byte[0] : eb.bytes();
+        boolean getLen = false;
+        boolean getIdx = false;
+        boolean withMatchLen = false;
+        long minMatchLen = 0;
+        for (int j = 3; j < argv.length; j++) {
+            if (KeyAccess.isOption(argv[j], "idx")) {
+                getIdx = true;
+            } else if (KeyAccess.isOption(argv[j], "len")) {
+                getLen = true;
+            } else if (KeyAccess.isOption(argv[j], "withmatchlen")) {
+                withMatchLen = true;
+            } else if (KeyAccess.isOption(argv[j], "minmatchlen") && j + 1 < argv.length) {
+                Long v = Args.longOrReply(c, argv[++j]);
+                if (v == null) {
+                    return;
+                }
+                minMatchLen = Math.max(0, v);
+            } else {
+                c.out().raw(Replies.SYNTAX_ERR);
+                return;
+            }
+        }
+        if (getLen && getIdx) {
+            c.out().error("ERR If you want both the length and indexes, please just use IDX.");
+            return;
+        }
+        long cells = (long) (a.length + 1) * (b.length + 1);
+        if (cells * Integer.BYTES > c.server().config().getLong("proto-max-bulk-len")) {
+            c.out().error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+            return;
+        }
+        if (cells > Integer.MAX_VALUE - 8) {
+            c.out().error("ERR Insufficient memory, failed allocating transient memory for LCS");
+            return;
+        }
+        Lcs.reply(c, a, b, getLen, getIdx, withMatchLen, minMatchLen);
     }
 
     // GETRANGE key start end
@@ -308,7 +360,7 @@ public final class StringCommands {
     private static byte[][] withoutGet(byte[][] argv) {
         List<byte[]> out = new ArrayList<>(argv.length);
         for (int i = 0; i < argv.length; i++) {
-            if (i < 3 || !Args.is(argv[i], "get")) {
+            if (i < 3 || !KeyAccess.isOption(argv[i], "get")) {
                 out.add(argv[i]);
             }
         }
@@ -330,26 +382,26 @@ public final class StringCommands {
         for (int j = from; j < argv.length; j++) {
             byte[] opt = argv[j];
             boolean hasNext = j + 1 < argv.length;
-            if (isSet && Args.is(opt, "nx") && (flags & XX) == 0) {
+            if (isSet && KeyAccess.isOption(opt, "nx") && (flags & XX) == 0) {
                 flags |= NX;
-            } else if (isSet && Args.is(opt, "xx") && (flags & NX) == 0) {
+            } else if (isSet && KeyAccess.isOption(opt, "xx") && (flags & NX) == 0) {
                 flags |= XX;
-            } else if (isSet && Args.is(opt, "get")) {
+            } else if (isSet && KeyAccess.isOption(opt, "get")) {
                 flags |= GET;
-            } else if (isSet && Args.is(opt, "keepttl") && (flags & (PERSIST | ANY_EXPIRE)) == 0) {
+            } else if (isSet && KeyAccess.isOption(opt, "keepttl") && (flags & (PERSIST | ANY_EXPIRE)) == 0) {
                 flags |= KEEPTTL;
-            } else if (!isSet && Args.is(opt, "persist") && (flags & (ANY_EXPIRE | KEEPTTL)) == 0) {
+            } else if (!isSet && KeyAccess.isOption(opt, "persist") && (flags & (ANY_EXPIRE | KEEPTTL)) == 0) {
                 flags |= PERSIST;
-            } else if (Args.is(opt, "ex") && hasNext && (flags & (KEEPTTL | PERSIST | EXAT | PX | PXAT)) == 0) {
+            } else if (KeyAccess.isOption(opt, "ex") && hasNext && (flags & (KEEPTTL | PERSIST | EXAT | PX | PXAT)) == 0) {
                 flags |= EX;
                 expire = argv[++j];
-            } else if (Args.is(opt, "px") && hasNext && (flags & (KEEPTTL | PERSIST | EX | EXAT | PXAT)) == 0) {
+            } else if (KeyAccess.isOption(opt, "px") && hasNext && (flags & (KEEPTTL | PERSIST | EX | EXAT | PXAT)) == 0) {
                 flags |= PX;
                 expire = argv[++j];
-            } else if (Args.is(opt, "exat") && hasNext && (flags & (KEEPTTL | PERSIST | EX | PX | PXAT)) == 0) {
+            } else if (KeyAccess.isOption(opt, "exat") && hasNext && (flags & (KEEPTTL | PERSIST | EX | PX | PXAT)) == 0) {
                 flags |= EXAT;
                 expire = argv[++j];
-            } else if (Args.is(opt, "pxat") && hasNext && (flags & (KEEPTTL | PERSIST | EX | EXAT | PX)) == 0) {
+            } else if (KeyAccess.isOption(opt, "pxat") && hasNext && (flags & (KEEPTTL | PERSIST | EX | EXAT | PX)) == 0) {
                 flags |= PXAT;
                 expire = argv[++j];
             } else {
