@@ -376,6 +376,45 @@ class StringCommandsDifferentialIT {
     }
 
     @Test
+    void lcsAndSubstr() throws Exception {
+        assertSameReplies(redis, rkv, """
+            MSET key1 ohmytext key2 mynewtext
+            LCS key1 key2
+            LCS key1 key2 LEN
+            LCS key1 key2 IDX
+            LCS key1 key2 IDX MINMATCHLEN 4
+            LCS key1 key2 IDX MINMATCHLEN 4 WITHMATCHLEN
+            LCS key1 key2 IDX WITHMATCHLEN
+            LCS key1 key2 IDX MINMATCHLEN -3
+            LCS key1 key2 LEN IDX
+            LCS key1 key2 MINMATCHLEN
+            LCS key1 key2 MINMATCHLEN abc
+            LCS key1 key2 FOO
+            LCS key1 missing
+            LCS missing missing2 IDX
+            MSET a ABCBDAB b BDCABA
+            LCS a b
+            LCS a b IDX WITHMATCHLEN
+            MSET n1 1234567 n2 2456
+            LCS n1 n2 IDX
+            @list l
+            LCS l key1
+            LCS key1 l LEN
+            SUBSTR key1 0 3
+            SUBSTR key1 -4 -1
+            SUBSTR missing 0 1
+            """);
+    }
+
+    @Test
+    void optionsAreReadAsCStrings() throws Exception {
+        assertSameReplies(redis, rkv, "SET k v NX\0junk\nGET k\nSET k w XX\0\nGET k\n"
+            + "SET k v EX\0 100\n%1 TTL k\nGETEX k PERSIST\0x\nTTL k\nSET k v GET\0\n"
+            + "EXPIRE k 100 NX\0zz\nEXPIRE k 100 BAD\0tail\nSCAN 0 COUNT\0 5 TYPE string\0x\n"
+            + "COPY k k2 REPLACE\0\nFLUSHDB ASYNC\0\n");
+    }
+
+    @Test
     void repliesInResp3() throws Exception {
         assertSameReplies(redis, rkv, """
             ! HELLO 3
