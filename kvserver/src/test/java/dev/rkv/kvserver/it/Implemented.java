@@ -22,7 +22,8 @@ final class Implemented {
         "ping", "echo", "select", "quit", "auth", "hello", "reset",
         // strings (StringCommands)
         "get", "set", "setnx", "setex", "psetex", "getset", "getdel", "getex", "mget", "mset", "msetnx",
-        "append", "strlen", "incr", "decr", "incrby", "decrby", "incrbyfloat", "getrange", "setrange",
+        "append", "strlen", "incr", "decr", "incrby", "decrby", "incrbyfloat", "getrange", "setrange", "substr",
+        "lcs",
         // keys (KeyCommands)
         "del", "unlink", "exists", "type", "rename", "renamenx", "keys", "scan", "randomkey", "dbsize", "flushdb",
         "flushall", "copy", "move", "swapdb", "touch", "object",
