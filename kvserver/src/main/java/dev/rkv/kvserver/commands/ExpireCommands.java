@@ -73,7 +73,7 @@ public final class ExpireCommands {
             } else if (KeyAccess.isOption(argv[j], "lt")) {
                 flags |= LT;
             } else {
-                c.out().error("ERR Unsupported option " + Args.string(KeyAccess.cString(argv[j])));
+                KeyAccess.errorEchoing(c, "ERR Unsupported option ", argv[j]);
                 return;
             }
         }

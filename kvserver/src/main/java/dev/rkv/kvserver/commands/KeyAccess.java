@@ -69,6 +69,24 @@ final class KeyAccess {
         return arg;
     }
 
+    /**
+     * Replies an error that ends with an argument's bytes as they are (not re-encoded), cut at a
+     * NUL as %s does and with CR and LF turned into spaces as Redis's addReplyError does.
+     */
+    static void errorEchoing(Client c, String prefix, byte[] arg) {
+        byte[] text = cString(arg);
+        byte[] head = Args.bytes("-" + prefix);
+        byte[] reply = new byte[head.length + text.length + 2];
+        System.arraycopy(head, 0, reply, 0, head.length);
+        for (int i = 0; i < text.length; i++) {
+            byte b = text[i];
+            reply[head.length + i] = b == '\r' || b == '\n' ? (byte) ' ' : b;
+        }
+        reply[reply.length - 2] = '\r';
+        reply[reply.length - 1] = '\n';
+        c.out().raw(reply);
+    }
+
     /** Redis's addReplyErrorExpireTime. */
     static void invalidExpireTime(Client c, String command) {
         c.out().error("ERR invalid expire time in '" + command + "' command");
