@@ -611,6 +611,19 @@ public abstract class RdmaConformanceTest {
     }
 
     @Test
+    void acceptListenerWakesAnEventLoopThatAcceptsWithoutBlocking() throws Exception {
+        CountDownLatch pending = new CountDownLatch(1);
+        listener.setListener(pending::countDown);
+        assertNull(listener.accept(EndpointOptions.of(serverCq), 0, TimeUnit.MILLISECONDS));
+        CompletableFuture<Endpoint> c = CompletableFuture.supplyAsync(
+                () -> client.connect("127.0.0.1", listener.localAddress().getPort(), EndpointOptions.of(clientCq)));
+        assertTrue(pending.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        Endpoint s = listener.accept(EndpointOptions.of(serverCq), 0, TimeUnit.MILLISECONDS);
+        assertNotNull(s);
+        assertEquals(EndpointState.CONNECTED, c.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).state());
+    }
+
+    @Test
     void connectToNothingFailsWithConnectException() {
         int port = listener.localAddress().getPort();
         listener.close();

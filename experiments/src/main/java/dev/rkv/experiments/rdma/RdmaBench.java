@@ -86,8 +86,9 @@ public final class RdmaBench {
         }
     }
 
-    /** Reference figures measured in the same run. */
-    public record Reference(double memcpyMBps, double iperf3MBps, String iperf3Note, List<PingPong> pingPongs) {
+    /** Reference figures measured in the same run; {@code memcpySameShape} by "size/outstanding". */
+    public record Reference(double memcpyMBps, double iperf3MBps, String iperf3Note, List<PingPong> pingPongs,
+                            java.util.Map<String, Double> memcpySameShape) {
     }
 
     /** TCP ping-pong round trip of {@code size} bytes each way. */
@@ -102,8 +103,7 @@ public final class RdmaBench {
     /** Runs one configuration and prints its RESULT line. */
     public static Result run(String provider, String op, int size, int outstanding, double seconds, double warmup,
                              PrintStream out) throws Exception {
-        long workingSet = Math.min(1L << 30, Math.max((long) size * outstanding, 16L << 20));
-        workingSet = Math.max(size, workingSet / size * size);
+        long workingSet = workingSet(size, outstanding);
         try (RdmaDevice server = Providers.open(provider); RdmaDevice client = Providers.open(provider)) {
             MemoryRegion remote = server.allocate(workingSet, Access.LOCAL_WRITE | Access.REMOTE_READ | Access.REMOTE_WRITE);
             ByteBuffer rb = remote.buffer();
@@ -132,6 +132,15 @@ public final class RdmaBench {
                 return r;
             }
         }
+    }
+
+    /**
+     * Bytes of remote (and local) memory one configuration cycles through: all outstanding
+     * requests at once, at least 16 MiB, at most 1 GiB, a whole number of requests.
+     */
+    public static long workingSet(int size, int outstanding) {
+        long ws = Math.min(1L << 30, Math.max((long) size * outstanding, 16L << 20));
+        return Math.max(size, ws / size * size);
     }
 
     /** The measuring loop: keeps every slot busy, records latency per completion. */
@@ -242,7 +251,14 @@ public final class RdmaBench {
 
     /** memcpy bandwidth: bulk copies of {@code block} bytes between direct buffers over a working set beyond the caches. */
     public static double memcpyMBps(int block, double seconds) {
-        long ws = 256L << 20;
+        return memcpyMBps(block, 256L << 20, seconds);
+    }
+
+    /**
+     * memcpy bandwidth with the same shape as a benchmark configuration: copies of {@code block}
+     * bytes cycling through {@code ws} bytes of source and destination.
+     */
+    public static double memcpyMBps(int block, long ws, double seconds) {
         ByteBuffer src = ByteBuffer.allocateDirect((int) ws);
         ByteBuffer dst = ByteBuffer.allocateDirect((int) ws);
         int blocks = (int) (ws / block);
@@ -399,7 +415,7 @@ public final class RdmaBench {
             pps.add(pp);
             out.printf(Locale.ROOT, "REFERENCE tcp-pingpong size=%d p50_us=%.2f p99_us=%.2f%n", s, pp.p50us, pp.p99us);
         }
-        return new Reference(memcpy, iperf, note.toString(), pps);
+        return new Reference(memcpy, iperf, note.toString(), pps, new java.util.HashMap<>());
     }
 
     // ------------------------------------------------------------------ sweep and table
@@ -411,6 +427,12 @@ public final class RdmaBench {
         for (String p : o.providers()) {
             for (int s : o.sizes()) {
                 for (int q : o.outstanding()) {
+                    String shape = s + "/" + q;
+                    if (ref != null && !ref.memcpySameShape().containsKey(shape)) {
+                        double m = memcpyMBps(s, workingSet(s, q), 0.5);
+                        ref.memcpySameShape().put(shape, m);
+                        out.printf(Locale.ROOT, "REFERENCE memcpy block=%d working_set=%d MBps=%.1f%n", s, workingSet(s, q), m);
+                    }
                     results.add(run(p, o.op(), s, q, o.seconds(), o.warmupSeconds(), out));
                 }
             }
@@ -432,7 +454,8 @@ public final class RdmaBench {
                     human(r.size), r.outstanding, r.mbps, r.p50us, r.p99us, versus(r, ref)));
         }
         if (ref != null) {
-            sb.append(String.format(Locale.ROOT, "%nReference, same run: memcpy %.0f MB/s (1 MiB blocks, 256 MiB working set); "
+            sb.append(String.format(Locale.ROOT, "%nReference, same run: memcpy %.0f MB/s (1 MiB blocks, 256 MiB working set; same-shape memcpy uses the "
+                    + "configuration's block size and working set); "
                     + "iperf3 loopback %.0f MB/s; TCP ping-pong p50:", ref.memcpyMBps, ref.iperf3MBps));
             for (PingPong pp : ref.pingPongs) {
                 sb.append(String.format(Locale.ROOT, " %s %.1f µs;", human(pp.size), pp.p50us));
@@ -459,7 +482,12 @@ public final class RdmaBench {
             return bw;
         }
         if (r.provider.equals("shm")) {
-            return String.format(Locale.ROOT, "%.0f%% of memcpy", 100 * r.mbps / ref.memcpyMBps);
+            Double same = ref.memcpySameShape().get(r.size + "/" + r.outstanding);
+            String v = String.format(Locale.ROOT, "%.0f%% of memcpy", 100 * r.mbps / ref.memcpyMBps);
+            if (same != null) {
+                v += String.format(Locale.ROOT, "; %.0f%% of same-shape memcpy (%.0f MB/s)", 100 * r.mbps / same, same);
+            }
+            return v;
         }
         return "";
     }

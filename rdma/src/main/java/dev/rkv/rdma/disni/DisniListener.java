@@ -22,6 +22,7 @@ final class DisniListener implements ConnectionListener {
     private final InetSocketAddress address;
     private final LinkedBlockingQueue<DisniEndpoint> ready = new LinkedBlockingQueue<>();
     private volatile boolean closed;
+    private volatile Runnable onPending;
     private volatile IOException failure;
 
     DisniListener(DisniDevice device, RdmaServerEndpoint<DisniEndpoint> server, InetSocketAddress address) {
@@ -37,11 +38,27 @@ final class DisniListener implements ConnectionListener {
         while (!closed) {
             try {
                 ready.add(server.accept());
+                notifyPending();
             } catch (IOException e) {
                 // accept() reports it to the application
                 failure = e;
                 return;
             }
+        }
+    }
+
+    @Override
+    public void setListener(Runnable l) {
+        this.onPending = l;
+        if (l != null && !ready.isEmpty()) {
+            l.run();
+        }
+    }
+
+    private void notifyPending() {
+        Runnable l = onPending;
+        if (l != null) {
+            l.run();
         }
     }
 

@@ -38,6 +38,7 @@ final class SoftListener implements ConnectionListener {
     private final Map<String, Half> halves = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private volatile boolean closed;
+    private volatile Runnable onPending;
 
     SoftListener(SoftDevice device, String host, int port) throws IOException {
         this.device = device;
@@ -95,6 +96,7 @@ final class SoftListener implements ConnectionListener {
                 }
                 Handshake.endHandshake(ch);
                 ready.add(new Request(h.first, ch, h.peerInfo));
+                notifyPending();
                 if (closed) {
                     refuseAll();
                 }
@@ -116,6 +118,21 @@ final class SoftListener implements ConnectionListener {
             }
             return old;
         });
+    }
+
+    @Override
+    public void setListener(Runnable l) {
+        this.onPending = l;
+        if (l != null && !ready.isEmpty()) {
+            l.run();
+        }
+    }
+
+    private void notifyPending() {
+        Runnable l = onPending;
+        if (l != null) {
+            l.run();
+        }
     }
 
     @Override
