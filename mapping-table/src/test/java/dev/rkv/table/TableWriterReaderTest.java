@@ -28,18 +28,33 @@ class TableWriterReaderTest {
 
     private static final int[] SMALL_CLASSES = {64, 96, 128, 256, 512};
 
-    private static TableWriter newTable(TableGeometry g) {
-        return TableWriter.format(ByteBuffer.allocateDirect((int) g.tableLength()), g, 1, REPLID, 0);
+    /** The regions of the writers {@link #newTable} made, so tests read what the writer wrote. */
+    private final Map<TableWriter, ByteBuffer> regions = new java.util.IdentityHashMap<>();
+
+    private TableWriter newTable(TableGeometry g) {
+        return newTable(g, TableWriter.DEFAULT_MAX_INDEX_LOAD);
     }
 
-    private static ByteBuffer regionOf(TableWriter w) throws Exception {
-        var f = TableWriter.class.getDeclaredField("region");
-        f.setAccessible(true);
-        return (ByteBuffer) f.get(w);
+    private TableWriter newTable(TableGeometry g, double maxIndexLoad) {
+        ByteBuffer region = ByteBuffer.allocateDirect((int) g.tableLength());
+        TableWriter w = TableWriter.format(region, g, 1, REPLID, 0, maxIndexLoad);
+        regions.put(w, region);
+        return w;
+    }
+
+    private TableWriter grow(TableWriter w, TableGeometry g) {
+        ByteBuffer region = ByteBuffer.allocateDirect((int) g.tableLength());
+        TableWriter grown = w.growInto(region, g);
+        regions.put(grown, region);
+        return grown;
+    }
+
+    private ByteBuffer regionOf(TableWriter w) {
+        return regions.get(w);
     }
 
     @Test
-    void randomPutsUpdatesDeletesAndExpiriesMatchAModelAfterAFullPullAndThroughLookups() throws Exception {
+    void randomPutsUpdatesDeletesAndExpiriesMatchAModelAfterAFullPullAndThroughLookups() {
         Random random = new Random(42);
         TableGeometry g = TableGeometry.of(SMALL_CLASSES, new long[] {400, 400, 400, 400, 400}, 512, 4000);
         TableWriter w = newTable(g);
@@ -94,7 +109,7 @@ class TableWriterReaderTest {
     }
 
     @Test
-    void recordsAtEveryClassBoundaryLandInTheExpectedClassAndReadBack() throws Exception {
+    void recordsAtEveryClassBoundaryLandInTheExpectedClassAndReadBack() {
         TableGeometry g = TableGeometry.of(SMALL_CLASSES, new long[] {8, 8, 8, 8, 8}, 8, 200);
         TableWriter w = newTable(g);
         ByteBuffer region = regionOf(w);
@@ -124,7 +139,7 @@ class TableWriterReaderTest {
     }
 
     @Test
-    void valuesMovingBetweenInlineAndOverflowFreeWhatTheyLeave() throws Exception {
+    void valuesMovingBetweenInlineAndOverflowFreeWhatTheyLeave() {
         TableGeometry g = TableGeometry.of(SMALL_CLASSES, new long[] {4, 4, 4, 4, 4}, 4, 100);
         TableWriter w = newTable(g);
         byte[] key = ascii("mover");
@@ -147,9 +162,9 @@ class TableWriterReaderTest {
     }
 
     @Test
-    void fullClassesAndIndexAndOverflowReportAndLeaveTheTableUnchanged() throws Exception {
+    void fullClassesAndIndexAndOverflowReportAndLeaveTheTableUnchanged() {
         TableGeometry g = TableGeometry.of(new int[] {64, 128}, new long[] {2, 1}, 1, 2);
-        TableWriter w = TableWriter.format(ByteBuffer.allocateDirect((int) g.tableLength()), g, 1, REPLID, 0, 1.0);
+        TableWriter w = newTable(g, 1.0);
         assertEquals(PutStatus.OK, w.put(ascii("a"), new byte[1], 0, 1));
         assertEquals(PutStatus.OK, w.put(ascii("b"), new byte[1], 0, 2));
         assertEquals(PutStatus.NO_SLOT, w.put(ascii("c"), new byte[1], 0, 3));
@@ -176,7 +191,7 @@ class TableWriterReaderTest {
     }
 
     @Test
-    void growIntoCopiesEveryRecordAsANewEpochAndRetiresTheOldRegion() throws Exception {
+    void growIntoCopiesEveryRecordAsANewEpochAndRetiresTheOldRegion() {
         TableGeometry small = TableGeometry.of(SMALL_CLASSES, new long[] {10, 10, 10, 10, 10}, 8, 100);
         TableWriter w = newTable(small);
         ByteBuffer oldRegion = regionOf(w);
@@ -192,7 +207,7 @@ class TableWriterReaderTest {
         }
         w.publishReplicationOffset(30);
         TableGeometry big = small.withSlotCount(0, 40).withIndexBuckets(16).withOverflowBlocks(1000);
-        TableWriter grown = w.growInto(ByteBuffer.allocateDirect((int) big.tableLength()), big);
+        TableWriter grown = grow(w, big);
         assertEquals(2, grown.epoch());
         assertTrue(w.isRetired());
         assertThrows(IllegalStateException.class, () -> w.put(ascii("x"), new byte[0], 0, 31));
@@ -210,7 +225,7 @@ class TableWriterReaderTest {
     }
 
     @Test
-    void headerCarriesReplicationStateAndVerifies() throws Exception {
+    void headerCarriesReplicationStateAndVerifies() {
         TableGeometry g = TableGeometry.of(SMALL_CLASSES, new long[] {1, 2, 3, 4, 5}, 4, 6);
         TableWriter w = newTable(g);
         ByteBuffer region = regionOf(w);
@@ -258,9 +273,9 @@ class TableWriterReaderTest {
     }
 
     @Test
-    void lookupsSurviveManyPutsAndDeletesThatWrapAndChainTheIndex() throws Exception {
+    void lookupsSurviveManyPutsAndDeletesThatWrapAndChainTheIndex() {
         TableGeometry g = TableGeometry.of(new int[] {64}, new long[] {2000}, 32, 0);
-        TableWriter w = TableWriter.format(ByteBuffer.allocateDirect((int) g.tableLength()), g, 1, REPLID, 0, 1.0);
+        TableWriter w = newTable(g, 1.0);
         ByteBuffer region = regionOf(w);
         TableReader reader = new TableReader(g);
         Random random = new Random(3);

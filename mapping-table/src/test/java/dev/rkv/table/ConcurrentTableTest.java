@@ -1,0 +1,116 @@
+package dev.rkv.table;
+
+import dev.rkv.table.layout.ExtentStatus;
+import dev.rkv.table.layout.SlotStatus;
+import dev.rkv.table.layout.SlotView;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.rkv.table.TableFixtures.REPLID;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The writer keeps putting (inline and overflow, moving keys between classes) and deleting
+ * while a reader pulls plain copies of the region and looks keys up through the index. Each
+ * value follows from its key and LSN, so whatever the reader accepts can be checked.
+ */
+class ConcurrentTableTest {
+
+    private static final int KEYS = 40;
+
+    static byte[] key(int i) {
+        return ("ckey:" + i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static byte[] valueFor(byte[] key, long lsn) {
+        Random r = new Random(lsn * 31 + Arrays.hashCode(key));
+        int length = r.nextInt(4) == 0 ? 300 + r.nextInt(900) : r.nextInt(200);
+        byte[] v = new byte[length];
+        r.nextBytes(v);
+        return v;
+    }
+
+    @Test
+    void pullsAndLookupsDuringWritesOnlyEverAcceptRecordsTheWriterWrote() throws Exception {
+        TableGeometry g = TableGeometry.of(new int[] {64, 128, 256}, new long[] {KEYS, KEYS, KEYS}, 16, 2000);
+        ByteBuffer region = ByteBuffer.allocateDirect((int) g.tableLength());
+        TableWriter w = TableWriter.format(region, g, 1, REPLID, 0);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            Random random = new Random(11);
+            try {
+                for (long lsn = 1; !done.get(); lsn++) {
+                    byte[] k = key(random.nextInt(KEYS));
+                    PutStatus s = random.nextInt(5) == 0 ? w.delete(k, lsn) : w.put(k, valueFor(k, lsn), lsn, lsn);
+                    if (s != PutStatus.OK && s != PutStatus.NOT_FOUND) {
+                        throw new AssertionError("write " + lsn + ": " + s);
+                    }
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "table-writer");
+        writer.start();
+        TableReader reader = new TableReader(g);
+        ByteBuffer live = region.duplicate();
+        ByteBuffer copy = ByteBuffer.allocate((int) g.tableLength());
+        int[] slots = new int[SlotStatus.values().length];
+        int[] extents = new int[ExtentStatus.values().length];
+        int[] lookups = new int[Lookup.Status.values().length];
+        try {
+            for (int round = 0; round < 400 && failure.get() == null; round++) {
+                copy.put(0, live, 0, copy.capacity());
+                reader.decodeRange(copy, 0, (c, i, status, view) -> {
+                    slots[status.ordinal()]++;
+                    if (status == SlotStatus.OK) {
+                        checkRecord(reader, copy, view, extents);
+                    }
+                });
+                for (int i = 0; i < KEYS; i++) {
+                    Lookup l = reader.lookup(key(i), TableFixtures.readerOf(live), 4);
+                    lookups[l.status().ordinal()]++;
+                    if (l.found()) {
+                        assertArrayEquals(valueFor(key(i), l.lsn()), l.value(), "lookup of key " + i + " at lsn " + l.lsn());
+                        assertEquals(l.lsn(), l.expireAtMs());
+                    }
+                }
+            }
+        } finally {
+            done.set(true);
+            writer.join();
+        }
+        assertNull(failure.get());
+        System.out.println("slots " + Arrays.toString(slots) + ", extents " + Arrays.toString(extents) + ", lookups "
+                + Arrays.toString(lookups));
+        assertTrue(slots[SlotStatus.OK.ordinal()] > 0);
+        assertTrue(lookups[Lookup.Status.FOUND.ordinal()] > 0);
+    }
+
+    private static void checkRecord(TableReader reader, ByteBuffer copy, SlotView view, int[] extents) {
+        byte[] k = view.key();
+        assertEquals(view.lsn(), view.expireAtMs());
+        byte[] expected = valueFor(k, view.lsn());
+        assertEquals(expected.length, view.valueLength());
+        if (!view.isOverflow()) {
+            assertArrayEquals(expected, view.value());
+            return;
+        }
+        ExtentStatus s = reader.verifyExtent(copy, 0, view);
+        extents[s.ordinal()]++;
+        if (s == ExtentStatus.OK) {
+            byte[] value = new byte[view.valueLength()];
+            copy.get(reader.extentValueIndex(0, view), value);
+            assertArrayEquals(expected, value);
+        }
+    }
+}
