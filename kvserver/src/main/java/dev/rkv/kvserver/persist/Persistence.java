@@ -5,6 +5,8 @@ import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.config.SavePoints;
 import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.store.DatabaseSnapshot;
+import dev.rkv.kvserver.store.Keyspace;
+import dev.rkv.kvserver.store.KeyspaceListener;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -47,6 +49,8 @@ public final class Persistence implements AutoCloseable {
         return t;
     });
     private Supplier<RdbAux> replicationInfo = () -> null;
+    /** Runs on the saver thread before a background save writes anything (tests hold it here). */
+    private volatile Runnable beforeBackgroundWrite = () -> { };
 
     /** The running background save; volatile only so that close() may read it from another thread. */
     private volatile BackgroundSave current;
@@ -87,6 +91,11 @@ public final class Persistence implements AutoCloseable {
         replicationInfo = supplier == null ? () -> null : supplier;
     }
 
+    /** For tests: something to run on the saver thread before each background save writes. */
+    void beforeBackgroundWrite(Runnable hook) {
+        beforeBackgroundWrite = hook;
+    }
+
     /** {@code dir}/{@code dbfilename} as configured now. */
     public Path rdbPath() {
         ServerConfig config = server.config();
@@ -124,6 +133,23 @@ public final class Persistence implements AutoCloseable {
         } finally {
             loading = false;
         }
+    }
+
+    /**
+     * Replaces the keyspace with the contents of the configured RDB file (DEBUG RELOAD after a
+     * SAVE). The file is loaded into a fresh keyspace first, so a bad file changes nothing.
+     */
+    public RdbLoadResult reload() throws IOException, RdbFormatException {
+        Keyspace fresh = new Keyspace(server.keyspace().count(), new KeyspaceListener() {
+        });
+        RdbLoadResult r = RdbFiles.load(rdbPath(), fresh, server.nowMs());
+        if (r == null) {
+            throw new java.nio.file.NoSuchFileException(rdbPath().toString());
+        }
+        server.keyspace().replaceWith(fresh);
+        lastLoadKeysLoaded = r.keys();
+        lastLoadKeysExpired = r.expiredSkipped();
+        return r;
     }
 
     // ---- saving
@@ -193,6 +219,7 @@ public final class Persistence implements AutoCloseable {
                 long t0 = System.nanoTime();
                 Throwable failure = null;
                 try {
+                    beforeBackgroundWrite.run();
                     RdbFiles.writeAtomically(dir, filename,
                         out -> writer.write(snapshot, aux, new Cancellable(out, job), now));
                 } catch (IOException | RuntimeException | Error e) {
@@ -294,6 +321,22 @@ public final class Persistence implements AutoCloseable {
         }
         current = null;
         log.notice("Background saving cancelled");
+    }
+
+    /** The error write commands get while {@link #refusesWrites()} (Redis's shared.bgsaveerr). */
+    public static final String MISCONF_ERROR = "MISCONF Redis is configured to save RDB snapshots, but it's currently "
+        + "unable to persist to disk. Commands that may modify the data set are disabled, because this instance is "
+        + "configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). "
+        + "Please check the Redis logs for details about the RDB error.";
+
+    /**
+     * Whether write commands must be refused with {@link #MISCONF_ERROR}: the last save failed,
+     * save points are configured and stop-writes-on-bgsave-error is on (Redis's
+     * writeCommandsDeniedByDiskError).
+     */
+    public boolean refusesWrites() {
+        ServerConfig config = server.config();
+        return !lastBgsaveOk && config.getBool("stop-writes-on-bgsave-error") && !config.savePoints().points().isEmpty();
     }
 
     // ---- state for INFO persistence, LASTSAVE, DEBUG

@@ -43,7 +43,6 @@ public final class RdbFiles {
     public static long writeAtomically(Path dir, String filename, Body body) throws IOException {
         Path tmp = tempFile(dir);
         Path target = dir.resolve(filename);
-        boolean done = false;
         try {
             long n;
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -54,13 +53,19 @@ public final class RdbFiles {
                 ch.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            done = true;
             fsyncDirectory(dir);
             return n;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
+        } catch (IOException | RuntimeException e) {
+            removeTemp(tmp, e);
+            throw e;
+        }
+    }
+
+    private static void removeTemp(Path tmp, Exception cause) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
         }
     }
 

@@ -141,6 +141,7 @@ public final class RdbLoader {
 
     private void readKeyValue(int type, Database db, long expireAt, long at) throws IOException, RdbFormatException {
         if (type != RdbDescriptor.TYPE_STRING) {
+            // New types slot in here and in readValue.
             String name = RdbDescriptor.typeName(type);
             if (name.equals("unknown")) {
                 throw new RdbFormatException("Unknown RDB opcode or value type " + type, at);
@@ -149,7 +150,7 @@ public final class RdbLoader {
                 + "): rkv loads only strings so far", at);
         }
         Key key = new Key(readString());
-        byte[] value = readString();
+        Entry entry = readValue(type, expireAt);
         if (db.peek(key) != null) {
             throw new RdbFormatException("RDB has duplicated key '" + key + "' in DB " + db.index(), at);
         }
@@ -157,8 +158,15 @@ public final class RdbLoader {
             expiredSkipped++;
             return;
         }
-        db.put(key, Entry.string(value, expireAt, accessTimeMs));
+        db.put(key, entry);
         keys++;
+    }
+
+    private Entry readValue(int type, long expireAt) throws IOException, RdbFormatException {
+        return switch (type) {
+            case RdbDescriptor.TYPE_STRING -> Entry.string(readString(), expireAt, accessTimeMs);
+            default -> throw new IllegalStateException("type " + type + " passed the check in readKeyValue");
+        };
     }
 
     private void verifyChecksum(int version) throws IOException, RdbFormatException {

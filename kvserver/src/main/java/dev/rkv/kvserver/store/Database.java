@@ -196,7 +196,7 @@ public final class Database {
      * Takes over the contents of {@code source} (a database filled off-line, such as by loading
      * an RDB) and leaves it empty. Snapshots taken of either before stay valid.
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public void replaceWith(Database source) {
         if (source == this) {
             return;

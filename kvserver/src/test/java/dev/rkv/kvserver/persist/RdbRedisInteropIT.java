@@ -105,9 +105,34 @@ class RdbRedisInteropIT {
     void weLoadTheDumpRedisWritesForStrings() throws Exception {
         Map<String, byte[]> written = new TreeMap<>();
         Map<String, Long> expiries = new TreeMap<>();
+        long at = System.currentTimeMillis() + 3_600_000;
+        byte[] rdb = redisDump("dump.rdb", at, written, expiries);
+        byte[] plain = redisDump("plain.rdb", at, new TreeMap<>(), new TreeMap<>(), "--rdbcompression", "no",
+            "--rdbchecksum", "no");
+        long rawBytes = written.values().stream().mapToLong(v -> v.length).sum();
+        assertTrue(rdb.length < rawBytes / 2, "redis compressed the dump with LZF: " + rdb.length + " of " + rawBytes);
+        assertTrue(plain.length > rawBytes, "no compression: " + plain.length);
+        assertEquals(0L, java.nio.ByteBuffer.wrap(plain, plain.length - 8, 8).getLong(), "no checksum");
+        assertLoadsAsWritten(rdb, written, expiries);
+        assertLoadsAsWritten(plain, written, expiries);
+
+        // And the server loads it at start (dir/dump.rdb by default).
+        try (RkvTestServer rkv = RkvTestServer.start("--dir", dir.toString()); Jedis j = rkv.jedis()) {
+            j.select(3);
+            assertEquals("x", j.get("ttl:ms"));
+            assertEquals(at, j.pexpireTime("ttl:ms"));
+            j.select(0);
+            assertEquals(Long.toString(Long.MIN_VALUE), j.get("int:" + Long.MIN_VALUE));
+            var server = rkv.server();
+            assertEquals((long) written.size(), server.call(() -> server.context().keyspace().totalKeys()));
+        }
+    }
+
+    /** Fills a real redis-server with a seeded string dataset, SAVEs, and returns its dump (also kept in dir/name). */
+    private byte[] redisDump(String name, long at, Map<String, byte[]> written, Map<String, Long> expiries,
+        String... options) throws Exception {
         Random rnd = new Random(3);
-        Path dump;
-        try (RedisReference redis = RedisReference.start(); Jedis j = redis.jedis()) {
+        try (RedisReference redis = RedisReference.start(options); Jedis j = redis.jedis()) {
             long[] ints = {0, 1, -1, 127, -128, 128, -129, 32767, -32768, 32768, -32769, 2147483647L, -2147483648L,
                 2147483648L, -2147483649L, Long.MAX_VALUE, Long.MIN_VALUE};
             for (long v : ints) {
@@ -125,7 +150,6 @@ class RdbRedisInteropIT {
                 put(j, db, "bin:" + i, bin, written);
             }
             j.select(3);
-            long at = System.currentTimeMillis() + 3_600_000;
             j.set("ttl:ms", "x", SetParams.setParams().pxAt(at));
             written.put("3/ttl:ms", new byte[] {'x'});
             expiries.put("3/ttl:ms", at);
@@ -133,10 +157,14 @@ class RdbRedisInteropIT {
             written.put("3/" + new String(new byte[] {0, (byte) 0xff, '\r', '\n'}, StandardCharsets.ISO_8859_1),
                 new byte[] {1, 2});
             assertEquals("OK", j.save());
-            dump = Path.of(j.configGet("dir").get("dir"), "dump.rdb");
-            Files.copy(dump, dir.resolve("dump.rdb"));
+            Path dump = Path.of(j.configGet("dir").get("dir"), "dump.rdb");
+            Files.copy(dump, dir.resolve(name));
         }
-        byte[] rdb = Files.readAllBytes(dir.resolve("dump.rdb"));
+        return Files.readAllBytes(dir.resolve(name));
+    }
+
+    private static void assertLoadsAsWritten(byte[] rdb, Map<String, byte[]> written, Map<String, Long> expiries)
+        throws Exception {
         Keyspace ks = Datasets.empty(16);
         RdbLoadResult r = Datasets.load(rdb, ks, System.currentTimeMillis());
         assertEquals(written.size(), r.keys());
@@ -150,13 +178,6 @@ class RdbRedisInteropIT {
             assertEquals(expiries.getOrDefault(e.getKey(), -1L), entry.expireAtMs(), e.getKey());
         }
 
-        // And the server loads it at start (dir/dump.rdb by default).
-        try (RkvTestServer rkv = RkvTestServer.start("--dir", dir.toString())) {
-            var server = rkv.server();
-            assertEquals((long) written.size(), server.call(() -> server.context().keyspace().totalKeys()));
-            assertArrayEquals(new byte[] {'x'},
-                server.call(() -> server.context().keyspace().db(3).peek(dev.rkv.kvserver.store.Key.of("ttl:ms")).bytes()));
-        }
     }
 
     private static void put(Jedis j, int db, String key, byte[] value, Map<String, byte[]> written) {
