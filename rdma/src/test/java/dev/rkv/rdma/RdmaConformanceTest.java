@@ -737,6 +737,34 @@ public abstract class RdmaConformanceTest {
         }
     }
 
+    @Test
+    void frozenPeerFailsOutstandingWorkAfterTheTransportTimeout() throws Exception {
+        String cp = System.getProperty("java.class.path");
+        Process peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
+                PeerMain.class.getName(), providerName(), String.valueOf(1 << 20)).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
+            String[] f = out.readLine().split(" ");
+            assertEquals("READY", f[0]);
+            EndpointOptions opts = EndpointOptions.of(clientCq).withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2),
+                    Duration.ofSeconds(1));
+            Endpoint ep = client.connect("127.0.0.1", Integer.parseInt(f[1]), opts);
+            MemoryRegion local = client.allocate(4096, Access.LOCAL_WRITE);
+            // SIGSTOP: the process keeps its sockets open but never answers again.
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", String.valueOf(peer.pid())).start().waitFor());
+            assertTrue(ep.postSend(WorkRequest.send(1, local.sge(0, 32))));
+            assertTrue(ep.postSend(WorkRequest.send(2, local.sge(0, 32))));
+            List<Completion> cs = drain(clientCq, 2);
+            assertEquals(CompletionStatus.RETRY_EXC_ERR, cs.get(0).status(), cs.toString());
+            assertEquals(CompletionStatus.WR_FLUSH_ERR, cs.get(1).status(), cs.toString());
+            assertEquals(EndpointState.ERROR, ep.state());
+        } finally {
+            peer.destroyForcibly();
+            new ProcessBuilder("kill", "-CONT", String.valueOf(peer.pid())).start().waitFor();
+            peer.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     private static void awaitState(Endpoint ep, EndpointState want) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (ep.state() != want) {
