@@ -343,6 +343,12 @@ final class CommandGenerator {
         add("expiretime", 2, () -> List.of(key()));
         add("pexpiretime", 2, () -> List.of(key()));
         add("persist", 3, () -> List.of(key()));
+        // transactions: queued commands, EXECABORT after a rejected command, WATCH by the same client
+        add("multi", 2, List::of);
+        add("exec", 2, List::of);
+        add("discard", 1, List::of);
+        add("watch", 1, () -> List.of(key(), key()));
+        add("unwatch", 1, List::of);
         // connection
         add("echo", 1, () -> List.of(value()));
         add("ping", 1, () -> rnd.nextBoolean() ? List.of() : List.of(value()));

@@ -179,6 +179,9 @@ class DifferentialIT {
         if (!enabled.containsAll(List.of("select", "keys", "get", "pttl"))) {
             return;
         }
+        if (enabled.contains("discard")) {
+            pair.both("DISCARD"); // leave a transaction the generator may have opened
+        }
         for (int db = 0; db < 3; db++) {
             pair.check("SELECT", Integer.toString(db));
             TreeSet<String> keys = new TreeSet<>();
@@ -470,7 +473,9 @@ class DifferentialIT {
             "SET k v", "EXPIRE k 0", "EXISTS k", "SET k v", "EXPIRE k -1", "EXISTS k", "SET k v", "PEXPIRE k -100",
             "EXISTS k", "SET k v", "EXPIREAT k 1", "EXISTS k", "SET k v", "PEXPIREAT k 0", "EXISTS k",
             "SET k v", "EXPIRE k -1 XX", "EXISTS k", "SET k v", "EXPIRE k -1 XX", "EXISTS k",
-            "SET k v EX 100", "EXPIRE k -5 NX", "EXISTS k", "EXPIRE k -5 XX", "EXISTS k");
+            "SET k v EX 100", "EXPIRE k -5 NX", "EXISTS k", "EXPIRE k -5 XX", "EXISTS k",
+            "SET far v", "EXPIREAT far 9223372036854775", "EXPIRETIME far", "PEXPIRETIME far",
+            "GETEX far PXAT 9223372036854775807", "EXPIRETIME far", "PEXPIRETIME far", "TTL far", "PTTL far");
     }
 
     @ParameterizedTest(name = "RESP{0}")

@@ -24,6 +24,8 @@ final class DualClient implements AutoCloseable {
 
     final RawClient redis;
     final RawClient rkv;
+    /** Commands Redis answered +QUEUED since its MULTI: EXEC's reply is compared element by element. */
+    private List<byte[][]> queued;
 
     DualClient(int redisPort, int rkvPort) throws IOException {
         this.redis = new RawClient(redisPort);
@@ -38,7 +40,7 @@ final class DualClient implements AutoCloseable {
     String check(byte[]... argv) throws IOException {
         String expected = redis.command(argv).readReply();
         String actual = rkv.command(argv).readReply();
-        if (!equivalent(argv, expected, actual)) {
+        if (!compare(argv, expected, actual)) {
             fail(describe(argv, expected, actual));
         }
         return actual;
@@ -48,6 +50,10 @@ final class DualClient implements AutoCloseable {
     void both(String... argv) throws IOException {
         redis.command(argv).readReply();
         rkv.command(argv).readReply();
+        String name = argv[0].toLowerCase(Locale.ROOT);
+        if (name.equals("discard") || name.equals("exec") || name.equals("reset")) {
+            queued = null;
+        }
     }
 
     /**
@@ -67,7 +73,7 @@ final class DualClient implements AutoCloseable {
         int first = -1;
         for (int i = 0; i < commands.size(); i++) {
             replies.add(new String[] {expected.get(i), actual.get(i)});
-            if (first < 0 && !equivalent(commands.get(i), expected.get(i), actual.get(i))) {
+            if (!compare(commands.get(i), expected.get(i), actual.get(i)) && first < 0) {
                 first = i;
             }
         }
@@ -107,6 +113,38 @@ final class DualClient implements AutoCloseable {
             }
         } while (!cursor.equals("0"));
         return keys;
+    }
+
+    /** {@link #equivalent}, following MULTI/EXEC on this connection so EXEC's elements get the same rules. */
+    private boolean compare(byte[][] argv, String expected, String actual) {
+        String name = new String(argv[0], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        if (queued != null && expected.equals("+QUEUED\r\n")) {
+            queued.add(argv);
+            return expected.equals(actual);
+        }
+        if (name.equals("multi") && expected.equals("+OK\r\n")) {
+            queued = new ArrayList<>();
+            return expected.equals(actual);
+        }
+        if (queued != null && (name.equals("exec") || name.equals("discard") || name.equals("reset"))) {
+            List<byte[][]> commands = queued;
+            queued = null;
+            if (name.equals("exec") && !expected.equals(actual)) {
+                RespReply e = RespReply.parse(expected);
+                RespReply a = RespReply.parse(actual);
+                if (e.type() != a.type() || e.children().size() != commands.size()
+                    || a.children().size() != commands.size()) {
+                    return false;
+                }
+                for (int i = 0; i < commands.size(); i++) {
+                    if (!equivalent(commands.get(i), e.children().get(i).raw(), a.children().get(i).raw())) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return equivalent(argv, expected, actual);
     }
 
     /**

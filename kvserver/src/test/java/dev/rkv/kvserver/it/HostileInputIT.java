@@ -78,6 +78,10 @@ class HostileInputIT {
             arguments("bulk length with space", "*1\r\n$ 4\r\nPING\r\n"),
             arguments("bulk length with leading zero", "*1\r\n$04\r\nPING\r\n"),
             arguments("bulk length above proto-max-bulk-len", "*1\r\n$600000000\r\n"),
+            arguments("bulk length one above proto-max-bulk-len", "*1\r\n$536870913\r\n"),
+            arguments("multibulk count just above INT_MAX", "*2147483648\r\n"),
+            arguments("bulk length beyond LONG_MAX", "*1\r\n$9223372036854775808\r\n"),
+            arguments("negative multibulk count is skipped", "*-2147483648\r\nPING\r\nQUIT\r\n"),
             arguments("commands before a protocol error still run", "PING\r\n*1\r\n$4\r\nPING\r\n*x\r\n"),
             arguments("commands after a protocol error never run", "*1\r\n$x\r\nPING\r\n"),
             arguments("inline unbalanced double quote", "SET \"a b\r\n"),
@@ -164,6 +168,12 @@ class HostileInputIT {
             for (int i = 0; i < 40; i++) {
                 RawClient h = new RawClient(rkv.port());
                 h.send("*1000000\r\n$3\r\nSET\r\n$" + (Integer.MAX_VALUE / 4) + "\r\nxyz");
+                hogs.add(h);
+            }
+            for (int i = 0; i < 40; i++) {
+                // Redis 7.0 accepts up to INT_MAX arguments: the count alone must not size anything.
+                RawClient h = new RawClient(rkv.port());
+                h.send("*2147483647\r\n$4\r\nECHO\r\n$536870912\r\n");
                 hogs.add(h);
             }
             try (RawClient other = new RawClient(rkv.port())) {
