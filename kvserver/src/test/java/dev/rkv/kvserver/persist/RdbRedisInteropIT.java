@@ -49,9 +49,13 @@ class RdbRedisInteropIT {
     }
 
     private Path writeRdb(Keyspace ks, boolean compress, long now) throws IOException {
+        return writeRdb(ks, compress, new RdbAux("f".repeat(40), 77), now);
+    }
+
+    private Path writeRdb(Keyspace ks, boolean compress, RdbAux aux, long now) throws IOException {
         Path file = dir.resolve("rkv.rdb");
         try (OutputStream out = Files.newOutputStream(file)) {
-            new RdbWriter(compress).write(ks.snapshot(), new RdbAux("f".repeat(40), 77), out, now);
+            new RdbWriter(compress).write(ks.snapshot(), aux, out, now);
         }
         return file;
     }
@@ -64,6 +68,8 @@ class RdbRedisInteropIT {
             String out = run(checker(), file.toString());
             assertTrue(out.contains("RDB looks OK!"), out);
         }
+        String empty = run(checker(), writeRdb(Datasets.empty(16), true, null, now).toString());
+        assertTrue(empty.contains("RDB looks OK!"), empty);
     }
 
     @Test
