@@ -4,8 +4,10 @@ import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
 import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Database;
+import dev.rkv.kvserver.store.EncodedValue;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.KeySlot;
@@ -425,8 +427,24 @@ public final class KeyCommands {
     private static void flushall(Client c, byte[][] argv) {
         if (flushOptionsOrReply(c, argv)) {
             c.server().keyspace().flushAll();
+            resetSnapshot(c.server());
             c.out().raw(Replies.OK);
             c.server().propagate(c.dbIndex(), argv);
+        }
+    }
+
+    /**
+     * Redis's flushAllDataAndResetRDB: a background save of the old data is pointless now, and
+     * with save points configured the empty dataset is saved at once so a restart stays empty.
+     */
+    private static void resetSnapshot(ServerContext server) {
+        Persistence p = server.persistence();
+        if (p == null) {
+            return;
+        }
+        p.cancelBackgroundSave();
+        if (!server.config().savePoints().points().isEmpty()) {
+            p.save();
         }
     }
 
@@ -451,10 +469,16 @@ public final class KeyCommands {
         c.out().bulk(encodingName(e));
     }
 
-    /** OBJECT ENCODING's name: strings know theirs; other types report Redis's general-purpose encoding. */
+    /**
+     * OBJECT ENCODING's name: strings know theirs, other values may say ({@link EncodedValue}),
+     * else Redis's general-purpose encoding of the type.
+     */
     static String encodingName(Entry e) {
         if (e.type() == ValueType.STRING && e.encoding() != null) {
             return e.encoding().encodingName();
+        }
+        if (e.value() instanceof EncodedValue v) {
+            return v.encodingName();
         }
         return switch (e.type()) {
             case STRING -> StringEncoding.of(e.bytes()).encodingName();

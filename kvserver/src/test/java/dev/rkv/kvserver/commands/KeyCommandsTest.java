@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.FlushMode;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -17,6 +18,8 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -215,6 +218,22 @@ class KeyCommandsTest {
         jedis.select(0);
         assertEquals(0, jedis.dbSize());
         assertError("ERR syntax error", () -> jedis.sendCommand(KeyCmd.FLUSHDB, "LATER"));
+    }
+
+    @Test
+    void flushallWithSavePointsSavesTheEmptyDataset(@TempDir Path dir) throws Exception {
+        try (RkvTestServer saving = RkvTestServer.start("--save", "3600 1", "--dir", dir.toString());
+             Jedis j = saving.jedis()) {
+            j.set("k", "v");
+            Path rdb = dir.resolve("dump.rdb");
+            assertFalse(Files.exists(rdb));
+            assertEquals("OK", j.flushAll());
+            assertTrue(Files.exists(rdb), "FLUSHALL saved " + rdb);
+        }
+        try (RkvTestServer restarted = RkvTestServer.start("--save", "", "--dir", dir.toString());
+             Jedis j = restarted.jedis()) {
+            assertEquals(0, j.dbSize());
+        }
     }
 
     @Test
