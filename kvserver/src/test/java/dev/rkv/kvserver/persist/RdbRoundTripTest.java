@@ -147,6 +147,21 @@ class RdbRoundTripTest {
     }
 
     @Test
+    void aStreamThatDeliversOneByteAtATimeLoadsTheSame() throws Exception {
+        Keyspace ks = Datasets.random(21, 3, 60, NOW);
+        byte[] rdb = Datasets.write(ks, true, null, NOW);
+        java.io.InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(rdb)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, 1));
+            }
+        };
+        Keyspace back = Datasets.empty(3);
+        RdbLoader.load(trickle, back, NOW);
+        assertEquals(Datasets.contents(ks, NOW), Datasets.contents(back, NOW));
+    }
+
+    @Test
     void databasesBeyondTheTargetsCountAreRefused() throws Exception {
         Keyspace ks = Datasets.empty(16);
         ks.db(15).put(Key.of("k"), Entry.string(new byte[] {1}, Entry.NO_EXPIRY, NOW));
