@@ -126,16 +126,41 @@ public final class TableReader {
      * slot each matching entry names (and the extent of an overflow value), then further
      * buckets only while the bucket's overflow count says the key may lie beyond. A torn,
      * corrupt or stale slot or extent is read again, up to {@code attempts} times.
+     *
+     * <p>When a named slot turns out empty or holds another key, the entry is read again: if
+     * it changed meanwhile (the key moved to another class, or was deleted and re-added) the
+     * lookup starts over, at most {@code attempts} times, so a key that exists throughout is
+     * never reported missing because it moved during the lookup.
      */
     public Lookup lookup(byte[] key, RegionReader reads, int attempts) {
         long hash = KeyHash.hash(key);
+        for (int restart = 0; restart < attempts; restart++) {
+            Lookup found = probe(key, hash, reads, attempts);
+            if (found != RESTART) {
+                return found;
+            }
+        }
+        return Lookup.UNSTABLE;
+    }
+
+    /** Marks a probe that saw its entry change under it. */
+    private static final Lookup RESTART = new Lookup(Lookup.Status.UNSTABLE, (byte) 0, null, 0, 0);
+
+    private Lookup probe(byte[] key, long hash, RegionReader reads, int attempts) {
         int tag = IndexDescriptor.tagOf(hash);
         long mask = geometry.indexBucketCount() - 1;
         long bucket = IndexDescriptor.homeBucket(hash, geometry.indexBucketCount());
         for (long probed = 0; probed <= mask; probed++) {
-            ByteBuffer b = reads.read(geometry.bucketAddress(bucket), IndexDescriptor.BUCKET_SIZE);
-            for (int e = 0; e < IndexDescriptor.ENTRIES_PER_BUCKET; e++) {
-                long entry = getLong(b, IndexDescriptor.FIRST_ENTRY_OFFSET + e * IndexDescriptor.ENTRY_SIZE);
+            long bucketAddress = geometry.bucketAddress(bucket);
+            ByteBuffer b = reads.read(bucketAddress, IndexDescriptor.BUCKET_SIZE);
+            // The next read may reuse b: keep the words the probe still needs.
+            long overflowCount = getLong(b, IndexDescriptor.OVERFLOW_COUNT_OFFSET);
+            long[] entries = new long[IndexDescriptor.ENTRIES_PER_BUCKET];
+            for (int e = 0; e < entries.length; e++) {
+                entries[e] = getLong(b, IndexDescriptor.FIRST_ENTRY_OFFSET + e * IndexDescriptor.ENTRY_SIZE);
+            }
+            for (int e = 0; e < entries.length; e++) {
+                long entry = entries[e];
                 if (!IndexDescriptor.isOccupied(entry) || IndexDescriptor.tag(entry) != tag) {
                     continue;
                 }
@@ -148,8 +173,12 @@ public final class TableReader {
                 if (found != Lookup.NOT_FOUND) {
                     return found;
                 }
+                long entryAddress = bucketAddress + IndexDescriptor.FIRST_ENTRY_OFFSET + (long) e * IndexDescriptor.ENTRY_SIZE;
+                if (getLong(reads.read(entryAddress, IndexDescriptor.ENTRY_SIZE), 0) != entry) {
+                    return RESTART;
+                }
             }
-            if (getLong(b, IndexDescriptor.OVERFLOW_COUNT_OFFSET) == 0) {
+            if (overflowCount == 0) {
                 return Lookup.NOT_FOUND;
             }
             bucket = (bucket + 1) & mask;

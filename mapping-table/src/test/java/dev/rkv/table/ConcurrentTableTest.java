@@ -96,6 +96,49 @@ class ConcurrentTableTest {
         assertTrue(lookups[Lookup.Status.FOUND.ordinal()] > 0);
     }
 
+    @Test
+    void aKeyThatExistsThroughoutIsNeverReportedMissingWhileItMovesBetweenClasses() throws Exception {
+        TableGeometry g = TableGeometry.of(new int[] {64, 128, 256, 512}, new long[] {8, 8, 8, 8}, 4, 0);
+        ByteBuffer region = ByteBuffer.allocateDirect((int) g.tableLength());
+        TableWriter w = TableWriter.format(region, g, 1, REPLID, 0);
+        int keys = 6;
+        for (int i = 0; i < keys; i++) {
+            assertEquals(PutStatus.OK, w.put(key(i), new byte[1], 0, 1));
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            int[] lengths = {1, 60, 150, 400, 20, 300};
+            try {
+                for (long lsn = 2; !done.get(); lsn++) {
+                    byte[] k = key((int) (lsn % keys));
+                    PutStatus s = w.put(k, new byte[lengths[(int) (lsn / keys % lengths.length)]], 0, lsn);
+                    if (s != PutStatus.OK) {
+                        throw new AssertionError("write " + lsn + ": " + s);
+                    }
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "moving-writer");
+        writer.start();
+        TableReader reader = new TableReader(g);
+        ByteBuffer live = region.duplicate();
+        int[] lookups = new int[Lookup.Status.values().length];
+        try {
+            for (int round = 0; round < 20_000 && failure.get() == null; round++) {
+                Lookup l = reader.lookup(key(round % keys), TableFixtures.readerOf(live), 8);
+                lookups[l.status().ordinal()]++;
+            }
+        } finally {
+            done.set(true);
+            writer.join();
+        }
+        assertNull(failure.get());
+        System.out.println("lookups of always-present keys " + Arrays.toString(Lookup.Status.values()) + " = " + Arrays.toString(lookups));
+        assertEquals(0, lookups[Lookup.Status.NOT_FOUND.ordinal()]);
+    }
+
     private static void checkRecord(TableReader reader, ByteBuffer copy, SlotView view, int[] extents) {
         byte[] k = view.key();
         assertEquals(view.lsn(), view.expireAtMs());
