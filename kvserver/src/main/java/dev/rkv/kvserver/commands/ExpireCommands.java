@@ -151,7 +151,8 @@ public final class ExpireCommands {
         if (ttl < 0) {
             ttl = 0;
         }
-        c.out().integer(millis ? ttl : (ttl + 500) / 1000);
+        // Rounded to the nearest second, (ttl + 500) / 1000, without overflowing near Long.MAX_VALUE.
+        c.out().integer(millis ? ttl : ttl / 1000 + (ttl % 1000 + 500) / 1000);
     }
 
     // PERSIST key

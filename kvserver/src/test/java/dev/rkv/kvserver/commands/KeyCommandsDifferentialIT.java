@@ -314,6 +314,11 @@ class KeyCommandsDifferentialIT {
             EXPIREAT k 9223372036854775807
             PEXPIREAT k 9223372036854775807
             PEXPIRETIME k
+            EXPIRETIME k
+            PEXPIREAT k 9223372036854775499
+            EXPIRETIME k
+            PEXPIREAT k 9223372036854775500
+            EXPIRETIME k
             SET k v
             EXPIRE k 100 XX
             EXPIRE k 100 GT
