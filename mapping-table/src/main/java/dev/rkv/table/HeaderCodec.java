@@ -1,9 +1,9 @@
 package dev.rkv.table;
 
 import dev.rkv.table.layout.OverflowDescriptor;
+import dev.rkv.table.layout.Seqlock;
 import dev.rkv.table.layout.TableHeaderDescriptor;
 
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
@@ -12,8 +12,6 @@ import static dev.rkv.table.layout.LayoutBuffers.getInt;
 import static dev.rkv.table.layout.LayoutBuffers.getLong;
 import static dev.rkv.table.layout.LayoutBuffers.putInt;
 import static dev.rkv.table.layout.LayoutBuffers.putLong;
-import static dev.rkv.table.layout.LayoutBuffers.putLongOpaque;
-import static dev.rkv.table.layout.LayoutBuffers.putLongRelease;
 import static dev.rkv.table.layout.LayoutBuffers.updateCrc;
 import static dev.rkv.table.layout.LayoutBuffers.updateCrcLong;
 import static dev.rkv.table.layout.TableHeaderDescriptor.*;
@@ -32,7 +30,7 @@ public final class HeaderCodec {
      */
     public void write(ByteBuffer region, int at, TableGeometry geometry, long epoch, String replid, long replicationOffset, int flags) {
         byte[] id = replidBytes(replid);
-        long even = beginWrite(region, at);
+        long even = Seqlock.beginWrite(region, at + VERSION_OFFSET);
         putLong(region, at + MAGIC_OFFSET, MAGIC);
         putInt(region, at + LAYOUT_VERSION_OFFSET, LAYOUT_VERSION);
         putInt(region, at + HEADER_LENGTH_OFFSET, HEADER_LENGTH);
@@ -66,7 +64,7 @@ public final class HeaderCodec {
     /** Updates the replication id, offset and flags of a header this writer formatted. */
     public void update(ByteBuffer region, int at, String replid, long replicationOffset, int flags) {
         byte[] id = replidBytes(replid);
-        long even = beginWrite(region, at);
+        long even = Seqlock.beginWrite(region, at + VERSION_OFFSET);
         putLong(region, at + REPLICATION_OFFSET_OFFSET, replicationOffset);
         region.put(at + REPLID_OFFSET, id);
         putInt(region, at + FLAGS_OFFSET, flags);
@@ -75,25 +73,14 @@ public final class HeaderCodec {
 
     /** Updates only the replication offset (the common, per-batch update). */
     public void updateReplicationOffset(ByteBuffer region, int at, long replicationOffset) {
-        long even = beginWrite(region, at);
+        long even = Seqlock.beginWrite(region, at + VERSION_OFFSET);
         putLong(region, at + REPLICATION_OFFSET_OFFSET, replicationOffset);
         endWrite(region, at, even, getInt(region, at + CLASS_COUNT_OFFSET));
     }
 
-    private static long beginWrite(ByteBuffer region, int at) {
-        // Plain read: only the writer thread stores the header version.
-        long current = getLong(region, at + VERSION_OFFSET);
-        long odd = (current | 1) + ((current & 1) == 0 ? 0 : 2);
-        putLongOpaque(region, at + VERSION_OFFSET, odd);
-        // StoreStore: the odd version is visible before any header field changes.
-        VarHandle.storeStoreFence();
-        return odd + 1;
-    }
-
     private void endWrite(ByteBuffer region, int at, long even, int classCount) {
         putInt(region, at + CRC_OFFSET, checksum(region, at, even, classCount));
-        // Release: every field and the CRC are visible before the even version.
-        putLongRelease(region, at + VERSION_OFFSET, even);
+        Seqlock.endWrite(region, at + VERSION_OFFSET, even);
     }
 
     private int checksum(ByteBuffer buffer, int at, long version, int classCount) {

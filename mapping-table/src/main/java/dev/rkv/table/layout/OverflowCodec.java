@@ -1,14 +1,11 @@
 package dev.rkv.table.layout;
 
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 import static dev.rkv.table.layout.LayoutBuffers.getInt;
 import static dev.rkv.table.layout.LayoutBuffers.getLong;
 import static dev.rkv.table.layout.LayoutBuffers.putInt;
-import static dev.rkv.table.layout.LayoutBuffers.putLongOpaque;
-import static dev.rkv.table.layout.LayoutBuffers.putLongRelease;
 import static dev.rkv.table.layout.LayoutBuffers.updateCrc;
 import static dev.rkv.table.layout.LayoutBuffers.updateCrcLong;
 import static dev.rkv.table.layout.OverflowDescriptor.CRC_OFFSET;
@@ -32,15 +29,11 @@ public final class OverflowCodec {
         if ((evenVersion & 1) != 0 || evenVersion == 0) {
             throw new IllegalArgumentException("extent version must be even and non-zero, was " + evenVersion);
         }
-        putLongOpaque(region, extent + VERSION_OFFSET, evenVersion - 1);
-        // StoreStore: the odd version is visible before the data, so a copy that holds new
-        // data holds a version that is odd or the new even one.
-        VarHandle.storeStoreFence();
+        Seqlock.beginWrite(region, extent + VERSION_OFFSET, evenVersion);
         putInt(region, extent + LENGTH_OFFSET, value.length);
         region.put(extent + DATA_OFFSET, value);
         putInt(region, extent + CRC_OFFSET, checksum(region, extent, evenVersion, value.length));
-        // Release: data and CRC are visible before the even version that vouches for them.
-        putLongRelease(region, extent + VERSION_OFFSET, evenVersion);
+        Seqlock.endWrite(region, extent + VERSION_OFFSET, evenVersion);
     }
 
     /**

@@ -11,8 +11,6 @@ import static dev.rkv.table.layout.LayoutBuffers.getLongOpaque;
 import static dev.rkv.table.layout.LayoutBuffers.getUnsignedShort;
 import static dev.rkv.table.layout.LayoutBuffers.putInt;
 import static dev.rkv.table.layout.LayoutBuffers.putLong;
-import static dev.rkv.table.layout.LayoutBuffers.putLongOpaque;
-import static dev.rkv.table.layout.LayoutBuffers.putLongRelease;
 import static dev.rkv.table.layout.LayoutBuffers.putShort;
 import static dev.rkv.table.layout.LayoutBuffers.updateCrc;
 import static dev.rkv.table.layout.LayoutBuffers.updateCrcLong;
@@ -58,7 +56,7 @@ public final class SlotCodec {
      */
     public long writeInline(ByteBuffer region, int slot, int slotSize, byte type, byte[] key, byte[] value, long expireAtMs, long lsn) {
         checkFits(slotSize, key.length, value.length);
-        long even = beginWrite(region, slot);
+        long even = Seqlock.beginWrite(region, slot + VERSION_OFFSET);
         putHeaderFields(region, slot, type, (byte) 0, key, value.length, expireAtMs, lsn);
         region.put(slot + KEY_OFFSET + key.length, value);
         return endWrite(region, slot, even, key.length + value.length);
@@ -73,7 +71,7 @@ public final class SlotCodec {
     public long writeOverflow(ByteBuffer region, int slot, int slotSize, byte type, byte[] key, int valueLength, long block,
                               long extentVersion, long expireAtMs, long lsn) {
         checkFits(slotSize, key.length, OVERFLOW_REF_LENGTH);
-        long even = beginWrite(region, slot);
+        long even = Seqlock.beginWrite(region, slot + VERSION_OFFSET);
         putHeaderFields(region, slot, type, FLAG_OVERFLOW, key, valueLength, expireAtMs, lsn);
         int ref = slot + KEY_OFFSET + key.length;
         putLong(region, ref + SlotDescriptor.OVERFLOW_REF_BLOCK_OFFSET, block);
@@ -87,7 +85,7 @@ public final class SlotCodec {
      * @return the slot's new (even) version
      */
     public long writeEmpty(ByteBuffer region, int slot, long lsn) {
-        long even = beginWrite(region, slot);
+        long even = Seqlock.beginWrite(region, slot + VERSION_OFFSET);
         putHeaderFields(region, slot, SlotDescriptor.TYPE_EMPTY, (byte) 0, EMPTY_KEY, 0, SlotDescriptor.NO_EXPIRY, lsn);
         return endWrite(region, slot, even, 0);
     }
@@ -99,7 +97,7 @@ public final class SlotCodec {
      */
     public long writeExpiry(ByteBuffer region, int slot, long expireAtMs, long lsn) {
         int payload = storedPayload(region, slot);
-        long even = beginWrite(region, slot);
+        long even = Seqlock.beginWrite(region, slot + VERSION_OFFSET);
         putLong(region, slot + EXPIRE_AT_OFFSET, expireAtMs);
         putLong(region, slot + LSN_OFFSET, lsn);
         return endWrite(region, slot, even, payload);
@@ -135,25 +133,10 @@ public final class SlotCodec {
         region.put(slot + KEY_OFFSET, key);
     }
 
-    /** Makes the version odd; returns the even version the write will end with. */
-    private static long beginWrite(ByteBuffer region, int slot) {
-        // Plain read: only this (the writer) thread ever stores the version.
-        long current = getLong(region, slot + VERSION_OFFSET);
-        long odd = (current | 1) + ((current & 1) == 0 ? 0 : 2);
-        putLongOpaque(region, slot + VERSION_OFFSET, odd);
-        // StoreStore: the odd version must be visible before any field store below, so a
-        // reader that copies a new field re-reads a version that is odd or newer, never the
-        // old even one. (Free on x86-TSO, where the NIC also sees stores in program order.)
-        VarHandle.storeStoreFence();
-        return odd + 1;
-    }
-
     /** Stores the CRC and then the even version; returns it. */
     private long endWrite(ByteBuffer region, int slot, long even, int payloadLength) {
         putInt(region, slot + CRC_OFFSET, checksum(region, slot, even, payloadLength));
-        // Release: the fields and the CRC become visible before the even version that
-        // vouches for them.
-        putLongRelease(region, slot + VERSION_OFFSET, even);
+        Seqlock.endWrite(region, slot + VERSION_OFFSET, even);
         return even;
     }
 
