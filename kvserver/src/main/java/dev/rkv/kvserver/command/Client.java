@@ -5,6 +5,7 @@ import dev.rkv.kvserver.protocol.RespWriter;
 import dev.rkv.kvserver.store.Database;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -168,10 +169,15 @@ public final class Client {
         return multiQueue != null;
     }
 
+    /** Starts queueing. A dirty flag from a watched key touched before MULTI stays set (EXEC fails). */
     public void beginMulti() {
         multiQueue = new ArrayList<>();
-        multiDirty = false;
         execAbort = false;
+    }
+
+    /** The commands queued so far (CLIENT LIST multi=, multi-mem=). */
+    public List<byte[][]> queued() {
+        return multiQueue == null ? List.of() : Collections.unmodifiableList(multiQueue);
     }
 
     public void queue(byte[][] argv) {

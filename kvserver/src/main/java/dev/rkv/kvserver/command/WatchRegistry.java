@@ -11,50 +11,93 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** WATCH bookkeeping: which clients watch which keys; marks them dirty when a key changes. */
+/**
+ * WATCH bookkeeping: which clients watch which keys; marks them dirty when a key changes.
+ *
+ * <p>As in Redis 7.0, a key that had already expired (but was still stored) when it was watched
+ * is remembered as "stale": its later removal by expiry or deletion is no change for that
+ * watcher, since the key was logically absent all along; any new value is.
+ */
 public final class WatchRegistry implements KeyspaceListener {
     private final Map<WatchedKey, Set<Client>> watchers = new HashMap<>();
+    /** Watchers that watched the key while it was logically expired (Redis's watchedKey.expired). */
+    private final Map<WatchedKey, Set<Client>> staleWatchers = new HashMap<>();
 
     public void watch(Client c, int db, Key key) {
+        watch(c, db, key, false);
+    }
+
+    /** Watches a key; {@code expiredNow} when it is stored but its expiry time has passed. */
+    public void watch(Client c, int db, Key key, boolean expiredNow) {
         WatchedKey wk = new WatchedKey(db, key);
         if (c.watched().add(wk)) {
             watchers.computeIfAbsent(wk, k -> new LinkedHashSet<>()).add(c);
+            if (expiredNow) {
+                staleWatchers.computeIfAbsent(wk, k -> new LinkedHashSet<>()).add(c);
+            }
         }
     }
 
+    /** Whether {@code c} watched {@code wk} while it was already expired and nothing changed it since. */
+    public boolean watchedWhileExpired(Client c, WatchedKey wk) {
+        Set<Client> s = staleWatchers.get(wk);
+        return s != null && s.contains(c);
+    }
+
+    /** Forgets every key the client watches and clears its dirty flag (EXEC, DISCARD, UNWATCH, RESET, close). */
     public void unwatchAll(Client c) {
         for (WatchedKey wk : c.watched()) {
-            Set<Client> s = watchers.get(wk);
-            if (s != null) {
-                s.remove(c);
-                if (s.isEmpty()) {
-                    watchers.remove(wk);
-                }
-            }
+            removeFrom(watchers, wk, c);
+            removeFrom(staleWatchers, wk, c);
         }
         c.watched().clear();
+        c.clearDirty();
+    }
+
+    private static void removeFrom(Map<WatchedKey, Set<Client>> map, WatchedKey wk, Client c) {
+        Set<Client> s = map.get(wk);
+        if (s != null) {
+            s.remove(c);
+            if (s.isEmpty()) {
+                map.remove(wk);
+            }
+        }
+    }
+
+    /** Marks the key's watchers dirty; {@code gone} when the key no longer exists after the change. */
+    private void touch(WatchedKey wk, boolean gone) {
+        Set<Client> s = watchers.get(wk);
+        if (s == null) {
+            return;
+        }
+        Set<Client> stale = staleWatchers.get(wk);
+        for (Client c : s) {
+            if (stale != null && stale.remove(c) && gone) {
+                // The key was already expired when watched: its removal changes nothing logically.
+                continue;
+            }
+            c.markDirty();
+        }
+        if (stale != null && stale.isEmpty()) {
+            staleWatchers.remove(wk);
+        }
     }
 
     private void touch(WatchedKey wk) {
-        Set<Client> s = watchers.get(wk);
-        if (s != null) {
-            for (Client c : s) {
-                c.markDirty();
-            }
-        }
+        touch(wk, false);
     }
 
     @Override
     public void keyModified(int db, Key key, Entry newEntryOrNull) {
         if (!watchers.isEmpty()) {
-            touch(new WatchedKey(db, key));
+            touch(new WatchedKey(db, key), newEntryOrNull == null);
         }
     }
 
     @Override
     public void keyExpired(int db, Key key) {
         if (!watchers.isEmpty()) {
-            touch(new WatchedKey(db, key));
+            touch(new WatchedKey(db, key), true);
         }
     }
 
