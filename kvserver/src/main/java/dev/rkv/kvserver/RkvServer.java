@@ -135,6 +135,7 @@ public final class RkvServer implements AutoCloseable {
         if (acceptors.isEmpty()) {
             throw new IOException("no bind address could be used: " + config.getString("bind"));
         }
+        context.listeningPort(port());
         long period = Math.max(1, 1000 / config.getInt("hz"));
         loop.every(period, this::cron);
         loop.start("rkv-event-loop");

@@ -1,6 +1,7 @@
 package dev.rkv.kvserver.command;
 
 import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.kvserver.info.InfoRegistry;
 import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.pubsub.PubSub;
 import dev.rkv.kvserver.repl.Propagator;
@@ -27,6 +28,7 @@ public final class ServerContext {
     private final PubSub pubsub = new PubSub();
     private final ServerStats stats = new ServerStats();
     private final WatchRegistry watches = new WatchRegistry();
+    private final InfoRegistry info = new InfoRegistry();
     private final List<KeyspaceListener> listeners = new CopyOnWriteArrayList<>();
     private final String runId;
     private final long startTimeMs;
@@ -35,6 +37,7 @@ public final class ServerContext {
     private long lastSaveTimeMs;
     private CommandDispatcher dispatcher;
     private Persistence persistence;
+    private int listeningPort;
     private volatile String role = "master";
 
     public ServerContext(ServerConfig config, CommandTable commands) {
@@ -81,6 +84,20 @@ public final class ServerContext {
 
     public void persistence(Persistence p) {
         persistence = p;
+    }
+
+    /** The sections of INFO; components contribute theirs here. */
+    public InfoRegistry info() {
+        return info;
+    }
+
+    /** The TCP port actually bound (INFO tcp_port), which differs from the "port" option when that is 0. */
+    public int listeningPort() {
+        return listeningPort;
+    }
+
+    public void listeningPort(int port) {
+        listeningPort = port;
     }
 
     public ClientRegistry clients() {
