@@ -15,11 +15,17 @@ public final class Commands {
         KeyCommands.register(t);
         ExpireCommands.register(t);
         PersistenceCommands.register(t);
+        TransactionCommands.register(t);
+        PubSubCommands.register(t);
+        ServerCommands.register(t);
+        ConfigCommand.register(t);
+        ClientCommand.register(t);
         return t;
     }
 
     /** Hooks the command families need on the server's keyspace; call once per server context. */
     public static void attach(ServerContext server) {
         server.addKeyspaceListener(new ExpiryPropagation(server));
+        ServerCommands.attach(server);
     }
 }
