@@ -566,6 +566,52 @@ class DifferentialIT {
     }
 
     @Test
+    void clientListHasRedisFieldsInRedisOrder() throws IOException {
+        Implemented.require("client");
+        script("CLIENT SETNAME lister", "SELECT 3");
+        String expected = RespReply.parse(d.redis.call("CLIENT", "LIST")).text();
+        String actual = RespReply.parse(d.rkv.call("CLIENT", "LIST")).text();
+        List<String> fixed = List.of("name", "db", "sub", "psub", "ssub", "multi", "flags", "cmd", "user", "resp",
+            "redir", "events", "obl", "oll");
+        assertEquals(fields(expected, fixed), fields(actual, fixed), "redis: " + expected + "\nrkv:   " + actual);
+        String expectedInfo = RespReply.parse(d.redis.call("CLIENT", "INFO")).text();
+        String actualInfo = RespReply.parse(d.rkv.call("CLIENT", "INFO")).text();
+        assertEquals(fields(expectedInfo, fixed), fields(actualInfo, fixed), "CLIENT INFO\nredis: " + expectedInfo
+            + "\nrkv:   " + actualInfo);
+    }
+
+    /** "k=v k=v" field names in order, with values only for {@code keep}. */
+    private static List<String> fields(String clientLine, List<String> keep) {
+        List<String> out = new ArrayList<>();
+        for (String kv : clientLine.trim().split(" ")) {
+            String k = kv.substring(0, kv.indexOf('='));
+            out.add(keep.contains(k) ? kv : k);
+        }
+        return out;
+    }
+
+    @Test
+    void infoKeyspaceAndTimeHaveRedisFormat() throws IOException {
+        Implemented.require("info", "time", "set", "select");
+        script("SET a 1", "SET b 2 EX 1000", "SELECT 2", "SET c 3", "SELECT 0");
+        String expected = RespReply.parse(d.redis.call("INFO", "keyspace")).text();
+        String actual = RespReply.parse(d.rkv.call("INFO", "keyspace")).text();
+        assertEquals(expected.replaceAll("avg_ttl=\\d+", "avg_ttl=N"), actual.replaceAll("avg_ttl=\\d+", "avg_ttl=N"));
+        RespReply time = RespReply.parse(d.rkv.call("TIME"));
+        assertEquals(2, time.children().size(), time.raw());
+        long seconds = Long.parseLong(time.children().get(0).text());
+        long micros = Long.parseLong(time.children().get(1).text());
+        assertTrue(Math.abs(seconds - System.currentTimeMillis() / 1000) <= 5, time.raw());
+        assertTrue(micros >= 0 && micros < 1_000_000, time.raw());
+        script("TIME x");
+        for (String section : new String[] {"server", "clients", "memory", "stats", "replication", "keyspace"}) {
+            String body = RespReply.parse(d.rkv.call("INFO", section)).text();
+            String want = "# " + Character.toUpperCase(section.charAt(0)) + section.substring(1);
+            assertTrue(body.startsWith(want), section + ": " + body);
+        }
+    }
+
+    @Test
     void helloRepliesHaveRedisShapeApartFromVersionFields() throws IOException {
         for (String v : new String[] {"2", "3"}) {
             RespReply e = RespReply.parse(d.redis.call("HELLO", v));

@@ -134,6 +134,31 @@ class ToolsIT {
     }
 
     @Test
+    void redisCliSelectsTheDatabaseGivenWithN() throws Exception {
+        Implemented.require("set", "get", "select");
+        sameCli("-n", "3", "SET", "cli:db3", "three");
+        assertEquals("three\n", sameCli("-n", "3", "GET", "cli:db3"));
+        assertEquals("\n", sameCli("GET", "cli:db3"));
+        sameCli("-n", "16", "PING");
+    }
+
+    @Test
+    void redisCliBigkeysSummaryMatchesRedis() throws Exception {
+        Implemented.require("mset", "scan", "type", "strlen", "flushall");
+        String[] mset = {"MSET", "big:a", "1", "big:bb", "22", "big:ccc", "333", "big:long", "x".repeat(1000)};
+        sameCli("FLUSHALL");
+        sameCli(mset);
+        Result expected = cli(redis.port(), "--bigkeys");
+        Result actual = cli(rkv.port(), "--bigkeys");
+        assertEquals(0, actual.exit(), actual.out() + actual.err());
+        String marker = "-------- summary -------";
+        assertTrue(actual.out().contains(marker), actual.out());
+        // The "found so far" lines follow SCAN order; the summary does not.
+        assertEquals(expected.out().substring(expected.out().indexOf(marker)),
+            actual.out().substring(actual.out().indexOf(marker)));
+    }
+
+    @Test
     void redisCliInResp3ModeWorks() throws Exception {
         Implemented.require("set", "get", "mget");
         sameCli("-3", "SET", "cli3:k", "v");
