@@ -303,6 +303,34 @@ public final class TableWriter {
         return grown;
     }
 
+    /**
+     * A geometry for {@link #growInto} after a write of a key and value of these lengths
+     * failed with {@code status}: the short part grown by {@code factor} (at least enough for
+     * that record), everything else as it is. An index that is full doubles.
+     *
+     * @throws IllegalArgumentException for a status that is not a {@link PutStatus#isSpaceShortage() space shortage}
+     */
+    public TableGeometry grownGeometry(PutStatus status, int keyLength, int valueLength, double factor) {
+        if (!(factor > 1.0)) {
+            throw new TableLayoutException("growth factor must be greater than 1.0, was " + factor);
+        }
+        switch (status) {
+            case NO_SLOT -> {
+                int c = geometry.classFor(keyLength, valueLength);
+                long count = geometry.slotCount(c);
+                return geometry.withSlotCount(c, Math.max((long) Math.ceil(count * factor), count + 1));
+            }
+            case NO_OVERFLOW_SPACE -> {
+                long blocks = geometry.overflowBlockCount();
+                return geometry.withOverflowBlocks(Math.max((long) Math.ceil(blocks * factor), blocks + OverflowDescriptor.blocksFor(valueLength)));
+            }
+            case INDEX_FULL -> {
+                return geometry.withIndexBuckets(geometry.indexBucketCount() * 2);
+            }
+            default -> throw new IllegalArgumentException("status must be a space shortage, was " + status);
+        }
+    }
+
     private byte[] readExtent(SlotView slot) {
         byte[] value = new byte[slot.valueLength()];
         region.get(index(geometry.extentAddress(slot.overflowBlock()) + OverflowDescriptor.DATA_OFFSET), value);

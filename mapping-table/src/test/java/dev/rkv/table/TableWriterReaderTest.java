@@ -225,6 +225,31 @@ class TableWriterReaderTest {
     }
 
     @Test
+    void growingOnEachShortageKeepsEveryWriteAndBumpsTheEpochEachTime() {
+        TableWriter w = newTable(TableGeometry.of(SMALL_CLASSES, new long[5], 1, 0));
+        Random random = new Random(9);
+        Map<String, Loaded> model = new HashMap<>();
+        int grown = 0;
+        for (int i = 0; i < 500; i++) {
+            String key = "grow" + i;
+            byte[] value = new byte[random.nextInt(10) == 0 ? 600 + random.nextInt(2000) : random.nextInt(400)];
+            random.nextBytes(value);
+            PutStatus s;
+            while ((s = w.put(ascii(key), value, 0, i + 1)) != PutStatus.OK) {
+                w = grow(w, w.grownGeometry(s, key.length(), value.length, 1.5));
+                grown++;
+            }
+            model.put(key, new Loaded(SlotDescriptor.TYPE_STRING, value, 0, i + 1));
+        }
+        assertEquals(1 + grown, w.epoch());
+        assertTrue(grown > 10, "grew " + grown + " times");
+        assertEquals(TableFixtures.sortedCopy(model), TableFixtures.sortedCopy(loadAll(regionOf(w), 8192)));
+        TableWriter last = w;
+        assertThrows(IllegalArgumentException.class, () -> last.grownGeometry(PutStatus.OK, 1, 1, 2));
+        assertThrows(TableLayoutException.class, () -> last.grownGeometry(PutStatus.NO_SLOT, 1, 1, 1.0));
+    }
+
+    @Test
     void headerCarriesReplicationStateAndVerifies() {
         TableGeometry g = TableGeometry.of(SMALL_CLASSES, new long[] {1, 2, 3, 4, 5}, 4, 6);
         TableWriter w = newTable(g);
