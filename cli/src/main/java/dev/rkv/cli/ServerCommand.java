@@ -4,7 +4,6 @@ import dev.rkv.kvserver.RkvServer;
 import dev.rkv.kvserver.config.ConfigException;
 import dev.rkv.kvserver.config.ServerConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 import java.io.IOException;
@@ -16,19 +15,24 @@ import java.util.concurrent.Callable;
 
 /** {@code rkv server [redis.conf] [--option value ...]}: runs a server in the foreground. */
 @Command(name = "server", mixinStandardHelpOptions = true,
+    customSynopsis = "rkv server [CONFIG_FILE] [--option value ...]",
     description = {"Run an rkv server in the foreground.",
         "Options use redis.conf names, as redis-server takes them: --port 6380 --requirepass secret ...",
         "Defaults: bind 127.0.0.1, port 6379, protected-mode yes."})
 final class ServerCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "CONFIG_FILE", description = "A redis.conf-style file.")
-    Path configFile;
-
+    /** Everything after "server": an optional config file, then redis.conf options as --name value. */
     @Unmatched
-    List<String> options = new ArrayList<>();
+    List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() {
         ServerConfig config = new ServerConfig();
+        Path configFile = null;
+        List<String> options = args;
+        if (!args.isEmpty() && !args.get(0).startsWith("--")) {
+            configFile = Path.of(args.get(0));
+            options = args.subList(1, args.size());
+        }
         try {
             if (configFile != null) {
                 if (!Files.isRegularFile(configFile)) {
@@ -44,8 +48,10 @@ final class ServerCommand implements Callable<Integer> {
         }
         try (RkvServer server = new RkvServer(config)) {
             server.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "rkv-shutdown"));
+            java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> onSignal(server, stopped), "rkv-shutdown"));
             server.awaitTermination();
+            stopped.set(true);
             return 0;
         } catch (IOException e) {
             System.err.println("rkv server: " + e.getMessage());
@@ -54,5 +60,23 @@ final class ServerCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /**
+     * SIGTERM/SIGINT: like Redis, save first when save points are configured, then stop. Skipped
+     * when the server already stopped by itself (SHUTDOWN did its own save).
+     */
+    private static void onSignal(RkvServer server, java.util.concurrent.atomic.AtomicBoolean stopped) {
+        if (stopped.get()) {
+            return;
+        }
+        if (!server.config().savePoints().points().isEmpty() && server.context().persistence() != null) {
+            try {
+                server.call(() -> server.context().persistence().saveForShutdown());
+            } catch (Exception e) {
+                System.err.println("rkv server: final save failed: " + e);
+            }
+        }
+        server.close();
     }
 }

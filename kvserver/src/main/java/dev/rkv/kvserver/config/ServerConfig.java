@@ -230,7 +230,12 @@ public final class ServerConfig {
         if (canonicalName(name) == null) {
             throw new ConfigException("Bad directive or wrong number of arguments: '" + name + "'");
         }
-        set(name, String.join(" ", args.subList(1, args.size())));
+        String value = String.join(" ", args.subList(1, args.size()));
+        try {
+            set(name, value);
+        } catch (ConfigException e) {
+            throw new ConfigException("'" + name + " \"" + value + "\"': " + e.getMessage());
+        }
     }
 
     /** Writes the current values to the file it was loaded from (CONFIG REWRITE). */
