@@ -93,7 +93,11 @@ public final class TableReader {
      * than the extent: read the slot again.
      */
     public ExtentStatus verifyExtent(ByteBuffer copy, long regionOffset, SlotView slot) {
-        long extent = extentAddress(slot) - regionOffset;
+        long address = extentAddress(slot);
+        if (address < 0) {
+            return ExtentStatus.CORRUPT;
+        }
+        long extent = address - regionOffset;
         if (extent < 0 || extent > Integer.MAX_VALUE) {
             return ExtentStatus.INCOMPLETE;
         }
@@ -105,7 +109,10 @@ public final class TableReader {
         return (int) (extentAddress(slot) - regionOffset + OverflowDescriptor.DATA_OFFSET);
     }
 
-    /** Table offset of the overflow extent a decoded slot names (for reading just that extent). */
+    /**
+     * Table offset of the overflow extent a decoded slot names (for reading just that
+     * extent), or -1 when the reference lies outside the overflow area.
+     */
     public long extentAddress(SlotView slot) {
         long block = slot.overflowBlock();
         if (block < 0 || block + OverflowDescriptor.blocksFor(slot.valueLength()) > geometry.overflowBlockCount()) {

@@ -156,9 +156,12 @@ public final class TableWriter {
         boolean inline = geometry.isInline(key.length, value.length);
         long hash = KeyHash.hash(key);
         long position = findEntry(key, hash);
-        long oldEntry = position < 0 ? IndexDescriptor.EMPTY_ENTRY : getLong(region, entryIndex(position));
+        boolean exists = position >= 0;
+        long oldEntry = exists ? getLong(region, entryIndex(position)) : IndexDescriptor.EMPTY_ENTRY;
+        int oldClass = IndexDescriptor.classId(oldEntry);
+        long oldSlot = IndexDescriptor.slotIndex(oldEntry);
         long insertAt = -1;
-        if (position < 0) {
+        if (!exists) {
             if (keyCount + 1 > (long) (maxIndexLoad * geometry.indexCapacity())) {
                 return PutStatus.INDEX_FULL;
             }
@@ -176,16 +179,16 @@ public final class TableWriter {
                 return PutStatus.NO_OVERFLOW_SPACE;
             }
         }
-        boolean inPlace = position >= 0 && IndexDescriptor.classId(oldEntry) == classId;
-        long slotIndex = inPlace ? IndexDescriptor.slotIndex(oldEntry) : slots[classId].allocate();
+        boolean inPlace = exists && oldClass == classId;
+        long slotIndex = inPlace ? oldSlot : slots[classId].allocate();
         if (slotIndex < 0) {
             if (block >= 0) {
                 extents.release(block, blocks);
             }
             return PutStatus.NO_SLOT;
         }
-        long oldOverflow = position >= 0 ? overflowOf(IndexDescriptor.classId(oldEntry), IndexDescriptor.slotIndex(oldEntry)) : -1;
-        long oldOverflowBlocks = oldOverflow >= 0 ? overflowBlocksOf(IndexDescriptor.classId(oldEntry), IndexDescriptor.slotIndex(oldEntry)) : 0;
+        long oldOverflow = exists ? overflowOf(oldClass, oldSlot) : -1;
+        long oldOverflowBlocks = oldOverflow >= 0 ? overflowBlocksOf(oldClass, oldSlot) : 0;
 
         int slot = slotAt(classId, slotIndex);
         if (inline) {
@@ -196,14 +199,12 @@ public final class TableWriter {
             slotCodec.writeOverflow(region, slot, geometry.slotSize(classId), type, key, value.length, block, extentVersion, expireAtMs, lsn);
         }
         long entry = IndexDescriptor.packEntry(IndexDescriptor.tagOf(hash), classId, slotIndex);
-        if (position < 0) {
+        if (!exists) {
             publishNewEntry(hash, insertAt, entry);
             keyCount++;
         } else if (!inPlace) {
             // Release: the new slot is complete before the entry names it.
             putLongRelease(region, entryIndex(position), entry);
-            int oldClass = IndexDescriptor.classId(oldEntry);
-            long oldSlot = IndexDescriptor.slotIndex(oldEntry);
             slotCodec.writeEmpty(region, slotAt(oldClass, oldSlot), lsn);
             slots[oldClass].release(oldSlot);
         }
