@@ -7,12 +7,9 @@ import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Database;
-import dev.rkv.kvserver.store.EncodedValue;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.KeySlot;
-import dev.rkv.kvserver.store.StringEncoding;
-import dev.rkv.kvserver.store.ValueType;
 import dev.rkv.kvserver.util.Glob;
 import dev.rkv.kvserver.util.Numbers;
 
@@ -28,38 +25,12 @@ import static dev.rkv.kvserver.command.CommandFlag.WRITE;
 import static dev.rkv.kvserver.command.CommandSpec.command;
 
 /**
- * Keyspace commands (db.c, object.c): DEL UNLINK EXISTS TYPE RENAME RENAMENX KEYS SCAN RANDOMKEY
- * DBSIZE FLUSHDB FLUSHALL COPY MOVE SWAPDB TOUCH OBJECT.
+ * Keyspace commands (db.c): DEL UNLINK EXISTS TYPE RENAME RENAMENX KEYS SCAN RANDOMKEY
+ * DBSIZE FLUSHDB FLUSHALL COPY MOVE SWAPDB TOUCH.
  */
 public final class KeyCommands {
     private static final byte[] DEL = Args.bytes("DEL");
     private static final byte[] UNLINK = Args.bytes("UNLINK");
-    private static final String LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency "
-        + "not tracked. Please note that when switching between policies at runtime LRU and LFU data will take "
-        + "some time to adjust.";
-    private static final String LFU_SELECTED = "ERR An LFU maxmemory policy is selected, idle time not tracked. "
-        + "Please note that when switching between policies at runtime LRU and LFU data will take some time to "
-        + "adjust.";
-    private static final String[] OBJECT_HELP = {
-        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "ENCODING <key>",
-        "    Return the kind of internal representation used in order to store the value",
-        "    associated with a <key>.",
-        "FREQ <key>",
-        "    Return the access frequency index of the <key>. The returned integer is",
-        "    proportional to the logarithm of the recent access frequency of the key.",
-        "IDLETIME <key>",
-        "    Return the idle time of the <key>, that is the approximated number of",
-        "    seconds elapsed since the last access to the key.",
-        "REFCOUNT <key>",
-        "    Return the number of references of the value associated with the specified",
-        "    <key>.",
-        "HELP",
-        "    Prints this help.",
-    };
-    /** Redis shares integer objects 0..9999 and reports them with this refcount (OBJ_SHARED_REFCOUNT). */
-    private static final int SHARED_INTEGERS = 10000;
-    private static final int SHARED_REFCOUNT = Integer.MAX_VALUE;
     private static final BigInteger UNSIGNED_LONG_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     private KeyCommands() {
@@ -102,20 +73,6 @@ public final class KeyCommands {
         t.register(command("touch", -2).flags(READONLY, FAST).keys(1, -1, 1).group("generic").since("3.2.1")
             .summary("Alters the last access time of a key(s). Returns the number of existing keys specified.")
             .handler(KeyCommands::touch).build());
-        t.register(command("object", -2).group("generic").since("2.2.3")
-            .summary("A container for object introspection commands")
-            .subcommand(command("encoding", 3).flags(READONLY).keys(2, 2, 1).since("2.2.3")
-                .summary("Inspect the internal encoding of a Redis object").handler(KeyCommands::objectEncoding))
-            .subcommand(command("freq", 3).flags(READONLY).keys(2, 2, 1).since("4.0.0")
-                .summary("Get the logarithmic access frequency counter of a Redis object")
-                .handler(KeyCommands::objectFreq))
-            .subcommand(command("idletime", 3).flags(READONLY).keys(2, 2, 1).since("2.2.3")
-                .summary("Get the time since a Redis object was last accessed").handler(KeyCommands::objectIdletime))
-            .subcommand(command("refcount", 3).flags(READONLY).keys(2, 2, 1).since("2.2.3")
-                .summary("Get the number of references to the value of the key").handler(KeyCommands::objectRefcount))
-            .subcommand(command("help", 2).flags(READONLY).since("6.2.0")
-                .summary("Show helpful text about the different subcommands").handler(KeyCommands::objectHelp))
-            .build());
     }
 
     // ------------------------------------------------------------------ existence and deletion
@@ -455,118 +412,5 @@ public final class KeyCommands {
         }
         c.out().raw(Replies.SYNTAX_ERR);
         return false;
-    }
-
-    // ------------------------------------------------------------------ OBJECT
-
-    // OBJECT ENCODING key
-    private static void objectEncoding(Client c, byte[][] argv) {
-        Entry e = KeyAccess.lookupNoTouch(c, Args.key(argv[2]));
-        if (e == null) {
-            c.out().nullBulk();
-            return;
-        }
-        c.out().bulk(encodingName(e));
-    }
-
-    /**
-     * OBJECT ENCODING's name: strings know theirs, other values may say ({@link EncodedValue}),
-     * else Redis's general-purpose encoding of the type.
-     */
-    static String encodingName(Entry e) {
-        if (e.type() == ValueType.STRING && e.encoding() != null) {
-            return e.encoding().encodingName();
-        }
-        if (e.value() instanceof EncodedValue v) {
-            return v.encodingName();
-        }
-        return switch (e.type()) {
-            case STRING -> StringEncoding.of(e.bytes()).encodingName();
-            case LIST -> "quicklist";
-            case SET, HASH -> "hashtable";
-            case ZSET -> "skiplist";
-            case STREAM -> "stream";
-        };
-    }
-
-    // OBJECT REFCOUNT key
-    private static void objectRefcount(Client c, byte[][] argv) {
-        Entry e = KeyAccess.lookupNoTouch(c, Args.key(argv[2]));
-        if (e == null) {
-            c.out().nullBulk();
-            return;
-        }
-        c.out().integer(isSharedInteger(c.server(), e) ? SHARED_REFCOUNT : 1);
-    }
-
-    /** Whether Redis would hold this value as one of its shared integers 0..9999. */
-    private static boolean isSharedInteger(ServerContext server, Entry e) {
-        if (e.type() != ValueType.STRING || e.encoding() != StringEncoding.INT) {
-            return false;
-        }
-        String policy = server.config().getString("maxmemory-policy");
-        if (server.config().getLong("maxmemory") != 0 && (policy.contains("lru") || policy.contains("lfu"))) {
-            return false;
-        }
-        Long v = Numbers.parseLongStrict(e.bytes());
-        return v != null && v >= 0 && v < SHARED_INTEGERS;
-    }
-
-    // OBJECT IDLETIME key
-    private static void objectIdletime(Client c, byte[][] argv) {
-        Entry e = KeyAccess.lookupNoTouch(c, Args.key(argv[2]));
-        if (e == null) {
-            c.out().nullBulk();
-            return;
-        }
-        if (lfuPolicy(c.server())) {
-            c.out().error(LFU_SELECTED);
-            return;
-        }
-        c.out().integer(Math.max(0, c.server().nowMs() - e.lastAccessMs()) / 1000);
-    }
-
-    // OBJECT FREQ key
-    private static void objectFreq(Client c, byte[][] argv) {
-        Entry e = KeyAccess.lookupNoTouch(c, Args.key(argv[2]));
-        if (e == null) {
-            c.out().nullBulk();
-            return;
-        }
-        if (!lfuPolicy(c.server())) {
-            c.out().error(LFU_NOT_SELECTED);
-            return;
-        }
-        c.out().integer(lfuCounter(e.accessCount()));
-    }
-
-    /**
-     * Redis's 8-bit logarithmic LFU counter (lfu-log-factor 10, initial value 5) for an access
-     * count, deterministically: the counter grows by one each time the accesses pass the expected
-     * number of hits Redis's probabilistic increment needs at that counter value.
-     */
-    static int lfuCounter(long accesses) {
-        int counter = 5;
-        double needed = 0;
-        while (counter < 255) {
-            needed += (counter - 5) * 10.0 + 1;
-            if (accesses < needed) {
-                break;
-            }
-            counter++;
-        }
-        return counter;
-    }
-
-    private static boolean lfuPolicy(ServerContext server) {
-        return server.config().getString("maxmemory-policy").contains("lfu");
-    }
-
-    // OBJECT HELP
-    private static void objectHelp(Client c, byte[][] argv) {
-        c.out().array(OBJECT_HELP.length);
-        for (String line : OBJECT_HELP) {
-            c.out().simple(line);
-        }
     }
 }

@@ -48,7 +48,7 @@ public final class StringCommands {
 
     public static void register(CommandTable t) {
         t.register(command("get", 2).flags(READONLY, FAST).keys(1, 1, 1).group("string")
-            .summary("Get the value of a key").handler((c, argv) -> getGeneric(c, argv[1])).build());
+            .summary("Get the value of a key").handler(StringCommands::get).build());
         t.register(command("set", -3).flags(WRITE, DENYOOM).keys(1, 1, 1).group("string")
             .summary("Set the string value of a key").handler(StringCommands::set).build());
         t.register(command("setnx", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string")
@@ -96,6 +96,11 @@ public final class StringCommands {
     }
 
     // ------------------------------------------------------------------ GET family
+
+    // GET key
+    private static void get(Client c, byte[][] argv) {
+        getGeneric(c, argv[1]);
+    }
 
     /** Replies the string at {@code key} or nil; false when it replied WRONGTYPE instead. */
     private static boolean getGeneric(Client c, byte[] key) {
