@@ -187,6 +187,45 @@ class KeyCommandsDifferentialIT {
     }
 
     @Test
+    void flushesAndSwapdbAbortTransactionsWatchingExistingKeys() throws Exception {
+        assertSameReplies(redis, rkv, """
+            SET k v
+            WATCH k
+            FLUSHALL
+            MULTI
+            SET a 1
+            EXEC
+            SET k v
+            WATCH k
+            FLUSHDB
+            MULTI
+            SET a 1
+            EXEC
+            SET k v
+            WATCH k
+            SWAPDB 0 1
+            MULTI
+            SET a 1
+            EXEC
+            SELECT 1
+            WATCH k
+            SWAPDB 0 1
+            MULTI
+            SET a 1
+            EXEC
+            SELECT 0
+            SET w v
+            WATCH w
+            SELECT 3
+            FLUSHDB
+            SELECT 0
+            MULTI
+            SET a 1
+            EXEC
+            """);
+    }
+
+    @Test
     void copyAndMove() throws Exception {
         assertSameReplies(redis, rkv, """
             SET a hello EX 100
