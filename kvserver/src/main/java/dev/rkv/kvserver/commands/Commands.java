@@ -21,6 +21,7 @@ public final class Commands {
         ServerCommands.register(t);
         ConfigCommand.register(t);
         ClientCommand.register(t);
+        CommandCommand.register(t);
         return t;
     }
 
