@@ -313,6 +313,29 @@ class KeyCommandsDifferentialIT {
     }
 
     @Test
+    void repliesInResp3() throws Exception {
+        assertSameReplies(redis, rkv, """
+            ! HELLO 3
+            SET k v
+            TYPE k
+            TYPE missing
+            RANDOMKEY
+            DEL k
+            RANDOMKEY
+            SCAN 0
+            SCAN 99999
+            OBJECT ENCODING missing
+            OBJECT HELP
+            TTL missing
+            SET k v
+            ~ KEYS *
+            SCAN 0 COUNT 100
+            COPY k k2
+            RENAME missing x
+            """);
+    }
+
+    @Test
     void expireFamilyWithFlags() throws Exception {
         assertSameReplies(redis, rkv, """
             SET k v

@@ -346,6 +346,25 @@ class StringCommandsDifferentialIT {
             INCRBYFLOAT k14 0e-5000
             INCRBYFLOAT k15 1e5000
             INCRBYFLOAT k16 9.999999999999999999999e4931
+            SET big 1e400
+            INCRBYFLOAT big 1
+            INCRBYFLOAT tiny 1e-4950
+            INCRBYFLOAT tiny2 0x1p-16445
+            INCRBYFLOAT tiny3 0x1p-16446
+            INCRBYFLOAT tiny4 3e-4951
+            INCRBYFLOAT huge 1.18973149535723176502e+4932
+            INCRBYFLOAT huge 1e4932
+            INCRBYFLOAT huge2 1.18973149535723176508e+4932
+            INCRBYFLOAT neg -1e4000
+            STRLEN neg
+            INCRBYFLOAT p 0.1
+            INCRBYFLOAT p 0.7
+            INCRBYFLOAT p 1e-17
+            INCRBYFLOAT p -0.8
+            INCRBYFLOAT q 9007199254740993
+            INCRBYFLOAT q 0.5
+            INCRBYFLOAT r 3.141592653589793238462643383279
+            INCRBYFLOAT r 2.718281828459045235360287471352
             INCRBYFLOAT m 1
             INCRBYFLOAT m inf
             INCRBYFLOAT m -inf
