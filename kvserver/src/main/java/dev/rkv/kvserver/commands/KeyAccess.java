@@ -3,6 +3,7 @@ package dev.rkv.kvserver.commands;
 import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
 
@@ -85,6 +86,20 @@ final class KeyAccess {
         reply[reply.length - 2] = '\r';
         reply[reply.length - 1] = '\n';
         c.out().raw(reply);
+    }
+
+    /**
+     * A zeroed array for a string a command builds (APPEND, SETRANGE), or null after replying
+     * -OOM when the heap cannot hold it: the size is the client's to choose (up to
+     * proto-max-bulk-len), and running out of heap must fail the command, not the event loop.
+     */
+    static byte[] allocateOrReply(Client c, int length) {
+        try {
+            return new byte[length];
+        } catch (OutOfMemoryError e) {
+            c.out().raw(Replies.OOM);
+            return null;
+        }
     }
 
     /** Redis's addReplyErrorExpireTime. */

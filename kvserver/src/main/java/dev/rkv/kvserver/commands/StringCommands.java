@@ -232,7 +232,7 @@ public final class StringCommands {
             c.out().error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
             return;
         }
-        if (cells > Integer.MAX_VALUE - 8) {
+        if (cells > Integer.MAX_VALUE - 8 || cells * Integer.BYTES > Runtime.getRuntime().maxMemory() / 2) {
             c.out().error("ERR Insufficient memory, failed allocating transient memory for LCS");
             return;
         }
@@ -486,7 +486,10 @@ public final class StringCommands {
             if (!checkStringLength(c, old.length, argv[2].length)) {
                 return;
             }
-            byte[] joined = new byte[old.length + argv[2].length];
+            byte[] joined = KeyAccess.allocateOrReply(c, old.length + argv[2].length);
+            if (joined == null) {
+                return;
+            }
             System.arraycopy(old, 0, joined, 0, old.length);
             System.arraycopy(argv[2], 0, joined, old.length, argv[2].length);
             c.db().put(key, Entry.rawString(joined, e.expireAtMs(), now));
@@ -530,7 +533,10 @@ public final class StringCommands {
             return;
         }
         int off = offset.intValue();
-        byte[] updated = new byte[Math.max(old.length, off + value.length)];
+        byte[] updated = KeyAccess.allocateOrReply(c, Math.max(old.length, off + value.length));
+        if (updated == null) {
+            return;
+        }
         System.arraycopy(old, 0, updated, 0, old.length);
         System.arraycopy(value, 0, updated, off, value.length);
         c.db().put(key, Entry.rawString(updated, KeyAccess.keptExpiry(e), c.server().nowMs()));
