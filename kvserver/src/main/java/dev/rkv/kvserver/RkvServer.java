@@ -69,6 +69,7 @@ public final class RkvServer implements AutoCloseable {
         this.dispatcher = new CommandDispatcher(context);
         this.loop = new EventLoop(t -> log.warning("event loop error: " + t));
         context.shutdownHook(this::stopAsync);
+        context.securityWarnings(log::warning);
         context.dispatcher(dispatcher);
         this.persistence = new Persistence(context, loop::execute, log);
         context.persistence(persistence);

@@ -81,6 +81,11 @@ public final class Args {
         return new String(arg, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
     }
 
+    /** The argument's bytes one char each, for echoing it in an error reply byte for byte. */
+    public static String latin1(byte[] arg) {
+        return new String(arg, StandardCharsets.ISO_8859_1);
+    }
+
     public static String string(byte[] arg) {
         return new String(arg, StandardCharsets.UTF_8);
     }

@@ -28,6 +28,13 @@ public final class CommandDispatcher {
         if (argv.length == 0) {
             return;
         }
+        if (Args.is(argv[0], "post") || Args.is(argv[0], "host:")) {
+            // Someone is speaking HTTP to us (a browser tricked into cross-protocol scripting):
+            // Redis drops such a client without a reply, after what it already answered.
+            server.securityWarning(c);
+            c.connection().closeAfterReply();
+            return;
+        }
         long now = server.nowMs();
         CommandSpec cmd = server.commands().lookup(argv[0]);
         if (cmd == null) {

@@ -34,6 +34,8 @@ public final class ServerContext {
     private final long startTimeMs;
     private volatile Propagator propagator = Propagator.NONE;
     private volatile Runnable shutdownHook = () -> { };
+    private java.util.function.Consumer<String> securityWarnings = System.err::println;
+    private long lastSecurityWarningMs;
     private long lastSaveTimeMs;
     private CommandDispatcher dispatcher;
     private Persistence persistence;
@@ -167,6 +169,22 @@ public final class ServerContext {
     public void propagate(int db, byte[]... effect) {
         stats.dirty++;
         propagator.propagate(db, effect);
+    }
+
+    /** Logs a possible cross-protocol attack, at most once a minute as Redis does. */
+    public void securityWarning(Client c) {
+        long now = nowMs();
+        if (now - lastSecurityWarningMs > 60_000) {
+            lastSecurityWarningMs = now;
+            securityWarnings.accept("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or "
+                + "Host: commands to rkv. This is likely due to an attacker attempting to use Cross Protocol Scripting "
+                + "to compromise your rkv instance. Connection from " + c.connection().peerAddress() + " aborted.");
+        }
+    }
+
+    /** Where security warnings go (the server log). */
+    public void securityWarnings(java.util.function.Consumer<String> sink) {
+        securityWarnings = sink;
     }
 
     public void shutdownHook(Runnable r) {

@@ -137,7 +137,7 @@ public final class ConnectionCommands {
                 name = Args.string(argv[i + 1]);
                 i++;
             } else {
-                c.out().error("ERR Syntax error in HELLO option '" + Args.string(argv[i]) + "'");
+                c.out().error("ERR Syntax error in HELLO option '" + Args.latin1(argv[i]) + "'");
                 return;
             }
         }
@@ -147,7 +147,7 @@ public final class ConnectionCommands {
         }
         if (!c.authenticated()) {
             c.out().error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-                + "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+                + "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
                 + "protocol version at the same time");
             return;
         }

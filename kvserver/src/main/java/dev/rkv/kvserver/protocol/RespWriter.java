@@ -435,9 +435,21 @@ public final class RespWriter {
         if (isAscii(s)) {
             putAscii(s);
         } else {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            // Status and error lines are byte strings: text that echoes a client's argument was
+            // decoded as ISO-8859-1 so that Latin-1 encoding gives back exactly the bytes the
+            // client sent, as Redis echoes them. Only text beyond Latin-1 is sent as UTF-8.
+            byte[] b = s.getBytes(fitsLatin1(s) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
             putBytes(b, 0, b.length);
         }
+    }
+
+    private static boolean fitsLatin1(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Makes room for n contiguous bytes in the tail chunk (n is small: at most a prefix and a number). */
