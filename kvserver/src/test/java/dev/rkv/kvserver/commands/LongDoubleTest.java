@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -82,5 +83,22 @@ class LongDoubleTest {
     @Test
     void sumsBeyondTheRangeOverflow() {
         assertNull(LongDouble.add(parse("1e4932").value(), parse("1e4932").value()));
+    }
+
+    @Test
+    void anyInputParsesOrIsRefusedWithoutThrowing() {
+        Random rnd = new Random(7);
+        String alphabet = "0123456789.eE+-xXpPabcdefinityINFNAN( )\0";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder();
+            int n = 1 + rnd.nextInt(12);
+            for (int j = 0; j < n; j++) {
+                b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            LongDouble.Parsed p = parse(b.toString());
+            if (p.kind() == LongDouble.Kind.FINITE) {
+                LongDouble.format(p.value());
+            }
+        }
     }
 }

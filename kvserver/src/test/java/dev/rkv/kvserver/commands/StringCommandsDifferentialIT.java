@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Random;
+
 import static dev.rkv.kvserver.commands.Differential.assertSameReplies;
 
 /** The string family against the real redis-server 7.0: same scripts, same raw replies. */
@@ -392,6 +394,50 @@ class StringCommandsDifferentialIT {
             INCRBYFLOAT t 1
             %1 TTL t
             """);
+    }
+
+    @Test
+    void incrbyfloatOnRandomNumbersMatchesLongDoubleBitForBit() throws Exception {
+        Random rnd = new Random(20261121);
+        StringBuilder script = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            String key = "f" + (i % 37);
+            script.append("INCRBYFLOAT ").append(key).append(' ').append(randomNumber(rnd)).append('\n');
+        }
+        assertSameReplies(redis, rkv, script.toString());
+    }
+
+    /** Decimal and hex numbers of every shape strtold takes, and some it refuses. */
+    private static String randomNumber(Random rnd) {
+        StringBuilder b = new StringBuilder();
+        if (rnd.nextInt(4) == 0) {
+            b.append(rnd.nextBoolean() ? '-' : '+');
+        }
+        if (rnd.nextInt(10) == 0) {
+            b.append("0x").append(Long.toHexString(rnd.nextLong() >>> rnd.nextInt(64)));
+            if (rnd.nextBoolean()) {
+                b.append('.').append(Integer.toHexString(rnd.nextInt()));
+            }
+            if (rnd.nextBoolean()) {
+                b.append('p').append(rnd.nextInt(200) - 100);
+            }
+            return b.toString();
+        }
+        int intDigits = rnd.nextInt(22);
+        for (int i = 0; i < intDigits; i++) {
+            b.append((char) ('0' + rnd.nextInt(10)));
+        }
+        if (intDigits == 0 || rnd.nextBoolean()) {
+            b.append('.');
+            int frac = 1 + rnd.nextInt(25);
+            for (int i = 0; i < frac; i++) {
+                b.append((char) ('0' + rnd.nextInt(10)));
+            }
+        }
+        if (rnd.nextInt(3) == 0) {
+            b.append(rnd.nextBoolean() ? 'e' : 'E').append(rnd.nextInt(60) - 30);
+        }
+        return b.toString();
     }
 
     @Test
