@@ -60,9 +60,9 @@ public final class CommandCommand {
                 "2.8.13").handler(CommandCommand::info))
             .subcommand(sub("docs", -2, "Get array of specific Redis command documentation", "7.0.0")
                 .handler(CommandCommand::docs))
-            .subcommand(sub("getkeys", -3, "Extract keys given a full Redis command", "2.8.13")
+            .subcommand(sub("getkeys", -4, "Extract keys given a full Redis command", "2.8.13")
                 .handler((c, argv) -> getkeys(c, argv, false)))
-            .subcommand(sub("getkeysandflags", -3, "Extract keys and access flags given a full Redis command", "7.0.0")
+            .subcommand(sub("getkeysandflags", -4, "Extract keys and access flags given a full Redis command", "7.0.0")
                 .handler((c, argv) -> getkeys(c, argv, true)))
             .subcommand(sub("help", 2, "Show helpful text about the different subcommands", "5.0.0")
                 .handler((c, argv) -> Help.reply(c, HELP)))
@@ -91,7 +91,7 @@ public final class CommandCommand {
         for (int i = 2; i < argv.length; i++) {
             CommandSpec spec = lookup(c.server().commands(), Args.string(argv[i]));
             if (spec == null) {
-                c.out().nullArray();
+                c.out().nullBulk();
             } else {
                 writeInfo(c.out(), spec);
             }
@@ -241,6 +241,10 @@ public final class CommandCommand {
         }
         if (spec == null) {
             c.out().error("ERR Invalid command specified");
+            return;
+        }
+        if (spec.firstKey() <= 0) {
+            c.out().error("ERR The command has no key arguments");
             return;
         }
         if (!spec.arityMatches(cmdArgv.length)) {

@@ -75,6 +75,7 @@ public final class ServerConfig {
         add(ConfigOption.integer("slowlog-log-slower-than", 10000, -1, maxLong, true));
         add(ConfigOption.integer("slowlog-max-len", 128, 0, maxLong, true));
         add(ConfigOption.string("notify-keyspace-events", "", true));
+        add(ConfigOption.oneOf("enable-debug-command", "no", false, "no", "yes", "local"));
     }
 
     private void add(ConfigOption o) {

@@ -34,7 +34,7 @@ class CommandCommandTest {
                 + "*3\r\n+@read\r\n+@string\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n"
                 + "$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n"
                 + "$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n"
-                + "$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n*-1\r\n", c.readReply());
+                + "$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n$-1\r\n", c.readReply());
         }
     }
 
@@ -72,9 +72,9 @@ class CommandCommandTest {
             assertEquals(List.of("k"), j.commandGetKeys("set", "k", "v", "EX", "10"));
             c.command("COMMAND", "GETKEYS", "nosuch", "a");
             assertEquals("-ERR Invalid command specified\r\n", c.readReply());
-            c.command("COMMAND", "GETKEYS", "get");
+            c.command("COMMAND", "GETKEYS", "get", "a", "b");
             assertEquals("-ERR Invalid number of arguments specified for command\r\n", c.readReply());
-            c.command("COMMAND", "GETKEYS", "ping");
+            c.command("COMMAND", "GETKEYS", "ping", "x");
             assertEquals("-ERR The command has no key arguments\r\n", c.readReply());
             c.command("COMMAND", "LIST", "FILTERBY", "color", "red");
             assertEquals("-ERR syntax error\r\n", c.readReply());

@@ -191,8 +191,17 @@ class ServerCommandsTest {
     }
 
     @Test
-    void debugSleepAndUnknownSubcommand() throws Exception {
+    void debugIsRefusedUnlessEnabled() throws Exception {
         try (RawClient c = new RawClient(server.port())) {
+            c.command("DEBUG", "SLEEP", "0");
+            assertTrue(c.readReply().startsWith("-ERR DEBUG command not allowed. If the enable-debug-command option"));
+        }
+    }
+
+    @Test
+    void debugSleepAndUnknownSubcommand() throws Exception {
+        try (RkvTestServer own = RkvTestServer.start("--enable-debug-command", "local");
+             RawClient c = new RawClient(own.port())) {
             c.command("DEBUG", "SLEEP", "0.01");
             assertEquals("+OK\r\n", c.readReply());
             c.command("DEBUG", "NOPE");

@@ -1,0 +1,292 @@
+package dev.rkv.kvserver.commands;
+
+import dev.rkv.kvserver.testing.RawClient;
+import dev.rkv.kvserver.testing.RedisReference;
+import dev.rkv.kvserver.testing.RkvTestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.rkv.kvserver.commands.Differential.assertSameReplies;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Transactions, Pub/Sub, CONFIG, CLIENT, COMMAND and server commands against the real
+ * redis-server 7.0, on the replies that must match byte for byte: errors, MULTI/EXEC flows,
+ * PUBLISH counts, subscription replies and messages.
+ */
+class ServerCommandsDifferentialIT {
+    private static RedisReference redis;
+    private static RkvTestServer rkv;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisReference.start();
+        rkv = RkvTestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (rkv != null) {
+            rkv.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void transactionsOnOneConnection() throws Exception {
+        assertSameReplies(redis, rkv, """
+            EXEC
+            DISCARD
+            WATCH
+            MULTI
+            SET a 1
+            INCR a
+            GET a
+            MULTI
+            WATCH a
+            EXEC
+            SET s abc
+            MULTI
+            INCR s
+            SET t 1
+            EXEC
+            MULTI
+            SET a 2
+            NOSUCH x y
+            GET
+            EXEC
+            GET a
+            MULTI
+            SHUTDOWN
+            EXEC
+            WATCH a b
+            SET a own-write
+            MULTI
+            GET a
+            EXEC
+            WATCH a
+            UNWATCH
+            SET a again
+            MULTI
+            GET a
+            EXEC
+            MULTI
+            PING
+            DISCARD
+            EXEC
+            """);
+    }
+
+    @Test
+    void pubsubOnOneConnection() throws Exception {
+        assertSameReplies(redis, rkv, """
+            PUBLISH ch hello
+            PUBSUB NUMSUB ch other
+            PUBSUB NUMPAT
+            PUBSUB CHANNELS
+            PUBSUB CHANNELS a b
+            PUBSUB HELP
+            PUBSUB NOSUCH
+            UNSUBSCRIBE
+            PUNSUBSCRIBE
+            UNSUBSCRIBE never
+            SUBSCRIBE ch
+            PSUBSCRIBE c*
+            GET k
+            PING
+            PING hi
+            PUBSUB NUMSUB ch
+            SUBSCRIBE ch
+            UNSUBSCRIBE ch
+            PUNSUBSCRIBE
+            GET k
+            """);
+    }
+
+    @Test
+    void configErrorsAndValues() throws Exception {
+        assertSameReplies(redis, rkv, """
+            CONFIG
+            CONFIG GET
+            CONFIG GET maxmemory
+            CONFIG GET no-such-option
+            CONFIG SET foo bar
+            CONFIG SET databases 3
+            CONFIG SET maxmemory abc
+            CONFIG SET maxmemory 1 maxmemory 2
+            CONFIG SET maxmemory 1 hz
+            CONFIG SET maxmemory
+            CONFIG SET maxmemory 10mb hz 20
+            CONFIG GET maxmemory
+            CONFIG GET hz
+            CONFIG SET hz 30 maxmemory lots
+            CONFIG GET hz
+            CONFIG SET hz 10 maxmemory 0
+            CONFIG RESETSTAT x
+            CONFIG REWRITE
+            CONFIG HELP
+            CONFIG NOSUCH
+            """);
+    }
+
+    @Test
+    void clientErrorsAndNames() throws Exception {
+        assertSameReplies(redis, rkv, """
+            CLIENT
+            CLIENT GETNAME
+            CLIENT SETNAME "a b"
+            CLIENT SETNAME
+            CLIENT SETNAME worker
+            CLIENT GETNAME
+            CLIENT SETNAME ""
+            CLIENT GETNAME
+            CLIENT LIST TYPE foo
+            CLIENT LIST ID abc
+            CLIENT LIST ID 99999999
+            CLIENT LIST foo
+            CLIENT KILL 1.2.3.4:5
+            CLIENT KILL ID abc
+            CLIENT KILL ID 0
+            CLIENT KILL ID 99999999
+            CLIENT KILL TYPE foo
+            CLIENT KILL TYPE pubsub
+            CLIENT KILL SKIPME maybe
+            CLIENT KILL foo bar
+            CLIENT KILL ADDR
+            CLIENT NO-EVICT maybe
+            CLIENT NO-EVICT on
+            CLIENT NO-EVICT off
+            CLIENT INFO extra
+            CLIENT ID x
+            CLIENT NOSUCH
+            """);
+    }
+
+    @Test
+    void commandAndServerCommands() throws Exception {
+        assertSameReplies(redis, rkv, """
+            COMMAND GETKEYS get a b
+            COMMAND GETKEYS ping x
+            COMMAND GETKEYS nosuch a
+            COMMAND GETKEYS get
+            """);
+        assertSameReplies(redis, rkv, """
+            COMMAND INFO get
+            COMMAND INFO nosuch
+            COMMAND INFO config|get
+            COMMAND COUNT x
+            COMMAND GETKEYS
+            COMMAND GETKEYS nosuch a
+            COMMAND GETKEYS get
+            COMMAND GETKEYS ping
+            COMMAND GETKEYS get k
+            COMMAND GETKEYS mset a 1 b 2
+            COMMAND LIST FILTERBY foo bar
+            COMMAND LIST FILTERBY
+            COMMAND LIST FILTERBY aclcat nosuch
+            COMMAND LIST x
+            COMMAND HELP
+            COMMAND NOSUCH
+            TIME x
+            LASTSAVE x
+            INFO nosuch
+            SHUTDOWN foo
+            SHUTDOWN ABORT
+            SHUTDOWN NOSAVE SAVE
+            SHUTDOWN ABORT NOW
+            DEBUG
+            DEBUG SLEEP 0
+            """);
+    }
+
+    @Test
+    void resp3TransactionsAndCommandInfo() throws Exception {
+        assertSameReplies(redis, rkv, """
+            ! HELLO 3
+            WATCH w
+            SET w 1
+            MULTI
+            EXEC
+            COMMAND INFO get config|get
+            CONFIG GET hz
+            UNSUBSCRIBE
+            SUBSCRIBE ch
+            GET k
+            UNSUBSCRIBE
+            """);
+    }
+
+    @Test
+    void twoClientsWatchAndPubSub() throws Exception {
+        String script = """
+            A WATCH k
+            B SET k changed
+            A MULTI
+            A SET k mine
+            A EXEC
+            A WATCH k
+            B SET other x
+            A MULTI
+            A GET k
+            A EXEC
+            A SUBSCRIBE news
+            A PSUBSCRIBE n*
+            B PUBLISH news hello
+            A<
+            A<
+            B PUBLISH nobody hello
+            B PUBSUB NUMSUB news
+            B PUBSUB NUMPAT
+            B PUBSUB CHANNELS
+            A UNSUBSCRIBE
+            A PUNSUBSCRIBE
+            B PUBLISH news again
+            B ! HELLO 3
+            B SUBSCRIBE news
+            A PUBLISH news from-a
+            B<
+            B GET k
+            B PUBLISH news to-self
+            B<
+            """;
+        List<String> expected = runTwoClients(redis.port(), script);
+        List<String> actual = runTwoClients(rkv.port(), script);
+        String[] lines = script.strip().split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (!lines[i].contains("!")) {
+                assertEquals(expected.get(i), actual.get(i), "reply to: " + lines[i]);
+            }
+        }
+    }
+
+    /**
+     * Runs a two-client script: "A cmd ..." / "B cmd ..." sends on that client and reads one reply,
+     * "A&lt;" reads one more (a pushed message); {@code !} marks a reply not to compare.
+     */
+    private static List<String> runTwoClients(int port, String script) throws IOException {
+        List<String> replies = new ArrayList<>();
+        try (RawClient a = new RawClient(port); RawClient b = new RawClient(port)) {
+            a.command("FLUSHALL");
+            a.readReply();
+            for (String line : script.strip().split("\n")) {
+                line = line.strip();
+                RawClient c = line.charAt(0) == 'A' ? a : b;
+                if (line.charAt(1) == '<') {
+                    replies.add(c.readReply());
+                    continue;
+                }
+                String cmd = line.substring(2).replace("! ", "");
+                c.command(Differential.words(cmd));
+                replies.add(c.readReply());
+            }
+        }
+        return replies;
+    }
+}
