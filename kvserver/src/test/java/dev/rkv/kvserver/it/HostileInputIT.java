@@ -255,6 +255,66 @@ class HostileInputIT {
     }
 
     @Test
+    void clientThatNeverReadsItsRepliesDoesNotStallOthers() throws Exception {
+        Implemented.require("set", "get", "del");
+        int before = rkv.connectedClients();
+        byte[] big = new byte[1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'b');
+        try (RawClient writer = new RawClient(rkv.port())) {
+            writer.command("SET".getBytes(StandardCharsets.US_ASCII), "slow:big".getBytes(StandardCharsets.US_ASCII), big);
+            assertEquals("+OK\r\n", writer.readReply());
+        }
+        RawClient slow = new RawClient(rkv.port());
+        ByteArrayOutputStream gets = new ByteArrayOutputStream();
+        for (int i = 0; i < 200; i++) {
+            gets.writeBytes(RawClient.encode("GET", "slow:big"));
+        }
+        slow.send(gets.toByteArray()); // 200 MB of replies that nobody reads
+        try (RawClient other = new RawClient(rkv.port())) {
+            for (int i = 0; i < 50; i++) {
+                assertEquals("+PONG\r\n", other.call("PING"));
+            }
+            assertEquals(":1\r\n", other.call("DEL", "slow:big"));
+        }
+        slow.abort();
+        rkv.awaitConnectedClients(before);
+    }
+
+    @Test
+    void subscriberOverItsOutputLimitIsDisconnectedLikeRedis() throws Exception {
+        Implemented.require("subscribe", "publish");
+        String limit = "pubsub 256kb 0 0";
+        try (RedisReference r = RedisReference.start("--client-output-buffer-limit", limit);
+             RkvTestServer k = RkvTestServer.start("--client-output-buffer-limit", limit)) {
+            assertTrue(floodedSubscriberIsClosed(r.port()), "redis closes the subscriber");
+            assertTrue(floodedSubscriberIsClosed(k.port()), "rkv closes the subscriber");
+            k.awaitConnectedClients(0);
+        }
+    }
+
+    /** Subscribes without reading, floods the channel, and reports whether the server hung up on it. */
+    private static boolean floodedSubscriberIsClosed(int port) throws IOException {
+        try (RawClient sub = new RawClient(port); RawClient pub = new RawClient(port)) {
+            sub.call("SUBSCRIBE", "flood");
+            String message = "m".repeat(8192);
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            for (int i = 0; i < 100; i++) {
+                batch.writeBytes(RawClient.encode("PUBLISH", "flood", message));
+            }
+            byte[] wire = batch.toByteArray();
+            // Publish until a PUBLISH reaches nobody (the subscriber is gone), up to ~80 MB in all.
+            for (int round = 0; round < 100; round++) {
+                pub.send(wire);
+                List<String> counts = pub.readReplies(100);
+                if (counts.get(counts.size() - 1).equals(":0\r\n")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    @Test
     void twoHundredSimultaneousClientsAreAllServed() throws Exception {
         int before = rkv.connectedClients();
         List<RawClient> clients = new ArrayList<>();
