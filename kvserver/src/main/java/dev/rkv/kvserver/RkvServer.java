@@ -177,6 +177,11 @@ public final class RkvServer implements AutoCloseable {
             }
 
             @Override
+            public boolean outputOverLimit(TcpConnection c) {
+                return c.client() != null && overOutputLimit(c.client(), config.outputBufferLimits(), context.nowMs());
+            }
+
+            @Override
             public void transferred(long in, long out) {
                 context.stats().netInputBytes += in;
                 context.stats().netOutputBytes += out;

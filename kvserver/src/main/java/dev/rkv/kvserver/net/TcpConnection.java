@@ -34,6 +34,15 @@ public final class TcpConnection implements Connection, EventLoop.Handler, Event
 
         /** Bytes moved, for INFO stats. */
         void transferred(long in, long out);
+
+        /**
+         * Asked whenever output is left pending after a write: true when the client's output buffer
+         * is over its client-output-buffer-limit, so the connection is closed at once (as Redis
+         * does on every reply) instead of growing until the next cron tick.
+         */
+        default boolean outputOverLimit(TcpConnection c) {
+            return false;
+        }
     }
 
     public TcpConnection(SocketChannel channel, EventLoop loop, ClientInput input, ConnectionListener listener)
@@ -122,6 +131,8 @@ public final class TcpConnection implements Connection, EventLoop.Handler, Event
                 if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
                     key.interestOps(SelectionKey.OP_READ);
                 }
+            } else if (listener.outputOverLimit(this)) {
+                close();
             } else {
                 key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             }
