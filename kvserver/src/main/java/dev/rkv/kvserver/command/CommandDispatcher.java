@@ -52,7 +52,20 @@ public final class CommandDispatcher {
         }
         c.interacted(now, cmd.fullName());
         if (!cmd.arityMatches(argv.length)) {
-            reject(c, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");
+            String error = "ERR wrong number of arguments for '" + cmd.fullName() + "' command";
+            if (cmd.fullName().equals("exec")) {
+                // Redis's rejectCommand -> execCommandAbort, in or out of MULTI: a rejected EXEC
+                // ends the transaction it would have run.
+                if (c.inMulti()) {
+                    c.endMulti();
+                }
+                server.watches().unwatchAll(c);
+                server.stats().errorReplies++;
+                c.out().error("EXECABORT Transaction discarded because of: " + error.substring("ERR ".length()));
+                server.stats().forCommand(cmd.fullName()).rejected();
+                return;
+            }
+            reject(c, error);
             server.stats().forCommand(cmd.fullName()).rejected();
             return;
         }
