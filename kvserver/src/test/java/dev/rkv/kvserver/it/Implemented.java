@@ -28,7 +28,13 @@ final class Implemented {
         "del", "unlink", "exists", "type", "rename", "renamenx", "keys", "scan", "randomkey", "dbsize", "flushdb",
         "flushall", "copy", "move", "swapdb", "touch", "object",
         // expire (ExpireCommands)
-        "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "persist", "expiretime", "pexpiretime");
+        "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "persist", "expiretime", "pexpiretime",
+        // transactions (TransactionCommands)
+        "multi", "exec", "discard", "watch", "unwatch",
+        // pub/sub (PubSubCommands)
+        "publish", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "pubsub",
+        // server (ServerCommands, ConfigCommand, ClientCommand)
+        "config", "info", "client", "time");
 
     /** Every string, key and expire command of Redis 7.0 that the differential suites cover. */
     static final Set<String> WANTED = Set.of(
