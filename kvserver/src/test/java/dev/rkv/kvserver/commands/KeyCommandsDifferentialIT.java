@@ -396,7 +396,7 @@ class KeyCommandsDifferentialIT {
             EXPIRE k 400 LT
             EXPIRE k 150 LT
             %1 TTL k
-            EXPIRE k 150 xx gt xx
+            EXPIRE k 160 xx gt xx
             PERSIST k
             PERSIST k
             PERSIST missing
