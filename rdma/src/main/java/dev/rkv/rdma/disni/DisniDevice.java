@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Memory can be registered once a protection domain exists: after the first listen or
  * connect, or at once if {@link DeviceOptions#bindAddress()} names the RDMA interface's IP.
  * Group limits come from properties {@code disni.maxWR} (1024), {@code disni.maxSge} (4),
- * {@code disni.cqSize} (4096) and {@code disni.timeoutMs} (1000).
+ * {@code disni.cqSize} (4096), {@code disni.timeoutMs} (1000) and {@code disni.polling} (false: DiSNI's CQ
+ * threads sleep on the completion channel; true: they busy-poll, lower latency, one core each).
  */
 final class DisniDevice implements RdmaDevice {
     private final RdmaActiveEndpointGroup<DisniEndpoint> group;
@@ -53,7 +54,8 @@ final class DisniDevice implements RdmaDevice {
         this.maxSge = intProperty(options, "disni.maxSge", 4);
         this.timeoutMs = intProperty(options, "disni.timeoutMs", 1000);
         int cqSize = intProperty(options, "disni.cqSize", 4096);
-        this.group = new RdmaActiveEndpointGroup<>(timeoutMs, false, maxWr, maxSge, cqSize);
+        boolean polling = Boolean.parseBoolean(options.properties().getOrDefault("disni.polling", "false"));
+        this.group = new RdmaActiveEndpointGroup<>(timeoutMs, polling, maxWr, maxSge, cqSize);
         group.init((id, serverSide) -> new DisniEndpoint(group, id, serverSide));
         if (options.bindAddress() != null) {
             RdmaServerEndpoint<DisniEndpoint> s = group.createServerEndpoint();

@@ -100,6 +100,10 @@ final class ShmDevice implements RdmaDevice, OneSided {
         ensureOpen();
         Access.validate(access);
         SoftDevice.checkLength(length);
+        if ((access & (Access.REMOTE_READ | Access.REMOTE_WRITE)) == 0) {
+            // Peers never map local-only memory: keep it out of /dev/shm.
+            return engine.allocate(length, access);
+        }
         if (length > Integer.MAX_VALUE - ShmRegionDescriptor.HEADER_SIZE) {
             throw new RegistrationException("shm region length " + length + " exceeds "
                     + (Integer.MAX_VALUE - ShmRegionDescriptor.HEADER_SIZE));

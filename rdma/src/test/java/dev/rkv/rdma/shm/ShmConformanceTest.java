@@ -29,6 +29,17 @@ class ShmConformanceTest extends RdmaConformanceTest {
         return ShmProvider.NAME;
     }
 
+    /** 1 GiB when /dev/shm has room for it (containers often give 64 MiB), else 64 MiB. */
+    @Override
+    protected long bigRegionBytes() {
+        try {
+            long free = Files.getFileStore(DeviceOptions.defaults().shmDirectory()).getUsableSpace();
+            return free > (2L << 30) ? 1L << 30 : 64L << 20;
+        } catch (java.io.IOException e) {
+            return 64L << 20;
+        }
+    }
+
     @Test
     void regionFilesDisappearOnDeregisterAndDeviceClose() {
         ShmDevice d = (ShmDevice) server;
