@@ -14,6 +14,7 @@ import dev.rkv.kvserver.net.TcpAcceptor;
 import dev.rkv.kvserver.net.TcpConnection;
 import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.protocol.ProtocolLimits;
+import dev.rkv.kvserver.repl.Replication;
 import dev.rkv.kvserver.store.Database;
 
 import java.io.IOException;
@@ -55,6 +56,7 @@ public final class RkvServer implements AutoCloseable {
     private final CommandDispatcher dispatcher;
     private final EventLoop loop;
     private final Persistence persistence;
+    private final Replication replication;
     private final List<TcpAcceptor> acceptors = new ArrayList<>();
     private final Map<Client, TcpConnection> connections = new HashMap<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -73,6 +75,9 @@ public final class RkvServer implements AutoCloseable {
         context.dispatcher(dispatcher);
         this.persistence = new Persistence(context, loop::execute, log);
         context.persistence(persistence);
+        this.replication = new Replication(context, loop, log);
+        context.replication(replication);
+        context.propagator(replication);
         config.onChange((name, value) -> {
             if (name.equals("loglevel")) {
                 log.level((String) value);
@@ -139,6 +144,12 @@ public final class RkvServer implements AutoCloseable {
         context.listeningPort(port());
         long period = Math.max(1, 1000 / config.getInt("hz"));
         loop.every(period, this::cron);
+        replication.listeningPort(port());
+        String replicaof = config.getString("replicaof");
+        if (!replicaof.isBlank()) {
+            String[] hp = replicaof.trim().split("\\s+");
+            loop.execute(() -> replication.replicaOf(hp[0], Integer.parseInt(hp[1])));
+        }
         loop.start("rkv-event-loop");
         started = true;
         log.notice("rkv server started, port " + port() + ", bind " + config.getString("bind"));
@@ -215,6 +226,7 @@ public final class RkvServer implements AutoCloseable {
             return;
         }
         connections.remove(c);
+        replication.clientClosed(c);
         context.pubsub().forget(c);
         context.watches().unwatchAll(c);
         context.clients().close(c);
@@ -226,11 +238,13 @@ public final class RkvServer implements AutoCloseable {
         context.stats().sample(now);
         long budgetNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, 250 / config.getInt("hz")));
         long deadline = System.nanoTime() + budgetNanos;
-        for (int i = 0; i < context.keyspace().count(); i++) {
+        // A replica does not expire keys itself: its primary's DELs do (as in Redis).
+        for (int i = 0; i < context.keyspace().count() && !replication.isReplica(); i++) {
             Database db = context.keyspace().db(i);
             db.activeExpireStep(now, 1024, deadline);
         }
         persistence.cron(now);
+        replication.cron(now);
         long timeoutMs = config.getLong("timeout") * 1000;
         OutputBufferLimits limits = config.outputBufferLimits();
         for (Client c : new ArrayList<>(context.clients().all())) {
@@ -303,6 +317,7 @@ public final class RkvServer implements AutoCloseable {
 
     @Override
     public void close() {
+        replication.shutdown();
         if (!started) {
             closeAcceptors();
             persistence.close();

@@ -1,6 +1,7 @@
 package dev.rkv.kvserver.command;
 
 import dev.rkv.kvserver.protocol.Replies;
+import dev.rkv.kvserver.repl.Replication;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -33,6 +34,14 @@ public final class CommandDispatcher {
             // Redis drops such a client without a reply, after what it already answered.
             server.securityWarning(c);
             c.connection().closeAfterReply();
+            return;
+        }
+        Replication repl = server.replication();
+        if (repl != null && repl.deferIfBlocked(c, argv)) {
+            return;
+        }
+        if (c.kind() == ClientKind.REPLICA && !Args.is(argv[0], "replconf")) {
+            // A replica's connection carries the stream to it; only its ACKs are read.
             return;
         }
         long now = server.nowMs();
@@ -71,6 +80,11 @@ public final class CommandDispatcher {
         }
         if (!c.authenticated() && !cmd.has(CommandFlag.NO_AUTH)) {
             reject(c, "NOAUTH Authentication required.");
+            return;
+        }
+        if (cmd.has(CommandFlag.WRITE) && c.kind() != ClientKind.PRIMARY && repl != null && repl.isReplica()
+            && server.config().getBool("replica-read-only")) {
+            reject(c, "READONLY You can't write against a read only replica.");
             return;
         }
         String root = rootName(cmd);

@@ -5,6 +5,7 @@ import dev.rkv.kvserver.info.InfoRegistry;
 import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.pubsub.PubSub;
 import dev.rkv.kvserver.repl.Propagator;
+import dev.rkv.kvserver.repl.Replication;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.Keyspace;
@@ -41,6 +42,7 @@ public final class ServerContext {
     private Persistence persistence;
     private int listeningPort;
     private volatile String role = "master";
+    private Replication replication;
 
     public ServerContext(ServerConfig config, CommandTable commands) {
         this.config = config;
@@ -159,6 +161,15 @@ public final class ServerContext {
 
     public void removeKeyspaceListener(KeyspaceListener l) {
         listeners.remove(l);
+    }
+
+    /** Classic replication (REPLICAOF, PSYNC, WAIT, ROLE); null until the server wires it. */
+    public Replication replication() {
+        return replication;
+    }
+
+    public void replication(Replication r) {
+        replication = r;
     }
 
     public void propagator(Propagator p) {

@@ -22,6 +22,7 @@ public final class Commands {
         ConfigCommand.register(t);
         ClientCommand.register(t);
         CommandCommand.register(t);
+        ReplicationCommands.register(t);
         return t;
     }
 

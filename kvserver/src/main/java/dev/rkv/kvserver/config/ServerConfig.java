@@ -60,6 +60,7 @@ public final class ServerConfig {
         add(ConfigOption.memory("maxmemory", 0, 0, maxLong, true));
         add(ConfigOption.oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu",
             "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
+        add(ConfigOption.string("replicaof", "", false));
         add(ConfigOption.bool("replica-read-only", true, true));
         add(ConfigOption.bool("replica-serve-stale-data", true, true));
         add(ConfigOption.bool("repl-diskless-sync", true, true));

@@ -75,6 +75,14 @@ public final class TcpConnection implements Connection, EventLoop.Handler, Event
         return input.client();
     }
 
+    /**
+     * The socket, for replication's sync threads that send an RDB while the event loop keeps
+     * reading (see repl.ChannelWriter); nothing else may write to it.
+     */
+    public SocketChannel channel() {
+        return channel;
+    }
+
     @Override
     public void onReady(SelectionKey k) throws IOException {
         if (k.isReadable()) {

@@ -1,0 +1,157 @@
+package dev.rkv.kvserver.commands;
+
+import dev.rkv.kvserver.command.Args;
+import dev.rkv.kvserver.command.Client;
+import dev.rkv.kvserver.command.ClientKind;
+import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.protocol.Replies;
+import dev.rkv.kvserver.repl.Replication;
+import dev.rkv.kvserver.util.Numbers;
+
+import static dev.rkv.kvserver.command.CommandFlag.ADMIN;
+import static dev.rkv.kvserver.command.CommandFlag.ALLOW_BUSY;
+import static dev.rkv.kvserver.command.CommandFlag.FAST;
+import static dev.rkv.kvserver.command.CommandFlag.LOADING;
+import static dev.rkv.kvserver.command.CommandFlag.NOSCRIPT;
+import static dev.rkv.kvserver.command.CommandFlag.NO_MULTI;
+import static dev.rkv.kvserver.command.CommandFlag.STALE;
+import static dev.rkv.kvserver.command.CommandSpec.command;
+
+/** Replication commands: REPLICAOF SLAVEOF ROLE REPLCONF PSYNC SYNC WAIT. */
+public final class ReplicationCommands {
+    private ReplicationCommands() {
+    }
+
+    public static void register(CommandTable t) {
+        t.register(command("replicaof", 3).flags(ADMIN, NOSCRIPT, STALE).group("server").since("5.0.0")
+            .summary("Configure a server as replica of another, or promote it to a master.")
+            .handler(ReplicationCommands::replicaof).build());
+        t.register(command("slaveof", 3).flags(ADMIN, NOSCRIPT, STALE).group("server")
+            .summary("Sets a Redis server as a replica of another, or promotes it to being a master.")
+            .handler(ReplicationCommands::replicaof).build());
+        t.register(command("role", 1).flags(NOSCRIPT, LOADING, STALE, FAST).group("server").since("2.8.12")
+            .summary("Returns the replication role.").handler((c, argv) -> repl(c).role(c)).build());
+        t.register(command("replconf", -1).flags(ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY).group("server")
+            .since("3.0.0").summary("An internal command for configuring the replication stream")
+            .handler(ReplicationCommands::replconf).build());
+        t.register(command("psync", -3).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server").since("2.8.0")
+            .summary("An internal command used in replication").handler(ReplicationCommands::psync).build());
+        t.register(command("sync", 1).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server")
+            .summary("An internal command used in replication").handler(ReplicationCommands::psync).build());
+        t.register(command("wait", 3).flags(NOSCRIPT).group("generic").since("3.0.0")
+            .summary("Wait for the synchronous replication of all the write commands sent in the context of the "
+                + "current connection").handler(ReplicationCommands::await).build());
+    }
+
+    private static Replication repl(Client c) {
+        return c.server().replication();
+    }
+
+    // REPLICAOF host port | REPLICAOF NO ONE
+    private static void replicaof(Client c, byte[][] argv) {
+        if (Args.is(argv[1], "no") && Args.is(argv[2], "one")) {
+            repl(c).promote();
+            c.out().raw(Replies.OK);
+            return;
+        }
+        if (c.kind() == ClientKind.REPLICA) {
+            c.out().error("ERR Command is not valid when client is a replica.");
+            return;
+        }
+        Long port = Args.rangeOrReply(c, argv[2], 0, 65535, "Invalid master port");
+        if (port == null) {
+            return;
+        }
+        if (!repl(c).replicaOf(Args.string(argv[1]), port.intValue())) {
+            c.out().simple("OK Already connected to specified master");
+            return;
+        }
+        c.out().raw(Replies.OK);
+    }
+
+    // REPLCONF <option> <value> [<option> <value> ...]
+    private static void replconf(Client c, byte[][] argv) {
+        if (argv.length % 2 == 0) {
+            c.out().raw(Replies.SYNTAX_ERR);
+            return;
+        }
+        Replication r = repl(c);
+        for (int j = 1; j < argv.length; j += 2) {
+            byte[] opt = argv[j];
+            byte[] val = argv[j + 1];
+            if (Args.is(opt, "listening-port")) {
+                Long port = Args.longOrReply(c, val);
+                if (port == null) {
+                    return;
+                }
+                r.replconfListeningPort(c, port.intValue());
+            } else if (Args.is(opt, "ip-address") || Args.is(opt, "rdb-only") || Args.is(opt, "rdb-filter-only")) {
+                continue;
+            } else if (Args.is(opt, "capa")) {
+                r.replconfCapa(c, Args.string(val));
+            } else if (Args.is(opt, "ack")) {
+                if (c.kind() != ClientKind.REPLICA) {
+                    return;
+                }
+                Long off = Numbers.parseLongStrict(val);
+                if (off != null) {
+                    r.replconfAck(c, off);
+                }
+                return;
+            } else if (Args.is(opt, "getack")) {
+                r.replconfGetAck(c);
+                return;
+            } else {
+                c.out().error("ERR Unrecognized REPLCONF option: " + Args.string(opt));
+                return;
+            }
+        }
+        c.out().raw(Replies.OK);
+    }
+
+    // PSYNC replicationid offset | SYNC
+    private static void psync(Client c, byte[][] argv) {
+        if (c.kind() == ClientKind.REPLICA) {
+            return;
+        }
+        Replication r = repl(c);
+        String refusal = r.syncRefusal();
+        if (refusal != null) {
+            c.out().error(refusal);
+            return;
+        }
+        if (argv.length == 1) {
+            r.psync(c, "?", -1, true);
+            return;
+        }
+        Long offset = Args.longOrReply(c, argv[2]);
+        if (offset == null) {
+            return;
+        }
+        r.psync(c, Args.string(argv[1]), offset, false);
+    }
+
+    // WAIT numreplicas timeout
+    private static void await(Client c, byte[][] argv) {
+        Replication r = repl(c);
+        if (r.isReplica()) {
+            c.out().error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a "
+                + "replica is configured to be writable (which is not the default) writes to replicas are just local "
+                + "and are not propagated.");
+            return;
+        }
+        Long num = Args.longOrReply(c, argv[1]);
+        if (num == null) {
+            return;
+        }
+        Long timeout = Args.longOrReply(c, argv[2], "timeout is not an integer or out of range");
+        if (timeout == null) {
+            return;
+        }
+        if (timeout < 0) {
+            c.out().error("ERR timeout is negative");
+            return;
+        }
+        r.await(c, num, timeout);
+    }
+}

@@ -1,0 +1,250 @@
+package dev.rkv.kvserver.repl;
+
+import dev.rkv.kvserver.persist.RdbAux;
+import dev.rkv.kvserver.persist.RdbWriter;
+import dev.rkv.kvserver.store.DatabaseSnapshot;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One full sync, run off the event loop: serializes a snapshot taken at the FULLRESYNC
+ * offset and sends it to one or more replicas.
+ *
+ * <ul>
+ *   <li>Disk ({@code repl-diskless-sync no}): the RDB goes to a file first, then each replica
+ *       gets {@code $<len>\r\n} and the file, in parallel. Replicas may join while the file is
+ *       being written.</li>
+ *   <li>Diskless: the RDB is streamed to every replica at once as {@code $EOF:<mark>\r\n},
+ *       the RDB, then the 40-byte mark.</li>
+ * </ul>
+ * The event loop writes nothing to a target's socket until {@link Listener#sent} for it.
+ */
+final class FullSyncJob implements Runnable {
+    static final int MARK_LENGTH = 40;
+
+    /** Told, from the job's threads, how each target fared. */
+    interface Listener {
+        /** The RDB reached the replica (or failed to: {@code error} non-null). */
+        void sent(FullSyncJob job, ReplicaHandle target, IOException error);
+
+        /** The job is over: every target has been reported. */
+        void finished(FullSyncJob job, long rdbBytes, IOException error);
+
+        /** Blocks until the target's pending output (the +FULLRESYNC line) has been written; false if it closed. */
+        boolean awaitDrained(ReplicaHandle target) throws InterruptedException;
+    }
+
+    private final long id;
+    private final DatabaseSnapshot[] snapshot;
+    private final RdbAux aux;
+    private final boolean compress;
+    private final Path diskFile;
+    private final long timeoutMs;
+    private final Listener listener;
+    private final List<Target> targets = new ArrayList<>();
+    private boolean joinable;
+
+    private record Target(ReplicaHandle handle, SocketChannel channel) {
+    }
+
+    /** {@code diskFile} null means diskless. */
+    FullSyncJob(long id, DatabaseSnapshot[] snapshot, RdbAux aux, boolean compress, Path diskFile, long timeoutMs,
+                Listener listener) {
+        this.id = id;
+        this.snapshot = snapshot;
+        this.aux = aux;
+        this.compress = compress;
+        this.diskFile = diskFile;
+        this.timeoutMs = timeoutMs;
+        this.listener = listener;
+        this.joinable = diskFile != null;
+    }
+
+    long id() {
+        return id;
+    }
+
+    long offset() {
+        return aux.replOffset();
+    }
+
+    boolean diskless() {
+        return diskFile == null;
+    }
+
+    /** Adds a target; false once the RDB is complete (disk) or streaming started (diskless). */
+    synchronized boolean addTarget(ReplicaHandle h, SocketChannel ch) {
+        if (!targets.isEmpty() && !joinable) {
+            return false;
+        }
+        targets.add(new Target(h, ch));
+        return true;
+    }
+
+    synchronized boolean joinable() {
+        return joinable;
+    }
+
+    private synchronized List<Target> closeTargets() {
+        joinable = false;
+        return new ArrayList<>(targets);
+    }
+
+    @Override
+    public void run() {
+        long rdbBytes = 0;
+        IOException failure = null;
+        try {
+            rdbBytes = diskless() ? streamDiskless() : writeFileAndSend();
+        } catch (IOException e) {
+            failure = e;
+        } catch (InterruptedException e) {
+            failure = new IOException("sync interrupted", e);
+            Thread.currentThread().interrupt();
+        } finally {
+            if (diskFile != null) {
+                try {
+                    Files.deleteIfExists(diskFile);
+                } catch (IOException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                }
+            }
+        }
+        listener.finished(this, rdbBytes, failure);
+    }
+
+    private long writeFileAndSend() throws IOException, InterruptedException {
+        long bytes;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(diskFile), 1 << 20)) {
+            bytes = new RdbWriter(compress).write(snapshot, aux, out, System.currentTimeMillis());
+        } catch (IOException e) {
+            for (Target t : closeTargets()) {
+                listener.sent(this, t.handle(), e);
+            }
+            throw e;
+        }
+        List<Target> all = closeTargets();
+        List<Thread> senders = new ArrayList<>();
+        for (Target t : all) {
+            Thread th = new Thread(() -> sendFile(t), "rkv-repl-send-" + id + "-" + t.handle().client().id());
+            th.setDaemon(true);
+            th.start();
+            senders.add(th);
+        }
+        for (Thread th : senders) {
+            th.join();
+        }
+        return bytes;
+    }
+
+    private void sendFile(Target t) {
+        IOException error = null;
+        try (FileChannel file = FileChannel.open(diskFile, StandardOpenOption.READ);
+             ChannelWriter w = new ChannelWriter(t.channel(), timeoutMs)) {
+            if (!listener.awaitDrained(t.handle())) {
+                throw new IOException("replica closed before the RDB was sent");
+            }
+            long size = file.size();
+            w.write(ByteBuffer.wrap(("$" + size + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+            w.transferFrom(file, 0, size);
+        } catch (IOException e) {
+            error = e;
+        } catch (InterruptedException e) {
+            error = new IOException("sync interrupted", e);
+            Thread.currentThread().interrupt();
+        }
+        listener.sent(this, t.handle(), error);
+    }
+
+    private long streamDiskless() throws IOException, InterruptedException {
+        List<Target> all = closeTargets();
+        byte[] mark = ReplicationIds.random().getBytes(StandardCharsets.US_ASCII);
+        FanOut out = new FanOut();
+        for (Target t : all) {
+            if (listener.awaitDrained(t.handle())) {
+                out.add(t);
+            } else {
+                listener.sent(this, t.handle(), new IOException("replica closed before the RDB was sent"));
+            }
+        }
+        out.write(("$EOF:" + new String(mark, StandardCharsets.US_ASCII) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        long bytes;
+        try (BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 20)) {
+            bytes = new RdbWriter(compress).write(snapshot, aux, buffered, System.currentTimeMillis());
+            buffered.flush();
+            out.write(mark);
+        } finally {
+            out.finish();
+        }
+        return bytes;
+    }
+
+    /** Writes every buffer to every live target; a target that fails is reported and dropped. */
+    private final class FanOut extends OutputStream {
+        private final List<Target> live = new ArrayList<>();
+        private final List<ChannelWriter> writers = new ArrayList<>();
+
+        void add(Target t) {
+            live.add(t);
+            writers.add(new ChannelWriter(t.channel(), timeoutMs));
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            Iterator<Target> ti = live.iterator();
+            Iterator<ChannelWriter> wi = writers.iterator();
+            while (ti.hasNext()) {
+                Target t = ti.next();
+                ChannelWriter w = wi.next();
+                try {
+                    w.write(ByteBuffer.wrap(b, off, len));
+                } catch (IOException e) {
+                    ti.remove();
+                    wi.remove();
+                    closeQuietly(w, e);
+                    listener.sent(FullSyncJob.this, t.handle(), e);
+                }
+            }
+            if (live.isEmpty()) {
+                throw new IOException("every replica of sync job " + id + " went away");
+            }
+        }
+
+        /** Reports the targets still live as sent. */
+        void finish() throws IOException {
+            for (int i = 0; i < live.size(); i++) {
+                writers.get(i).close();
+                listener.sent(FullSyncJob.this, live.get(i).handle(), null);
+            }
+            live.clear();
+            writers.clear();
+        }
+
+        private void closeQuietly(ChannelWriter w, IOException cause) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,389 @@
+package dev.rkv.kvserver.repl;
+
+import dev.rkv.kvserver.persist.RdbFormatException;
+import dev.rkv.kvserver.persist.RdbLoadResult;
+import dev.rkv.kvserver.persist.RdbLoader;
+import dev.rkv.kvserver.protocol.ProtocolLimits;
+import dev.rkv.kvserver.protocol.RespParser;
+import dev.rkv.kvserver.store.Keyspace;
+import dev.rkv.kvserver.store.KeyspaceListener;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The replica's side of a replication link, on a thread of its own: connects, does the
+ * blocking handshake (PING, AUTH, REPLCONF, PSYNC), receives and loads a full sync into a
+ * fresh keyspace, then parses the command stream and hands batches to the event loop
+ * through {@link Replication}. Reconnects after a drop until stopped.
+ */
+final class MasterLink implements Runnable {
+    /** Link states, with the names ROLE prints. */
+    enum State {
+        CONNECT("connect"),
+        CONNECTING("connecting"),
+        HANDSHAKE("handshake"),
+        TRANSFER("sync"),
+        CONNECTED("connected");
+
+        final String roleName;
+
+        State(String roleName) {
+            this.roleName = roleName;
+        }
+    }
+
+    /** One command of the stream: its arguments, its bytes, and the offset of its last byte. */
+    record StreamCommand(byte[][] argv, byte[] raw, long endOffset) {
+    }
+
+    /** What PSYNC asks for, read on the event loop. */
+    record PsyncRequest(String replId, long nextOffset) {
+    }
+
+    private static final int READ_CHUNK = 64 * 1024;
+    /** Stream bytes parsed but not yet applied by the event loop, at most. */
+    private static final int MAX_IN_FLIGHT = 64 * 1024 * 1024;
+    private static final long RETRY_MS = 1000;
+
+    private final Replication replication;
+    private final String host;
+    private final int port;
+    private final ExecutorService writer;
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile State state = State.CONNECT;
+    private volatile Socket socket;
+    private volatile long lastIoMs = System.currentTimeMillis();
+    private volatile long syncTotalBytes = -1;
+    private volatile SyncProgress progress;
+    /** Bytes of stream read since the sync point (slave_read_repl_offset). */
+    private volatile long readOffset;
+
+    private interface SyncProgress {
+        long bytesRead();
+    }
+
+    MasterLink(Replication replication, String host, int port) {
+        this.replication = replication;
+        this.host = host;
+        this.port = port;
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rkv-repl-ack-" + host + ":" + port);
+            t.setDaemon(true);
+            return t;
+        });
+        this.thread = new Thread(this, "rkv-repl-link-" + host + ":" + port);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    State state() {
+        return state;
+    }
+
+    long lastIoMs() {
+        return lastIoMs;
+    }
+
+    long readOffset() {
+        return readOffset;
+    }
+
+    /** Total RDB bytes of the sync in progress, -1 when unknown (diskless). */
+    long syncTotalBytes() {
+        return syncTotalBytes;
+    }
+
+    long syncReadBytes() {
+        SyncProgress p = progress;
+        return p == null ? 0 : p.bytesRead();
+    }
+
+    /** Stops for good: closes the socket; the thread exits. */
+    void stop() {
+        stopped = true;
+        dropConnection();
+        thread.interrupt();
+        writer.shutdownNow();
+    }
+
+    /** Closes the current connection; the link reconnects (CLIENT KILL TYPE master, tests). */
+    void dropConnection() {
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                replication.log("closing the link to " + host + ":" + port + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Sends REPLCONF ACK offset, off the event loop. */
+    void sendAck(long offset) {
+        Socket s = socket;
+        if (s == null || state != State.CONNECTED || stopped) {
+            return;
+        }
+        byte[] cmd = StreamEncoder.encodeCommand("REPLCONF", "ACK", Long.toString(offset));
+        try {
+            writer.execute(() -> {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    out.write(cmd);
+                    out.flush();
+                } catch (IOException e) {
+                    dropConnection();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopped meanwhile: the link is going away, there is no one to acknowledge to
+            replication.log("ACK not sent, link stopped");
+        }
+    }
+
+    /** The event loop applied a batch: its bytes may be replaced by new input. */
+    void applied(int bytes) {
+        inFlight.release(bytes);
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            try {
+                session();
+            } catch (IOException | RdbFormatException e) {
+                if (!stopped) {
+                    replication.log("replication link to " + host + ":" + port + " lost: " + e.getMessage());
+                }
+            } catch (InterruptedException e) {
+                break;
+            } finally {
+                Socket s = socket;
+                socket = null;
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException e) {
+                        replication.log("closing replication socket: " + e.getMessage());
+                    }
+                }
+                boolean wasConnected = state == State.CONNECTED;
+                state = State.CONNECT;
+                progress = null;
+                if (!stopped) {
+                    replication.linkLost(this, wasConnected);
+                }
+            }
+            if (stopped) {
+                break;
+            }
+            try {
+                Thread.sleep(RETRY_MS);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+    }
+
+    private void session() throws IOException, RdbFormatException, InterruptedException {
+        state = State.CONNECTING;
+        Socket s = new Socket();
+        socket = s;
+        if (stopped) {
+            throw new IOException("stopped");
+        }
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, replication.timeoutMs());
+        s.connect(new InetSocketAddress(host, port), timeoutMs);
+        s.setSoTimeout(timeoutMs);
+        s.setTcpNoDelay(true);
+        lastIoMs = System.currentTimeMillis();
+        InputStream in = new BufferedInputStream(s.getInputStream(), READ_CHUNK);
+        OutputStream out = s.getOutputStream();
+        state = State.HANDSHAKE;
+
+        send(out, "PING");
+        String pong = readLine(in);
+        if (pong.startsWith("-") && !pong.startsWith("-NOAUTH") && !pong.startsWith("-NOPERM")
+            && !pong.startsWith("-ERR operation not permitted")) {
+            throw new IOException("error reply to PING from master: '" + pong + "'");
+        }
+        String auth = replication.masterAuth();
+        if (!auth.isEmpty()) {
+            String user = replication.masterUser();
+            if (user.isEmpty()) {
+                send(out, "AUTH", auth);
+            } else {
+                send(out, "AUTH", user, auth);
+            }
+            String r = readLine(in);
+            if (r.startsWith("-")) {
+                throw new IOException("unable to AUTH to MASTER: " + r);
+            }
+        }
+        send(out, "REPLCONF", "listening-port", Integer.toString(replication.listeningPort()));
+        readLine(in);
+        send(out, "REPLCONF", "capa", "eof", "capa", "psync2");
+        readLine(in);
+
+        PsyncRequest req = replication.psyncRequest(this);
+        send(out, "PSYNC", req.replId(), Long.toString(req.nextOffset()));
+        String reply = readLine(in);
+        while (reply.isEmpty()) {
+            reply = readLine(in);
+        }
+        long startOffset;
+        if (reply.startsWith("+FULLRESYNC")) {
+            String[] parts = reply.split(" ");
+            if (parts.length < 3) {
+                throw new IOException("bad FULLRESYNC reply: '" + reply + "'");
+            }
+            startOffset = Long.parseLong(parts[2]);
+            receiveFullSync(in, out, parts[1], startOffset);
+        } else if (reply.startsWith("+CONTINUE")) {
+            String[] parts = reply.split(" ");
+            String newId = parts.length > 1 ? parts[1].trim() : null;
+            startOffset = req.nextOffset() - 1;
+            replication.continued(this, newId);
+            state = State.CONNECTED;
+        } else {
+            throw new IOException("unexpected reply to PSYNC: '" + reply + "'");
+        }
+        streamLoop(in, startOffset);
+    }
+
+    private void receiveFullSync(InputStream in, OutputStream out, String replId, long offset)
+        throws IOException, RdbFormatException, InterruptedException {
+        state = State.TRANSFER;
+        String header = readLine(in);
+        while (header.isEmpty()) {
+            header = readLine(in);
+        }
+        if (!header.startsWith("$")) {
+            throw new IOException("bad RDB header from master: '" + header + "'");
+        }
+        Keyspace fresh = new Keyspace(replication.databases(), new KeyspaceListener() { });
+        RdbLoadResult result;
+        boolean marked = header.startsWith("$EOF:");
+        if (marked) {
+            byte[] mark = header.substring(5).getBytes(StandardCharsets.US_ASCII);
+            SyncStreams.EofMarked rdb = new SyncStreams.EofMarked(in, mark);
+            syncTotalBytes = -1;
+            progress = rdb::bytesRead;
+            result = RdbLoader.load(rdb, fresh, Long.MIN_VALUE);
+            rdb.drain();
+        } else {
+            long len = Long.parseLong(header.substring(1));
+            SyncStreams.Bounded rdb = new SyncStreams.Bounded(in, len);
+            syncTotalBytes = len;
+            progress = rdb::bytesRead;
+            result = RdbLoader.load(rdb, fresh, Long.MIN_VALUE);
+            rdb.drain();
+        }
+        lastIoMs = System.currentTimeMillis();
+        replication.log("MASTER <-> REPLICA sync: loaded " + result.keys() + " keys from " + host + ":" + port);
+        replication.installFullSync(this, fresh, replId, offset);
+        state = State.CONNECTED;
+        progress = null;
+        syncTotalBytes = -1;
+        if (marked) {
+            // The primary streams only after this first ACK, so the EOF mark ended its bytes.
+            sendAck(offset);
+        }
+    }
+
+    private void streamLoop(InputStream in, long startOffset) throws IOException, InterruptedException {
+        RespParser parser = new RespParser(new ProtocolLimits(ProtocolLimits.MAX_PROTO_MAX_BULK_LEN,
+            Integer.MAX_VALUE, 64 * 1024));
+        byte[] chunk = new byte[READ_CHUNK];
+        ByteArrayOutputStream current = new ByteArrayOutputStream();
+        long offset = startOffset;
+        readOffset = startOffset;
+        while (!stopped) {
+            int n = in.read(chunk);
+            if (n < 0) {
+                throw new EOFException("master closed the connection");
+            }
+            lastIoMs = System.currentTimeMillis();
+            readOffset += n;
+            ByteBuffer bb = ByteBuffer.wrap(chunk, 0, n);
+            List<StreamCommand> batch = new ArrayList<>();
+            int batchBytes = 0;
+            while (bb.hasRemaining()) {
+                int p0 = bb.position();
+                RespParser.Status st = parser.parse(bb);
+                current.write(chunk, p0, bb.position() - p0);
+                if (st == RespParser.Status.COMMAND) {
+                    byte[] raw = current.toByteArray();
+                    current.reset();
+                    offset += raw.length;
+                    batch.add(new StreamCommand(parser.command(), raw, offset));
+                    batchBytes += raw.length;
+                } else if (st == RespParser.Status.ERROR) {
+                    throw new IOException("protocol error in the stream from master: " + parser.error());
+                } else {
+                    break;
+                }
+            }
+            if (!batch.isEmpty()) {
+                int permits = Math.min(batchBytes, MAX_IN_FLIGHT);
+                inFlight.acquire(permits);
+                replication.apply(this, batch, permits);
+            }
+        }
+    }
+
+    private static void send(OutputStream out, String... argv) throws IOException {
+        out.write(StreamEncoder.encodeCommand(argv));
+        out.flush();
+    }
+
+    /** A reply line without CRLF; a lone "\n" (the primary's keepalive) gives "". */
+    private String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("master closed the connection during the handshake");
+            }
+            lastIoMs = System.currentTimeMillis();
+            if (b == '\n') {
+                int len = sb.length();
+                if (len > 0 && sb.charAt(len - 1) == '\r') {
+                    sb.setLength(len - 1);
+                }
+                return sb.toString();
+            }
+            if (sb.length() > 64 * 1024) {
+                throw new IOException("reply line from master longer than 64 KiB");
+            }
+            sb.append((char) b);
+        }
+    }
+}

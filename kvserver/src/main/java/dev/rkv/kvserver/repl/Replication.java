@@ -1,0 +1,880 @@
+package dev.rkv.kvserver.repl;
+
+import dev.rkv.kvserver.ServerLog;
+import dev.rkv.kvserver.command.Client;
+import dev.rkv.kvserver.command.ClientKind;
+import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.kvserver.net.Connection;
+import dev.rkv.kvserver.net.EventLoop;
+import dev.rkv.kvserver.net.TcpConnection;
+import dev.rkv.kvserver.persist.RdbAux;
+import dev.rkv.kvserver.store.DatabaseSnapshot;
+import dev.rkv.kvserver.store.Keyspace;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Classic (Redis-protocol) replication for one server, both roles: as a primary it encodes
+ * effects into the stream, keeps the backlog, answers PSYNC with a partial or a full sync and
+ * feeds its replicas; as a replica it runs a {@link MasterLink} and applies the stream through
+ * the dispatcher as the master client, passing the same bytes on to its own replicas.
+ *
+ * <p>Owned by the event loop thread: every method not marked otherwise runs on it. Link and
+ * sync threads reach it only through {@link EventLoop#execute}.
+ */
+public final class Replication implements Propagator {
+    private static final byte[] GETACK = StreamEncoder.encodeCommand("REPLCONF", "GETACK", "*");
+    private static final byte[] PING = StreamEncoder.encodeCommand("PING");
+
+    private final ServerContext server;
+    private final EventLoop loop;
+    private final ServerLog log;
+    private final ReplicationIds ids = new ReplicationIds();
+    private final StreamEncoder encoder = new StreamEncoder();
+    private final Map<Client, ReplicaHandle> replicas = new LinkedHashMap<>();
+    /** REPLCONF settings of clients that have not sent PSYNC yet. */
+    private final Map<Client, Handshake> handshakes = new IdentityHashMap<>();
+    private final Map<FullSyncJob, List<ReplicaHandle>> jobs = new LinkedHashMap<>();
+    private final Map<Client, Waiter> waiters = new IdentityHashMap<>();
+    private ReplicationBacklog backlog;
+    /** master_repl_offset: last byte of the stream this server produced or applied. */
+    private long offset;
+    private long nextJobId = 1;
+    private long lastPingMs = System.currentTimeMillis();
+    private long lastAckMs;
+    private boolean getAckRequested;
+    private int listeningPort;
+
+    // replica role
+    private MasterLink link;
+    private Client masterClient;
+    private int masterStreamDb;
+    private long linkDownSinceMs = -1;
+    private boolean applyingStream;
+    /** Offset of the last byte of the stream command being applied, -1 outside the apply path. */
+    private long applyingOffset = -1;
+    private long fullSyncs;
+    private long partialSyncsOk;
+    private long partialSyncsErr;
+
+    private static final class Handshake {
+        int listeningPort;
+        boolean capaEof;
+        boolean capaPsync2;
+    }
+
+    /** A client blocked in WAIT, and the commands it sent meanwhile. */
+    private static final class Waiter {
+        final long targetOffset;
+        final long numReplicas;
+        final long deadlineMs;
+        final Deque<byte[][]> deferred = new ArrayDeque<>();
+
+        Waiter(long targetOffset, long numReplicas, long deadlineMs) {
+            this.targetOffset = targetOffset;
+            this.numReplicas = numReplicas;
+            this.deadlineMs = deadlineMs;
+        }
+    }
+
+    public Replication(ServerContext server, EventLoop loop, ServerLog log) {
+        this.server = server;
+        this.loop = loop;
+        this.log = log;
+    }
+
+    // ------------------------------------------------------------------ state
+
+    public boolean isReplica() {
+        return link != null;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    public String replId() {
+        return ids.replId();
+    }
+
+    /** The server's own port, announced to a primary with REPLCONF listening-port. */
+    public void listeningPort(int port) {
+        listeningPort = port;
+    }
+
+    /**
+     * The replication offset of the stream command being applied on a replica, -1 when the
+     * current command did not come from the primary. Lets per-key consumers (the accelerator)
+     * skip effects older than what they already hold.
+     */
+    public long applyingOffset() {
+        return applyingOffset;
+    }
+
+    public boolean isMasterClient(Client c) {
+        return c != null && c == masterClient;
+    }
+
+    // ------------------------------------------------------------------ primary: the stream
+
+    @Override
+    public void propagate(int db, byte[][] effect) {
+        if (applyingStream || link != null) {
+            // A replica passes on its primary's bytes verbatim (see apply); its own writes stay local.
+            return;
+        }
+        if (backlog == null && replicas.isEmpty()) {
+            return;
+        }
+        feed(encoder.encode(db, effect));
+    }
+
+    /** Appends stream bytes: offset, backlog, and every replica (held for those still syncing). */
+    private void feed(byte[] bytes) {
+        offset += bytes.length;
+        if (backlog != null) {
+            backlog.append(bytes);
+        }
+        for (ReplicaHandle h : replicas.values()) {
+            switch (h.state()) {
+                case ONLINE -> {
+                    h.client().out().raw(bytes);
+                    h.client().connection().requestFlush();
+                }
+                case WAIT_BGSAVE_END, SEND_BULK, WAIT_ONLINE_ACK -> h.hold(bytes);
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void ensureBacklog() {
+        if (backlog == null) {
+            // A new history starts here: nothing before it can be continued.
+            ids.adopt(ReplicationIds.random());
+            backlog = new ReplicationBacklog(server.config().getLong("repl-backlog-size"), offset);
+        }
+    }
+
+    // ------------------------------------------------------------------ primary: REPLCONF, PSYNC
+
+    /** REPLCONF listening-port. */
+    public void replconfListeningPort(Client c, int port) {
+        handshake(c).listeningPort = port;
+        ReplicaHandle h = replicas.get(c);
+        if (h != null) {
+            h.listeningPort(port);
+        }
+    }
+
+    /** REPLCONF capa. */
+    public void replconfCapa(Client c, String capa) {
+        Handshake hs = handshake(c);
+        if (capa.equalsIgnoreCase("eof")) {
+            hs.capaEof = true;
+        } else if (capa.equalsIgnoreCase("psync2")) {
+            hs.capaPsync2 = true;
+        }
+    }
+
+    private Handshake handshake(Client c) {
+        return handshakes.computeIfAbsent(c, k -> new Handshake());
+    }
+
+    /** REPLCONF ACK offset, from a replica. */
+    public void replconfAck(Client c, long ackOffset) {
+        ReplicaHandle h = replicas.get(c);
+        if (h == null) {
+            return;
+        }
+        h.acked(ackOffset, server.nowMs());
+        if (h.state() == ReplicaHandle.State.WAIT_ONLINE_ACK) {
+            goOnline(h);
+        }
+        checkWaiters(server.nowMs());
+    }
+
+    /** REPLCONF GETACK, from our primary: answer with the offset applied so far. */
+    public void replconfGetAck(Client c) {
+        if (c == masterClient && link != null) {
+            link.sendAck(offset);
+        }
+    }
+
+    /** Error text when this server cannot serve a sync now, else null. */
+    public String syncRefusal() {
+        if (link != null && link.state() != MasterLink.State.CONNECTED) {
+            return "NOMASTERLINK Can't SYNC while not connected with my master";
+        }
+        return null;
+    }
+
+    /** PSYNC replid offset (or SYNC, with {@code legacy}): continue from the backlog or start a full sync. */
+    public void psync(Client c, String requestedId, long requestedOffset, boolean legacy) {
+        Handshake hs = handshakes.remove(c);
+        if (hs == null) {
+            hs = new Handshake();
+        }
+        long now = server.nowMs();
+        ReplicaHandle h = new ReplicaHandle(c, ReplicaHandle.State.WAIT_BGSAVE_START, now);
+        h.listeningPort(hs.listeningPort);
+        h.capaEof(hs.capaEof);
+        c.kind(ClientKind.REPLICA);
+        PsyncDecision.Outcome outcome = legacy ? PsyncDecision.Outcome.FULL_REQUESTED
+            : PsyncDecision.decide(requestedId, requestedOffset, ids, backlog);
+        if (outcome == PsyncDecision.Outcome.CONTINUE) {
+            partialSyncsOk++;
+            h.state(ReplicaHandle.State.ONLINE);
+            h.acked(requestedOffset - 1, now);
+            replicas.put(c, h);
+            c.out().simple(hs.capaPsync2 ? "CONTINUE " + ids.replId() : "CONTINUE");
+            byte[] missing = backlog.copyFrom(requestedOffset);
+            if (missing.length > 0) {
+                c.out().raw(missing);
+            }
+            c.connection().requestFlush();
+            log.notice("Partial resynchronization request from " + c.connection().peerAddress() + " accepted. Sending "
+                + missing.length + " bytes of backlog starting from offset " + requestedOffset + ".");
+            return;
+        }
+        if (outcome != PsyncDecision.Outcome.FULL_REQUESTED) {
+            partialSyncsErr++;
+        }
+        fullSyncs++;
+        h.legacySync = legacy;
+        replicas.put(c, h);
+        ensureBacklog();
+        log.notice("Replica " + c.connection().peerAddress() + " asks for synchronization (" + outcome + ")");
+        if (!server.config().getBool("repl-diskless-sync")) {
+            startPendingSyncs(now, true);
+        }
+    }
+
+    /** Starts RDB jobs for replicas waiting for one; see the class comment of {@link FullSyncJob}. */
+    private void startPendingSyncs(long now, boolean fromPsync) {
+        List<ReplicaHandle> waiting = new ArrayList<>();
+        for (ReplicaHandle h : replicas.values()) {
+            if (h.state() == ReplicaHandle.State.WAIT_BGSAVE_START) {
+                waiting.add(h);
+            }
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        boolean diskless = server.config().getBool("repl-diskless-sync");
+        if (!diskless) {
+            for (Map.Entry<FullSyncJob, List<ReplicaHandle>> j : jobs.entrySet()) {
+                FullSyncJob job = j.getKey();
+                if (job.diskless() || j.getValue().isEmpty()) {
+                    continue;
+                }
+                ReplicaHandle model = j.getValue().get(0);
+                for (var it = waiting.iterator(); it.hasNext(); ) {
+                    ReplicaHandle h = it.next();
+                    if (job.addTarget(h, channel(h))) {
+                        h.holdCopyOf(model);
+                        beginTransfer(h, job);
+                        j.getValue().add(h);
+                        it.remove();
+                    }
+                }
+            }
+            if (!waiting.isEmpty()) {
+                startJob(waiting, false);
+            }
+            return;
+        }
+        if (fromPsync) {
+            return;
+        }
+        long delayMs = server.config().getLong("repl-diskless-sync-delay") * 1000;
+        long oldest = Long.MAX_VALUE;
+        for (ReplicaHandle h : waiting) {
+            oldest = Math.min(oldest, h.ackTimeMs());
+        }
+        if (now - oldest >= delayMs) {
+            startJob(waiting, true);
+        }
+    }
+
+    private void startJob(List<ReplicaHandle> targets, boolean diskless) {
+        long jobId = nextJobId++;
+        encoder.forceSelect();
+        DatabaseSnapshot[] snapshot = server.keyspace().snapshot();
+        RdbAux aux = new RdbAux(ids.replId(), offset);
+        Path file = diskless ? null
+            : Path.of(server.config().getString("dir"), "temp-repl-" + ProcessHandle.current().pid() + "-" + jobId + ".rdb");
+        FullSyncJob job = new FullSyncJob(jobId, snapshot, aux, server.config().getBool("rdbcompression"), file,
+            timeoutMs(), new JobListener());
+        List<ReplicaHandle> members = new ArrayList<>();
+        for (ReplicaHandle h : targets) {
+            if (job.addTarget(h, channel(h))) {
+                beginTransfer(h, job);
+                members.add(h);
+            }
+        }
+        jobs.put(job, members);
+        log.notice("Starting BGSAVE for SYNC with target: " + (diskless ? "replicas sockets" : "disk") + " ("
+            + members.size() + " replica(s), offset " + offset + ")");
+        Thread t = new Thread(job, "rkv-repl-sync-" + jobId);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void beginTransfer(ReplicaHandle h, FullSyncJob job) {
+        h.state(ReplicaHandle.State.WAIT_BGSAVE_END);
+        if (!h.legacySync) {
+            h.client().out().simple("FULLRESYNC " + ids.replId() + " " + job.offset());
+            h.client().connection().requestFlush();
+        }
+    }
+
+    private static java.nio.channels.SocketChannel channel(ReplicaHandle h) {
+        Connection conn = h.client().connection();
+        if (!(conn instanceof TcpConnection tcp)) {
+            throw new IllegalStateException("full sync needs a TCP connection, got " + conn.transport());
+        }
+        return tcp.channel();
+    }
+
+    private void goOnline(ReplicaHandle h) {
+        h.state(ReplicaHandle.State.ONLINE);
+        for (byte[] b : h.takeHeld()) {
+            h.client().out().raw(b);
+        }
+        h.client().connection().requestFlush();
+        log.notice("Synchronization with replica " + h.client().connection().peerAddress() + " succeeded");
+    }
+
+    /** Receives a job's reports on its threads and moves them to the event loop. */
+    private final class JobListener implements FullSyncJob.Listener {
+        @Override
+        public void sent(FullSyncJob job, ReplicaHandle target, IOException error) {
+            loop.execute(() -> {
+                if (replicas.get(target.client()) != target) {
+                    return;
+                }
+                if (error != null) {
+                    log.warning("Sync with replica " + target.client().connection().peerAddress() + " failed: "
+                        + error.getMessage());
+                    target.client().connection().close();
+                } else if (job.diskless() && target.capaEof()) {
+                    target.state(ReplicaHandle.State.WAIT_ONLINE_ACK);
+                } else {
+                    goOnline(target);
+                }
+            });
+        }
+
+        @Override
+        public void finished(FullSyncJob job, long rdbBytes, IOException error) {
+            loop.execute(() -> {
+                jobs.remove(job);
+                if (error != null) {
+                    log.warning("Sync job " + job.id() + " failed: " + error.getMessage());
+                } else {
+                    log.notice("Sync job " + job.id() + " done: " + rdbBytes + " RDB bytes");
+                }
+                startPendingSyncs(server.nowMs(), false);
+            });
+        }
+
+        @Override
+        public boolean awaitDrained(ReplicaHandle target) throws InterruptedException {
+            while (true) {
+                CompletableFuture<Long> pending = new CompletableFuture<>();
+                loop.execute(() -> pending.complete(replicas.get(target.client()) == target
+                    ? target.client().out().pending() : -1L));
+                long p;
+                try {
+                    p = pending.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    return false;
+                }
+                if (p < 0) {
+                    return false;
+                }
+                if (p == 0) {
+                    return true;
+                }
+                Thread.sleep(2);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ WAIT
+
+    /** Replicas whose acknowledged offset reached {@code target}. */
+    public long countAcked(long target) {
+        long n = 0;
+        for (ReplicaHandle h : replicas.values()) {
+            if (h.online() && h.ackOffset() >= target) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** WAIT: replies now when enough replicas acknowledged the current offset, else blocks. */
+    public void await(Client c, long numReplicas, long timeoutMs) {
+        long target = offset;
+        long acked = countAcked(target);
+        if (acked >= numReplicas || c.inMulti()) {
+            c.out().integer(acked);
+            return;
+        }
+        long deadline = timeoutMs == 0 ? 0 : server.nowMs() + timeoutMs;
+        waiters.put(c, new Waiter(target, numReplicas, deadline));
+        requestAcks();
+    }
+
+    /** Asks every replica for an ACK, once per event loop iteration. */
+    private void requestAcks() {
+        if (getAckRequested) {
+            return;
+        }
+        getAckRequested = true;
+        loop.execute(() -> {
+            getAckRequested = false;
+            if (!replicas.isEmpty() && link == null) {
+                feed(GETACK);
+            }
+        });
+    }
+
+    private void checkWaiters(long now) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<Client, Waiter> e : new ArrayList<>(waiters.entrySet())) {
+            Waiter w = e.getValue();
+            long acked = countAcked(w.targetOffset);
+            if (acked >= w.numReplicas || (w.deadlineMs > 0 && now >= w.deadlineMs)) {
+                Client c = e.getKey();
+                waiters.remove(c);
+                c.out().integer(acked);
+                runDeferred(c, w.deferred);
+                c.connection().requestFlush();
+            }
+        }
+    }
+
+    /**
+     * Keeps a command from a client blocked in WAIT until WAIT has answered, so replies stay
+     * in order; true when deferred.
+     */
+    public boolean deferIfBlocked(Client c, byte[][] argv) {
+        Waiter w = waiters.get(c);
+        if (w == null) {
+            return false;
+        }
+        w.deferred.add(argv);
+        return true;
+    }
+
+    private void runDeferred(Client c, Deque<byte[][]> deferred) {
+        while (!deferred.isEmpty()) {
+            byte[][] argv = deferred.poll();
+            server.dispatcher().dispatch(c, argv);
+            Waiter again = waiters.get(c);
+            if (again != null) {
+                again.deferred.addAll(deferred);
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ REPLICAOF
+
+    /** REPLICAOF host port: starts (or restarts) the link; false when already following that primary. */
+    public boolean replicaOf(String host, int port) {
+        if (link != null && link.host().equalsIgnoreCase(host) && link.port() == port) {
+            return false;
+        }
+        stopLink();
+        server.role("slave");
+        linkDownSinceMs = server.nowMs();
+        link = new MasterLink(this, host, port);
+        link.start();
+        log.notice("Connecting to MASTER " + host + ":" + port);
+        return true;
+    }
+
+    /** REPLICAOF NO ONE: becomes a primary with a new history that continues the old one. */
+    public void promote() {
+        if (link == null) {
+            return;
+        }
+        stopLink();
+        link = null;
+        server.role("master");
+        ids.shift(offset, null);
+        encoder.forceSelect();
+        disconnectReplicas();
+        log.notice("MASTER MODE enabled");
+    }
+
+    private void stopLink() {
+        if (link != null) {
+            link.stop();
+        }
+        dropMasterClient();
+    }
+
+    private void dropMasterClient() {
+        if (masterClient != null) {
+            masterStreamDb = masterClient.dbIndex();
+            server.clients().close(masterClient);
+            masterClient = null;
+        }
+    }
+
+    private void disconnectReplicas() {
+        for (ReplicaHandle h : new ArrayList<>(replicas.values())) {
+            h.client().connection().close();
+        }
+    }
+
+    // ------------------------------------------------------------------ replica: called by MasterLink
+
+    /** On the link thread: what to ask PSYNC for (runs on the event loop, after every queued batch). */
+    MasterLink.PsyncRequest psyncRequest(MasterLink from) throws InterruptedException, IOException {
+        CompletableFuture<MasterLink.PsyncRequest> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(new MasterLink.PsyncRequest(ids.replId(), offset + 1)));
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("event loop did not answer: " + e, e);
+        }
+    }
+
+    /** On the link thread: a full sync was loaded into {@code fresh}; install it on the event loop. */
+    void installFullSync(MasterLink from, Keyspace fresh, String newReplId, long newOffset)
+        throws InterruptedException, IOException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                if (from != link) {
+                    return;
+                }
+                Keyspace live = server.keyspace();
+                for (int i = 0; i < Math.min(live.count(), fresh.count()); i++) {
+                    live.db(i).swapWith(fresh.db(i));
+                }
+                ids.adopt(newReplId);
+                offset = newOffset;
+                backlog = new ReplicationBacklog(server.config().getLong("repl-backlog-size"), offset);
+                disconnectReplicas();
+                masterStreamDb = 0;
+                openMasterClient(from);
+                linkDownSinceMs = -1;
+                log.notice("MASTER <-> REPLICA sync: Finished with success");
+            } finally {
+                done.complete(null);
+            }
+        });
+        try {
+            done.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("installing the dataset failed: " + e, e);
+        }
+    }
+
+    /** On the link thread: PSYNC answered +CONTINUE, with the primary's id when it sent one. */
+    void continued(MasterLink from, String newReplId) {
+        loop.execute(() -> {
+            if (from != link) {
+                return;
+            }
+            if (newReplId != null && !newReplId.equals(ids.replId())) {
+                ids.shift(offset, newReplId);
+                disconnectReplicas();
+            }
+            if (backlog == null) {
+                backlog = new ReplicationBacklog(server.config().getLong("repl-backlog-size"), offset);
+            }
+            openMasterClient(from);
+            linkDownSinceMs = -1;
+            log.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+        });
+    }
+
+    private void openMasterClient(MasterLink from) {
+        dropMasterClient();
+        masterClient = server.clients().open(server, new MasterConnection(from), server.nowMs());
+        masterClient.kind(ClientKind.PRIMARY);
+        masterClient.authenticated(true);
+        masterClient.select(Math.min(masterStreamDb, server.keyspace().count() - 1));
+    }
+
+    /** On the link thread: a batch of stream commands to apply in order. */
+    void apply(MasterLink from, List<MasterLink.StreamCommand> batch, int permits) {
+        loop.execute(() -> {
+            try {
+                if (from != link || masterClient == null) {
+                    return;
+                }
+                applyingStream = true;
+                for (MasterLink.StreamCommand cmd : batch) {
+                    applyingOffset = cmd.endOffset();
+                    server.dispatcher().dispatch(masterClient, cmd.argv());
+                    masterClient.out().clear();
+                    feed(cmd.raw());
+                }
+            } finally {
+                applyingStream = false;
+                applyingOffset = -1;
+                from.applied(permits);
+            }
+        });
+    }
+
+    /** On the link thread: the connection dropped; the link will reconnect. */
+    void linkLost(MasterLink from, boolean wasConnected) {
+        loop.execute(() -> {
+            if (from != link) {
+                return;
+            }
+            dropMasterClient();
+            if (linkDownSinceMs < 0) {
+                linkDownSinceMs = server.nowMs();
+            }
+            if (wasConnected) {
+                log.notice("Connection with master lost.");
+            }
+        });
+    }
+
+    /** Any thread. */
+    void log(String message) {
+        log.notice(message);
+    }
+
+    /** Any thread: settings the link reads. */
+    long timeoutMs() {
+        return server.config().getLong("repl-timeout") * 1000;
+    }
+
+    String masterAuth() {
+        return server.config().getString("masterauth");
+    }
+
+    String masterUser() {
+        return server.config().getString("masteruser");
+    }
+
+    int listeningPort() {
+        return listeningPort;
+    }
+
+    int databases() {
+        return server.keyspace().count();
+    }
+
+    /** The master client's transport: closing it drops the link (CLIENT KILL TYPE master). */
+    private static final class MasterConnection implements Connection {
+        private final MasterLink link;
+
+        MasterConnection(MasterLink link) {
+            this.link = link;
+        }
+
+        @Override
+        public String peerAddress() {
+            return link.host() + ":" + link.port();
+        }
+
+        @Override
+        public String localAddress() {
+            return "";
+        }
+
+        @Override
+        public String transport() {
+            return "tcp";
+        }
+
+        @Override
+        public void requestFlush() {
+            // Replies to the primary are discarded; ACKs go through the link.
+        }
+
+        @Override
+        public void closeAfterReply() {
+            link.dropConnection();
+        }
+
+        @Override
+        public void close() {
+            link.dropConnection();
+        }
+
+        @Override
+        public long queryBufferBytes() {
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** A client went away: forget it as a replica, a handshake or a waiter. */
+    public void clientClosed(Client c) {
+        handshakes.remove(c);
+        waiters.remove(c);
+        ReplicaHandle h = replicas.remove(c);
+        if (h != null) {
+            log.notice("Connection with replica " + c.connection().peerAddress() + " lost.");
+        }
+    }
+
+    /** Periodic work: pings, ACKs, timeouts, diskless sync start, WAIT deadlines. */
+    public void cron(long now) {
+        long timeout = timeoutMs();
+        if (link == null && !replicas.isEmpty()
+            && now - lastPingMs >= server.config().getLong("repl-ping-replica-period") * 1000) {
+            lastPingMs = now;
+            feed(PING);
+        }
+        for (ReplicaHandle h : new ArrayList<>(replicas.values())) {
+            if (h.state() == ReplicaHandle.State.ONLINE && now - h.ackTimeMs() > timeout) {
+                log.warning("Disconnecting timedout replica: " + h.client().connection().peerAddress());
+                h.client().connection().close();
+            }
+        }
+        if (link != null && link.state() == MasterLink.State.CONNECTED && now - lastAckMs >= 1000) {
+            lastAckMs = now;
+            link.sendAck(offset);
+        }
+        if (backlog != null && backlog.size() != server.config().getLong("repl-backlog-size")) {
+            backlog.resize(server.config().getLong("repl-backlog-size"));
+        }
+        startPendingSyncs(now, false);
+        checkWaiters(now);
+    }
+
+    /** Stops the link and forgets the replicas (server shutdown). */
+    public void shutdown() {
+        if (link != null) {
+            link.stop();
+        }
+    }
+
+    /** For tests and CLIENT KILL TYPE replica: closes every replica connection. */
+    public void killReplicas() {
+        disconnectReplicas();
+    }
+
+    /** For tests and CLIENT KILL TYPE master: drops the link to the primary (it reconnects). */
+    public void killMasterLink() {
+        if (link != null) {
+            link.dropConnection();
+        }
+    }
+
+    // ------------------------------------------------------------------ ROLE, INFO
+
+    /** ROLE. */
+    public void role(Client c) {
+        if (link == null) {
+            List<ReplicaHandle> online = new ArrayList<>();
+            for (ReplicaHandle h : replicas.values()) {
+                if (h.state() == ReplicaHandle.State.ONLINE) {
+                    online.add(h);
+                }
+            }
+            c.out().array(3).bulk("master").integer(offset).array(online.size());
+            for (ReplicaHandle h : online) {
+                c.out().array(3).bulk(h.ip()).bulk(Integer.toString(h.listeningPort()))
+                    .bulk(Long.toString(h.ackOffset()));
+            }
+            return;
+        }
+        MasterLink.State st = link.state();
+        c.out().array(5).bulk("slave").bulk(link.host()).integer(link.port()).bulk(st.roleName)
+            .integer(masterClient != null ? offset : -1);
+    }
+
+    /** The "replication" section of INFO, without its header line; CRLF line ends. */
+    public String infoSection() {
+        StringBuilder b = new StringBuilder();
+        long now = server.nowMs();
+        if (link == null) {
+            line(b, "role", "master");
+        } else {
+            MasterLink.State st = link.state();
+            line(b, "role", "slave");
+            line(b, "master_host", link.host());
+            line(b, "master_port", link.port());
+            line(b, "master_link_status", st == MasterLink.State.CONNECTED && masterClient != null ? "up" : "down");
+            line(b, "master_last_io_seconds_ago", masterClient != null ? (now - link.lastIoMs()) / 1000 : -1);
+            line(b, "master_sync_in_progress", st == MasterLink.State.TRANSFER ? 1 : 0);
+            line(b, "slave_read_repl_offset", masterClient != null ? link.readOffset() : offset);
+            line(b, "slave_repl_offset", offset);
+            if (st == MasterLink.State.TRANSFER) {
+                long total = link.syncTotalBytes();
+                long read = link.syncReadBytes();
+                line(b, "master_sync_total_bytes", total);
+                line(b, "master_sync_read_bytes", read);
+                line(b, "master_sync_left_bytes", total < 0 ? -1 : total - read);
+                line(b, "master_sync_perc", total <= 0 ? "0.00" : String.format(java.util.Locale.ROOT, "%.2f",
+                    read * 100.0 / total));
+                line(b, "master_sync_last_io_seconds_ago", (now - link.lastIoMs()) / 1000);
+            }
+            if (masterClient == null) {
+                line(b, "master_link_down_since_seconds", linkDownSinceMs < 0 ? -1 : (now - linkDownSinceMs) / 1000);
+            }
+            line(b, "slave_priority", 100);
+            line(b, "slave_read_only", server.config().getBool("replica-read-only") ? 1 : 0);
+            line(b, "replica_announced", 1);
+        }
+        line(b, "connected_slaves", replicas.size());
+        int i = 0;
+        for (ReplicaHandle h : replicas.values()) {
+            long lag = (now - h.ackTimeMs()) / 1000;
+            line(b, "slave" + i++, "ip=" + h.ip() + ",port=" + h.listeningPort() + ",state=" + h.state().infoName()
+                + ",offset=" + h.ackOffset() + ",lag=" + lag);
+        }
+        line(b, "master_failover_state", "no-failover");
+        line(b, "master_replid", ids.replId());
+        line(b, "master_replid2", ids.replId2());
+        line(b, "master_repl_offset", offset);
+        line(b, "second_repl_offset", ids.secondReplOffset());
+        line(b, "repl_backlog_active", backlog != null ? 1 : 0);
+        line(b, "repl_backlog_size", server.config().getLong("repl-backlog-size"));
+        line(b, "repl_backlog_first_byte_offset", backlog != null ? backlog.firstByteOffset() : 0);
+        line(b, "repl_backlog_histlen", backlog != null ? backlog.histlen() : 0);
+        return b.toString();
+    }
+
+    private static void line(StringBuilder b, String name, Object value) {
+        b.append(name).append(':').append(value).append("\r\n");
+    }
+
+    /** Counters for INFO stats (sync_full, sync_partial_ok, sync_partial_err). */
+    public Map<String, Long> stats() {
+        Map<String, Long> m = new HashMap<>();
+        m.put("sync_full", fullSyncs);
+        m.put("sync_partial_ok", partialSyncsOk);
+        m.put("sync_partial_err", partialSyncsErr);
+        return m;
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
