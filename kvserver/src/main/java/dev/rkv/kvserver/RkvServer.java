@@ -78,6 +78,7 @@ public final class RkvServer implements AutoCloseable {
         this.replication = new Replication(context, loop, log);
         context.replication(replication);
         context.propagator(replication);
+        persistence.replicationInfo(replication::rdbAux);
         config.onChange((name, value) -> {
             if (name.equals("loglevel")) {
                 log.level((String) value);

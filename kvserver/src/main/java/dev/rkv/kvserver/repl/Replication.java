@@ -112,6 +112,11 @@ public final class Replication implements Propagator {
         return ids.replId();
     }
 
+    /** What an RDB saved now records as its place in the replication history (repl-id, repl-offset). */
+    public RdbAux rdbAux() {
+        return new RdbAux(ids.replId(), offset);
+    }
+
     /** The server's own port, announced to a primary with REPLCONF listening-port. */
     public void listeningPort(int port) {
         listeningPort = port;
@@ -574,7 +579,7 @@ public final class Replication implements Propagator {
                 }
                 Keyspace live = server.keyspace();
                 for (int i = 0; i < Math.min(live.count(), fresh.count()); i++) {
-                    live.db(i).swapWith(fresh.db(i));
+                    live.db(i).replaceWith(fresh.db(i));
                 }
                 ids.adopt(newReplId);
                 offset = newOffset;
