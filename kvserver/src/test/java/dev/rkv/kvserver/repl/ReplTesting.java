@@ -49,8 +49,51 @@ final class ReplTesting {
         return call(s, () -> s.server().context().replication().offset());
     }
 
-    static String digest(RkvTestServer s) {
-        return call(s, () -> DatasetDigest.of(s.server().context().keyspace(), s.server().context().nowMs()));
+    static String digest(RkvTestServer s, long nowMs) {
+        return call(s, () -> DatasetDigest.of(s.server().context().keyspace(), nowMs));
+    }
+
+    /** Every live entry as "db/key" -> "value @expiry", for readable differences. */
+    static java.util.Map<String, String> dump(RkvTestServer s, long nowMs) {
+        return call(s, () -> {
+            java.util.Map<String, String> out = new java.util.TreeMap<>();
+            var ks = s.server().context().keyspace();
+            for (int i = 0; i < ks.count(); i++) {
+                var db = ks.db(i);
+                for (int slot = 0; slot < dev.rkv.kvserver.store.KeySlot.SLOTS; slot++) {
+                    int dbi = i;
+                    db.forEachInSlot(slot, nowMs, (k, e) -> out.put(dbi + "/" + new String(k.bytes(),
+                        java.nio.charset.StandardCharsets.ISO_8859_1), (e.value() instanceof byte[] b
+                        ? new String(b, java.nio.charset.StandardCharsets.ISO_8859_1) : String.valueOf(e.value()))
+                        + " @" + e.expireAtMs()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Asserts the replica holds exactly the primary's data, naming the first differences when not. */
+    static void assertSameDataset(RkvTestServer primary, RkvTestServer replica) {
+        long now = System.currentTimeMillis();
+        String a = digest(primary, now);
+        String b = digest(replica, now);
+        if (a.equals(b)) {
+            return;
+        }
+        java.util.Map<String, String> pm = dump(primary, now);
+        java.util.Map<String, String> rm = dump(replica, now);
+        StringBuilder diff = new StringBuilder();
+        java.util.Set<String> keys = new java.util.TreeSet<>(pm.keySet());
+        keys.addAll(rm.keySet());
+        int shown = 0;
+        for (String k : keys) {
+            if (!java.util.Objects.equals(pm.get(k), rm.get(k)) && shown++ < 10) {
+                diff.append("\n  ").append(k).append(": primary=").append(pm.get(k)).append(" replica=")
+                    .append(rm.get(k));
+            }
+        }
+        throw new AssertionError("replica on port " + replica.port() + " differs from the primary (" + pm.size()
+            + " vs " + rm.size() + " keys):" + diff);
     }
 
     static long dbsize(RkvTestServer s) {
