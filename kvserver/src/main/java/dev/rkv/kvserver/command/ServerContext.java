@@ -43,6 +43,7 @@ public final class ServerContext {
     private int listeningPort;
     private volatile String role = "master";
     private Replication replication;
+    private boolean applyingPrimaryStream;
 
     public ServerContext(ServerConfig config, CommandTable commands) {
         this.config = config;
@@ -146,8 +147,18 @@ public final class ServerContext {
         role = value;
     }
 
+    /**
+     * The time commands see. While a replica applies its primary's stream it is 0, so that no
+     * key counts as expired: the primary decided what existed when it ran the command, and its
+     * DEL for an expired key arrives in the stream (Redis's expireIfNeeded for the master client).
+     */
     public long nowMs() {
-        return System.currentTimeMillis();
+        return applyingPrimaryStream ? 0 : System.currentTimeMillis();
+    }
+
+    /** Replication marks the stretch in which it runs the primary's commands. */
+    public void applyingPrimaryStream(boolean on) {
+        applyingPrimaryStream = on;
     }
 
     public boolean requiresAuth() {

@@ -57,6 +57,7 @@ final class MasterLink implements Runnable {
     private static final int READ_CHUNK = 64 * 1024;
     /** Stream bytes parsed but not yet applied by the event loop, at most. */
     private static final int MAX_IN_FLIGHT = 64 * 1024 * 1024;
+    /** Pause before reconnecting; a link that was up retries at once the first time. */
     private static final long RETRY_MS = 1000;
 
     private final Replication replication;
@@ -73,6 +74,7 @@ final class MasterLink implements Runnable {
     private volatile SyncProgress progress;
     /** Bytes of stream read since the sync point (slave_read_repl_offset). */
     private volatile long readOffset;
+    private boolean retryNow;
 
     private interface SyncProgress {
         long bytesRead();
@@ -195,6 +197,7 @@ final class MasterLink implements Runnable {
                     }
                 }
                 boolean wasConnected = state == State.CONNECTED;
+                retryNow = wasConnected;
                 state = State.CONNECT;
                 progress = null;
                 if (!stopped) {
@@ -205,7 +208,8 @@ final class MasterLink implements Runnable {
                 break;
             }
             try {
-                Thread.sleep(RETRY_MS);
+                Thread.sleep(retryNow ? 10 : RETRY_MS);
+                retryNow = false;
             } catch (InterruptedException e) {
                 break;
             }

@@ -513,6 +513,7 @@ public final class Replication implements Propagator {
         }
         stopLink();
         server.role("slave");
+        server.keyspace().expireOnAccess(false);
         linkDownSinceMs = server.nowMs();
         link = new MasterLink(this, host, port);
         link.start();
@@ -528,6 +529,7 @@ public final class Replication implements Propagator {
         stopLink();
         link = null;
         server.role("master");
+        server.keyspace().expireOnAccess(true);
         ids.shift(offset, null);
         encoder.forceSelect();
         disconnectReplicas();
@@ -635,6 +637,7 @@ public final class Replication implements Propagator {
                     return;
                 }
                 applyingStream = true;
+                server.applyingPrimaryStream(true);
                 for (MasterLink.StreamCommand cmd : batch) {
                     applyingOffset = cmd.endOffset();
                     server.dispatcher().dispatch(masterClient, cmd.argv());
@@ -643,6 +646,7 @@ public final class Replication implements Propagator {
                 }
             } finally {
                 applyingStream = false;
+                server.applyingPrimaryStream(false);
                 applyingOffset = -1;
                 from.applied(permits);
             }

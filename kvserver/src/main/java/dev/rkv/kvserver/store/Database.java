@@ -30,12 +30,19 @@ public final class Database {
     private long size;
     private long volatileSize;
     private long expiredKeys;
+    /** False on a replica: an expired key reads as absent but stays until its primary's DEL. */
+    private boolean expireOnAccess = true;
     /** Cursor of the active expiry cycle, a slot index. */
     private int expireCursor;
 
     public Database(int index, KeyspaceListener listener) {
         this.index = index;
         this.listener = listener;
+    }
+
+    /** Whether lookups delete keys whose expiry has passed (a primary) or only hide them (a replica). */
+    public void expireOnAccess(boolean value) {
+        expireOnAccess = value;
     }
 
     public int index() {
@@ -62,7 +69,9 @@ public final class Database {
             return null;
         }
         if (e.isExpired(nowMs)) {
-            expire(key);
+            if (expireOnAccess) {
+                expire(key);
+            }
             return null;
         }
         return e;

@@ -14,6 +14,13 @@ public final class Keyspace {
         }
     }
 
+    /** See {@link Database#expireOnAccess(boolean)}: false while this server is a replica. */
+    public void expireOnAccess(boolean value) {
+        for (Database d : databases) {
+            d.expireOnAccess(value);
+        }
+    }
+
     public int count() {
         return databases.length;
     }
