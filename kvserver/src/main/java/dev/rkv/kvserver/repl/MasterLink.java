@@ -269,7 +269,8 @@ final class MasterLink implements Runnable {
                 throw new IOException("bad FULLRESYNC reply: '" + reply + "'");
             }
             startOffset = Long.parseLong(parts[2]);
-            receiveFullSync(in, out, parts[1], startOffset);
+            int streamDb = parts.length > 3 ? Integer.parseInt(parts[3]) : 0;
+            receiveFullSync(in, parts[1], startOffset, streamDb);
         } else if (reply.startsWith("+CONTINUE")) {
             String[] parts = reply.split(" ");
             String newId = parts.length > 1 ? parts[1].trim() : null;
@@ -282,7 +283,7 @@ final class MasterLink implements Runnable {
         streamLoop(in, startOffset);
     }
 
-    private void receiveFullSync(InputStream in, OutputStream out, String replId, long offset)
+    private void receiveFullSync(InputStream in, String replId, long offset, int streamDb)
         throws IOException, RdbFormatException, InterruptedException {
         state = State.TRANSFER;
         String header = readLine(in);
@@ -312,7 +313,7 @@ final class MasterLink implements Runnable {
         }
         lastIoMs = System.currentTimeMillis();
         replication.log("MASTER <-> REPLICA sync: loaded " + result.keys() + " keys from " + host + ":" + port);
-        replication.installFullSync(this, fresh, replId, offset);
+        replication.installFullSync(this, fresh, replId, offset, streamDb);
         state = State.CONNECTED;
         progress = null;
         syncTotalBytes = -1;

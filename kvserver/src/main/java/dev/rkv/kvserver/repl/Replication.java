@@ -344,7 +344,12 @@ public final class Replication implements Propagator {
     private void beginTransfer(ReplicaHandle h, FullSyncJob job) {
         h.state(ReplicaHandle.State.WAIT_BGSAVE_END);
         if (!h.legacySync) {
-            h.client().out().simple("FULLRESYNC " + ids.replId() + " " + job.offset());
+            // A replica passing on its primary's stream starts the sub-replica mid-stream, where
+            // the database in force need not be 0. Redis records it in the RDB (repl-stream-db);
+            // rkv appends it to this line, after the offset, where Redis's parser ignores it.
+            int streamDb = masterClient != null ? masterClient.dbIndex() : 0;
+            h.client().out().simple("FULLRESYNC " + ids.replId() + " " + job.offset()
+                + (streamDb != 0 ? " " + streamDb : ""));
             h.client().connection().requestFlush();
         }
     }
@@ -571,7 +576,7 @@ public final class Replication implements Propagator {
     }
 
     /** On the link thread: a full sync was loaded into {@code fresh}; install it on the event loop. */
-    void installFullSync(MasterLink from, Keyspace fresh, String newReplId, long newOffset)
+    void installFullSync(MasterLink from, Keyspace fresh, String newReplId, long newOffset, int streamDb)
         throws InterruptedException, IOException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
@@ -587,7 +592,7 @@ public final class Replication implements Propagator {
                 offset = newOffset;
                 backlog = new ReplicationBacklog(server.config().getLong("repl-backlog-size"), offset);
                 disconnectReplicas();
-                masterStreamDb = 0;
+                masterStreamDb = streamDb;
                 openMasterClient(from);
                 linkDownSinceMs = -1;
                 log.notice("MASTER <-> REPLICA sync: Finished with success");
