@@ -145,7 +145,6 @@ public final class RkvServer implements AutoCloseable {
         context.listeningPort(port());
         long period = Math.max(1, 1000 / config.getInt("hz"));
         loop.every(period, this::cron);
-        replication.listeningPort(port());
         String replicaof = config.getString("replicaof");
         if (!replicaof.isBlank()) {
             String[] hp = replicaof.trim().split("\\s+");

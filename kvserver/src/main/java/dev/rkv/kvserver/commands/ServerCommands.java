@@ -5,6 +5,7 @@ import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
 import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.info.sections.StandardInfo;
+import dev.rkv.kvserver.store.DatasetDigest;
 import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.protocol.Replies;
 
@@ -25,6 +26,8 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
 public final class ServerCommands {
     private static final List<String> DEBUG_HELP = List.of(
         "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DIGEST",
+        "    Output a hex signature representing the current DB content.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         "HELP",
@@ -132,6 +135,9 @@ public final class ServerCommands {
                 Thread.currentThread().interrupt();
             }
             c.out().raw(Replies.OK);
+        } else if (sub.equals("digest") && argv.length == 2) {
+            // Order-independent digest of the whole dataset (replication tests compare servers with it).
+            c.out().bulk(DatasetDigest.of(c.server().keyspace(), c.server().nowMs()));
         } else {
             c.out().error("ERR unknown subcommand or wrong number of arguments for '" + Help.ascii(argv[1])
                 + "'. Try DEBUG HELP.");

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +57,6 @@ public final class Replication implements Propagator {
     private long lastPingMs = System.currentTimeMillis();
     private long lastAckMs;
     private boolean getAckRequested;
-    private int listeningPort;
 
     // replica role
     private MasterLink link;
@@ -96,6 +94,8 @@ public final class Replication implements Propagator {
         this.server = server;
         this.loop = loop;
         this.log = log;
+        server.info().contribute("replication", f -> f.clear().putLines(infoSection()));
+        server.info().contribute("stats", f -> f.putAll(stats()));
     }
 
     // ------------------------------------------------------------------ state
@@ -115,11 +115,6 @@ public final class Replication implements Propagator {
     /** What an RDB saved now records as its place in the replication history (repl-id, repl-offset). */
     public RdbAux rdbAux() {
         return new RdbAux(ids.replId(), offset);
-    }
-
-    /** The server's own port, announced to a primary with REPLCONF listening-port. */
-    public void listeningPort(int port) {
-        listeningPort = port;
     }
 
     /**
@@ -692,8 +687,9 @@ public final class Replication implements Propagator {
         return server.config().getString("masteruser");
     }
 
+    /** The server's own port, announced to a primary with REPLCONF listening-port. */
     int listeningPort() {
-        return listeningPort;
+        return server.listeningPort();
     }
 
     int databases() {
@@ -881,7 +877,7 @@ public final class Replication implements Propagator {
 
     /** Counters for INFO stats (sync_full, sync_partial_ok, sync_partial_err). */
     public Map<String, Long> stats() {
-        Map<String, Long> m = new HashMap<>();
+        Map<String, Long> m = new LinkedHashMap<>();
         m.put("sync_full", fullSyncs);
         m.put("sync_partial_ok", partialSyncsOk);
         m.put("sync_partial_err", partialSyncsErr);
