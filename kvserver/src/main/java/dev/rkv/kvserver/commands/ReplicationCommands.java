@@ -76,6 +76,17 @@ public final class ReplicationCommands {
             return;
         }
         Replication r = repl(c);
+        if (c.kind() == ClientKind.REPLICA) {
+            // A replica's connection carries the stream (or its RDB): nothing else may be written
+            // to it, so only ACKs are taken and nothing is answered, as Redis never replies to replicas.
+            if (argv.length >= 3 && Args.is(argv[1], "ack")) {
+                Long off = Numbers.parseLongStrict(argv[2]);
+                if (off != null) {
+                    r.replconfAck(c, off);
+                }
+            }
+            return;
+        }
         for (int j = 1; j < argv.length; j += 2) {
             byte[] opt = argv[j];
             byte[] val = argv[j + 1];
@@ -90,13 +101,7 @@ public final class ReplicationCommands {
             } else if (Args.is(opt, "capa")) {
                 r.replconfCapa(c, Args.string(val));
             } else if (Args.is(opt, "ack")) {
-                if (c.kind() != ClientKind.REPLICA) {
-                    return;
-                }
-                Long off = Numbers.parseLongStrict(val);
-                if (off != null) {
-                    r.replconfAck(c, off);
-                }
+                // Not a replica (those were handled above): ignored without a reply, as Redis does.
                 return;
             } else if (Args.is(opt, "getack")) {
                 r.replconfGetAck(c);

@@ -760,9 +760,16 @@ public final class Replication implements Propagator {
             lastPingMs = now;
             feed(PING);
         }
+        long heldLimit = server.config().outputBufferLimits().replica().hardBytes();
         for (ReplicaHandle h : new ArrayList<>(replicas.values())) {
             if (h.state() == ReplicaHandle.State.ONLINE && now - h.ackTimeMs() > timeout) {
                 log.warning("Disconnecting timedout replica: " + h.client().connection().peerAddress());
+                h.client().connection().close();
+            } else if (heldLimit > 0 && h.heldBytes() > heldLimit) {
+                // The stream produced while its RDB is on the way counts toward the replica's
+                // output buffer limit, as Redis's does.
+                log.warning("Replica " + h.client().connection().peerAddress() + " is " + h.heldBytes()
+                    + " bytes of stream behind its sync, over client-output-buffer-limit: disconnecting");
                 h.client().connection().close();
             }
         }

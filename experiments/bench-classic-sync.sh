@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Full-sync time of classic (Redis-protocol) replication: rkv beside redis-server 7.0, same run.
+#
+# For each system: starts a primary on a free loopback port, loads KEYS keys with VALUE-byte
+# values (redis-cli --pipe), then for R in 1 2 3 replicas and for disk and diskless full sync:
+# starts R fresh replicas, sends them REPLICAOF at once and times until every replica reports
+# master_link_status:up, master_sync_in_progress:0 and DBSIZE = KEYS. Both primaries run with
+# --repl-diskless-sync-delay 0 and rdbcompression as given. Prints a markdown table
+# (rkv s, redis s, rkv/redis) and writes it to experiments/results/classic-sync.md.
+#
+# Usage: experiments/bench-classic-sync.sh [keys (default 937000)] [value bytes (default 1000)]
+# Env:   RKV_HEAP (default 3g) max heap of each rkv JVM; RDB_COMPRESSION (default no).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KEYS=${1:-937000}
+VALUE=${2:-1000}
+RKV_HEAP=${RKV_HEAP:-3g}
+COMPRESSION=${RDB_COMPRESSION:-no}
+JAR=cli/target/rkv.jar
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
+for tool in redis-server redis-cli python3; do
+  command -v "$tool" >/dev/null || { echo "$tool not found: apt-get install -y redis-server redis-tools python3" >&2; exit 2; }
+done
+
+tmp=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+
+await_ping() { # port
+  for _ in $(seq 600); do
+    redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 did not answer PING" >&2
+  return 1
+}
+
+# Starts a server in the background; sets SERVER_PORT and SERVER_PID. kind: rkv|redis; redis.conf options follow.
+start_server() { # kind dir options...
+  local kind=$1 dir=$2 port
+  shift 2
+  port=$(free_port)
+  mkdir -p "$dir"
+  if [ "$kind" = rkv ]; then
+    java -Xmx"$RKV_HEAP" -XX:+UseParallelGC -jar "$JAR" server --port "$port" --save '' --dir "$dir" \
+      --loglevel warning "$@" >"$dir/server.log" 2>&1 &
+  else
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --daemonize no \
+      --loglevel warning "$@" >"$dir/server.log" 2>&1 &
+  fi
+  SERVER_PID=$!
+  SERVER_PORT=$port
+  PIDS+=("$SERVER_PID")
+}
+
+# RESP for KEYS SETs of key:<n> -> VALUE bytes, generated in chunks.
+generate() {
+  python3 - "$KEYS" "$VALUE" <<'EOF'
+import sys, random
+keys, size = int(sys.argv[1]), int(sys.argv[2])
+rnd = random.Random(937)
+block = bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(size + 64))
+out = sys.stdout.buffer
+vhdr = b"$%d\r\n" % size
+chunk = []
+for i in range(keys):
+    k = b"key:%d" % i
+    off = i % 64
+    chunk.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n%s%s\r\n" % (len(k), k, vhdr, block[off:off + size]))
+    if len(chunk) == 4096:
+        out.write(b"".join(chunk))
+        chunk = []
+out.write(b"".join(chunk))
+EOF
+}
+
+field() { # port name
+  redis-cli -p "$1" info replication | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'
+}
+
+synced() { # port
+  [ "$(field "$1" master_link_status)" = up ] && [ "$(field "$1" master_sync_in_progress)" = 0 ] \
+    && [ "$(redis-cli -p "$1" dbsize)" = "$KEYS" ]
+}
+
+# One measurement: sets MEASURED to the seconds from REPLICAOF to every replica fully synced.
+measure() { # kind primary_port replicas mode
+  local kind=$1 pport=$2 n=$3 mode=$4 ports=() pids=() i
+  redis-cli -p "$pport" config set repl-diskless-sync "$([ "$mode" = diskless ] && echo yes || echo no)" >/dev/null
+  for i in $(seq "$n"); do
+    start_server "$kind" "$tmp/$kind-replica-$mode-$n-$i"
+    ports+=("$SERVER_PORT"); pids+=("$SERVER_PID")
+  done
+  for p in "${ports[@]}"; do await_ping "$p"; done
+  local t0 t1
+  t0=$(now)
+  for p in "${ports[@]}"; do redis-cli -p "$p" replicaof 127.0.0.1 "$pport" >/dev/null & done
+  local left=("${ports[@]}") still
+  while [ "${#left[@]}" -gt 0 ]; do
+    still=()
+    for p in "${left[@]}"; do synced "$p" || still+=("$p"); done
+    left=("${still[@]+"${still[@]}"}")
+    [ "${#left[@]}" -gt 0 ] && sleep 0.05
+  done
+  t1=$(now)
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$tmp/$kind-replica-$mode-$n-"*
+  MEASURED=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+}
+
+declare -A RESULT
+for kind in rkv redis; do
+  start_server "$kind" "$tmp/$kind-primary" --repl-diskless-sync-delay 0 --rdbcompression "$COMPRESSION"
+  pport=$SERVER_PORT
+  ppid=$SERVER_PID
+  await_ping "$pport"
+  echo "loading $KEYS keys x $VALUE bytes into $kind ..." >&2
+  generate | redis-cli -p "$pport" --pipe >/dev/null
+  got=$(redis-cli -p "$pport" dbsize)
+  [ "$got" = "$KEYS" ] || { echo "$kind primary has $got keys, expected $KEYS" >&2; exit 1; }
+  for n in 1 2 3; do
+    for mode in disk diskless; do
+      echo "$kind: $n replica(s), $mode ..." >&2
+      measure "$kind" "$pport" "$n" "$mode"
+      RESULT[$kind,$n,$mode]=$MEASURED
+      echo "  ${RESULT[$kind,$n,$mode]} s" >&2
+    done
+  done
+  kill "$ppid" 2>/dev/null || true
+  wait "$ppid" 2>/dev/null || true
+done
+
+mkdir -p experiments/results
+out=experiments/results/classic-sync.md
+{
+  echo "Full sync of $KEYS keys x $VALUE-byte values, rdbcompression $COMPRESSION, repl-diskless-sync-delay 0,"
+  echo "$(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); seconds from REPLICAOF until every replica is up with all keys."
+  echo "Replicas: rkv loads from the socket; redis-server 7.0 with repl-diskless-load disabled (its default)."
+  echo
+  echo "| replicas | mode | rkv s | redis s | rkv/redis |"
+  echo "| ---: | --- | ---: | ---: | ---: |"
+  for n in 1 2 3; do
+    for mode in disk diskless; do
+      awk -v n="$n" -v m="$mode" -v k="${RESULT[rkv,$n,$mode]}" -v r="${RESULT[redis,$n,$mode]}" \
+        'BEGIN { printf "| %d | %s | %.2f | %.2f | %.2f |\n", n, m, k, r, (r > 0 ? k / r : 0) }'
+    done
+  done
+} | tee "$out"
