@@ -34,7 +34,7 @@ final class Implemented {
         // pub/sub (PubSubCommands)
         "publish", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "pubsub",
         // server (ServerCommands, ConfigCommand, ClientCommand)
-        "config", "info", "client", "time");
+        "config", "info", "client", "time", "command");
 
     /** Every string, key and expire command of Redis 7.0 that the differential suites cover. */
     static final Set<String> WANTED = Set.of(
