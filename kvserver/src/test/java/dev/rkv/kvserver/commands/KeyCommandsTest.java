@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
 import redis.clients.jedis.args.FlushMode;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
@@ -232,6 +233,22 @@ class KeyCommandsTest {
         try (RkvTestServer restarted = RkvTestServer.start("--save", "", "--dir", dir.toString());
              Jedis j = restarted.jedis()) {
             assertEquals(0, j.dbSize());
+        }
+    }
+
+    @Test
+    void flushesAndSwapdbMakeTransactionsWatchingExistingKeysFail() {
+        for (Runnable change : List.<Runnable>of(() -> jedis.flushAll(), () -> jedis.flushDB(),
+            () -> jedis.swapDB(0, 1))) {
+            jedis.flushAll();
+            jedis.set("watched", "v");
+            try (Jedis watcher = server.jedis()) {
+                watcher.watch("watched");
+                change.run();
+                Transaction tx = watcher.multi();
+                tx.set("other", "1");
+                assertNull(tx.exec());
+            }
         }
     }
 

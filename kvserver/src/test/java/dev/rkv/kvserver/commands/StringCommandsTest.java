@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.GetExParams;
+import redis.clients.jedis.params.LCSParams;
+import redis.clients.jedis.resps.LCSMatchResult;
 import redis.clients.jedis.params.SetParams;
 
 import java.nio.charset.StandardCharsets;
@@ -203,6 +205,32 @@ class StringCommandsTest {
         assertEquals("string", jedis.getrange("k", 10, 100));
         assertEquals("", jedis.getrange("k", 5, 2));
         assertEquals("", jedis.getrange("missing", 0, -1));
+    }
+
+    @Test
+    void substrIsGetrange() {
+        jedis.set("k", "Hello World");
+        assertEquals("Hello", jedis.substr("k", 0, 4));
+        assertEquals("World", jedis.substr("k", -5, -1));
+    }
+
+    @Test
+    void lcsFindsTheLongestCommonSubsequenceItsLengthAndRanges() {
+        jedis.mset("a", "ohmytext", "b", "mynewtext");
+        assertEquals("mytext", jedis.lcs("a", "b", LCSParams.LCSParams()).getMatchString());
+        assertEquals(6, jedis.lcs("a", "b", LCSParams.LCSParams().len()).getLen());
+        LCSMatchResult idx = jedis.lcs("a", "b", LCSParams.LCSParams().idx().withMatchLen());
+        assertEquals(6, idx.getLen());
+        assertEquals(2, idx.getMatches().size());
+        assertEquals(4, idx.getMatches().get(0).getMatchLen());
+        assertEquals(4, idx.getMatches().get(0).getA().getStart());
+        assertEquals(5, idx.getMatches().get(0).getB().getStart());
+        assertEquals(1, jedis.lcs("a", "b", LCSParams.LCSParams().idx().minMatchLen(4)).getMatches().size());
+        assertError("ERR If you want both the length and indexes, please just use IDX.",
+            () -> jedis.lcs("a", "b", LCSParams.LCSParams().len().idx()));
+        KeyCommandsTest.putList(server, "list");
+        assertError("ERR The specified keys must contain string values",
+            () -> jedis.lcs("a", "list", LCSParams.LCSParams()));
     }
 
     @Test
