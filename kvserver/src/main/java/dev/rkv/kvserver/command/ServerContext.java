@@ -11,8 +11,10 @@ import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.Keyspace;
 import dev.rkv.kvserver.store.KeyspaceListener;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -22,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * owned by the event loop thread.
  */
 public final class ServerContext {
+    private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
     private final ServerConfig config;
     private final Keyspace keyspace;
     private final CommandTable commands;
@@ -34,6 +38,8 @@ public final class ServerContext {
     private final String runId;
     private final long startTimeMs;
     private volatile Propagator propagator = Propagator.NONE;
+    /** Effects held while a transaction runs (see {@link #beginAtomic}); null otherwise. */
+    private List<PendingEffect> atomicEffects;
     private volatile Runnable shutdownHook = () -> { };
     private java.util.function.Consumer<String> securityWarnings = System.err::println;
     private long lastSecurityWarningMs;
@@ -190,7 +196,50 @@ public final class ServerContext {
     /** Records a write: counts it toward save points and hands the effect to replication. */
     public void propagate(int db, byte[]... effect) {
         stats.dirty++;
-        propagator.propagate(db, effect);
+        propagateWithoutChange(db, effect);
+    }
+
+    /**
+     * Hands replication something that is not a change of the dataset (PUBLISH, which Redis also
+     * sends to replicas): not counted toward save points.
+     */
+    public void propagateWithoutChange(int db, byte[]... effect) {
+        if (atomicEffects != null) {
+            atomicEffects.add(new PendingEffect(db, effect));
+        } else {
+            propagator.propagate(db, effect);
+        }
+    }
+
+    /**
+     * Starts collecting effects that replicas must apply as one unit (EXEC). Until {@link
+     * #endAtomic}, effects are held; then two or more go out wrapped in MULTI ... EXEC, as
+     * Redis 7.0 wraps a transaction's propagated commands, and a single one goes out alone.
+     */
+    public void beginAtomic() {
+        if (atomicEffects == null) {
+            atomicEffects = new ArrayList<>();
+        }
+    }
+
+    public void endAtomic() {
+        List<PendingEffect> held = atomicEffects;
+        atomicEffects = null;
+        if (held == null || held.isEmpty()) {
+            return;
+        }
+        if (held.size() == 1) {
+            propagator.propagate(held.get(0).db(), held.get(0).effect());
+            return;
+        }
+        propagator.propagate(held.get(0).db(), new byte[][] {MULTI});
+        for (PendingEffect e : held) {
+            propagator.propagate(e.db(), e.effect());
+        }
+        propagator.propagate(held.get(held.size() - 1).db(), new byte[][] {EXEC});
+    }
+
+    private record PendingEffect(int db, byte[][] effect) {
     }
 
     /** Logs a possible cross-protocol attack, at most once a minute as Redis does. */

@@ -1,5 +1,6 @@
 package dev.rkv.kvserver.commands;
 
+import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
 import dev.rkv.kvserver.pubsub.PubSub;
@@ -22,6 +23,7 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
  * messages are RESP3 pushes, or plain arrays for RESP2 clients, as Redis 7.0 sends them.
  */
 public final class PubSubCommands {
+    private static final byte[] PUBLISH = Args.bytes("PUBLISH");
     private static final List<String> HELP = List.of(
         "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "CHANNELS [<pattern>]",
@@ -135,6 +137,8 @@ public final class PubSubCommands {
     // PUBLISH channel message
     private static void publish(Client c, byte[][] argv) {
         c.out().integer(c.server().pubsub().publish(PubSub.name(argv[1]), argv[2]));
+        // Replicas deliver it to their own subscribers, as Redis's forceCommandPropagation does.
+        c.server().propagateWithoutChange(c.dbIndex(), PUBLISH, argv[1], argv[2]);
     }
 
     // PUBSUB CHANNELS [pattern]

@@ -77,14 +77,19 @@ public final class TransactionCommands {
         server.watches().unwatchAll(c);
         CommandDispatcher dispatcher = server.dispatcher();
         c.out().array(queued.size());
-        for (byte[][] queuedArgv : queued) {
-            CommandSpec spec = dispatcher.resolve(queuedArgv);
-            if (spec == null) {
-                // Unknown commands are rejected when queued; the table does not change at runtime.
-                c.out().error("ERR unknown command '" + Args.string(queuedArgv[0]) + "'");
-                continue;
+        server.beginAtomic();
+        try {
+            for (byte[][] queuedArgv : queued) {
+                CommandSpec spec = dispatcher.resolve(queuedArgv);
+                if (spec == null) {
+                    // Unknown commands are rejected when queued; the table does not change at runtime.
+                    c.out().error("ERR unknown command '" + Args.string(queuedArgv[0]) + "'");
+                    continue;
+                }
+                dispatcher.execute(c, spec, queuedArgv);
             }
-            dispatcher.execute(c, spec, queuedArgv);
+        } finally {
+            server.endAtomic();
         }
     }
 

@@ -7,10 +7,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SUBSCRIBE PSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB, in RESP2 and RESP3. */
 class PubSubCommandsTest {
@@ -129,6 +133,23 @@ class PubSubCommandsTest {
                 Thread.onSpinWait();
             }
             assertEquals(0, j.publish("gone", "z"));
+        }
+    }
+
+    @Test
+    void publishGoesToReplicasWithoutCountingAsAChange() throws Exception {
+        try (RkvTestServer own = RkvTestServer.start(); Jedis j = own.jedis()) {
+            List<String> effects = Collections.synchronizedList(new ArrayList<>());
+            own.server().call(() -> {
+                own.server().context().propagator((db, effect) -> effects.add(db + " "
+                    + new String(effect[0], StandardCharsets.UTF_8) + " " + new String(effect[1], StandardCharsets.UTF_8)
+                    + " " + new String(effect[2], StandardCharsets.UTF_8)));
+                return null;
+            });
+            j.select(2);
+            assertEquals(0, j.publish("ch", "msg"));
+            assertEquals(List.of("2 PUBLISH ch msg"), effects);
+            assertTrue(j.info("persistence").contains("rdb_changes_since_last_save:0\r\n"));
         }
     }
 }

@@ -9,10 +9,14 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** MULTI EXEC DISCARD WATCH UNWATCH over real sockets. */
 class TransactionCommandsTest {
@@ -208,5 +212,43 @@ class TransactionCommandsTest {
             c.command("EXEC");
             assertEquals("_\r\n", c.readReply());
         }
+    }
+
+    @Test
+    void execPropagatesItsWritesWrappedInMultiExec() throws Exception {
+        try (RkvTestServer own = RkvTestServer.start(); Jedis j = own.jedis()) {
+            List<String> effects = Collections.synchronizedList(new ArrayList<>());
+            own.server().call(() -> {
+                own.server().context().propagator((db, effect) -> effects.add(db + " " + words(effect)));
+                return null;
+            });
+            Transaction t = j.multi();
+            t.set("a", "1");
+            t.get("a");
+            t.set("b", "2");
+            t.exec();
+            assertEquals(4, effects.size(), effects.toString());
+            assertEquals("0 MULTI", effects.get(0));
+            assertTrue(effects.get(1).startsWith("0 SET a 1"), effects.toString());
+            assertTrue(effects.get(2).startsWith("0 SET b 2"), effects.toString());
+            assertEquals("0 EXEC", effects.get(3));
+            effects.clear();
+            t = j.multi();
+            t.set("c", "3");
+            t.get("c");
+            t.exec();
+            assertEquals(1, effects.size(), "a single write goes out alone: " + effects);
+            effects.clear();
+            j.multi().exec();
+            assertEquals(List.of(), effects);
+        }
+    }
+
+    private static String words(byte[][] effect) {
+        StringBuilder b = new StringBuilder();
+        for (byte[] w : effect) {
+            b.append(b.length() == 0 ? "" : " ").append(new String(w, StandardCharsets.UTF_8));
+        }
+        return b.toString();
     }
 }
