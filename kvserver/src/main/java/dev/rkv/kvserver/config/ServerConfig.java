@@ -76,7 +76,9 @@ public final class ServerConfig {
         add(ConfigOption.integer("slowlog-log-slower-than", 10000, -1, maxLong, true));
         add(ConfigOption.integer("slowlog-max-len", 128, 0, maxLong, true));
         add(ConfigOption.string("notify-keyspace-events", "", true));
-        add(ConfigOption.oneOf("enable-debug-command", "no", false, "no", "yes", "local"));
+        // Redis's default is "no"; rkv allows DEBUG from the loopback interface, where its tests
+        // and tools (DEBUG DIGEST to compare a replica with its primary) run.
+        add(ConfigOption.oneOf("enable-debug-command", "local", false, "no", "yes", "local"));
     }
 
     private void add(ConfigOption o) {

@@ -202,7 +202,6 @@ class ServerCommandsDifferentialIT {
             SHUTDOWN NOSAVE SAVE
             SHUTDOWN ABORT NOW
             DEBUG
-            DEBUG SLEEP 0
             """);
     }
 

@@ -191,8 +191,9 @@ class ServerCommandsTest {
     }
 
     @Test
-    void debugIsRefusedUnlessEnabled() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+    void debugIsRefusedWhenDisabled() throws Exception {
+        try (RkvTestServer own = RkvTestServer.start("--enable-debug-command", "no");
+             RawClient c = new RawClient(own.port())) {
             c.command("DEBUG", "SLEEP", "0");
             assertTrue(c.readReply().startsWith("-ERR DEBUG command not allowed. If the enable-debug-command option"));
         }
