@@ -6,6 +6,7 @@ import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.pubsub.PubSub;
 import dev.rkv.kvserver.repl.Propagator;
 import dev.rkv.kvserver.repl.Replication;
+import dev.rkv.kvserver.store.Database;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.Keyspace;
@@ -280,6 +281,13 @@ public final class ServerContext {
         public void keyExpired(int db, Key key) {
             for (KeyspaceListener l : listeners) {
                 l.keyExpired(db, key);
+            }
+        }
+
+        @Override
+        public void databaseReplacing(Database db, Database incomingOrNull) {
+            for (KeyspaceListener l : listeners) {
+                l.databaseReplacing(db, incomingOrNull);
             }
         }
 

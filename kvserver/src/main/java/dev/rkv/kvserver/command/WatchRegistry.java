@@ -1,5 +1,6 @@
 package dev.rkv.kvserver.command;
 
+import dev.rkv.kvserver.store.Database;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.KeyspaceListener;
@@ -101,14 +102,20 @@ public final class WatchRegistry implements KeyspaceListener {
         }
     }
 
+    /**
+     * FLUSHDB, FLUSHALL, SWAPDB and full syncs invalidate the watched keys that exist before or
+     * after the change, as Redis's touchAllWatchedKeysInDb does: a watched key that exists on
+     * neither side is untouched, so its transaction still runs.
+     */
     @Override
-    public void databaseReplaced(int db) {
+    public void databaseReplacing(Database db, Database incomingOrNull) {
         if (watchers.isEmpty()) {
             return;
         }
         List<WatchedKey> hit = new ArrayList<>();
         for (WatchedKey wk : watchers.keySet()) {
-            if (wk.db() == db) {
+            if (wk.db() == db.index()
+                && (db.peek(wk.key()) != null || incomingOrNull != null && incomingOrNull.peek(wk.key()) != null)) {
                 hit.add(wk);
             }
         }

@@ -172,6 +172,7 @@ public final class Database {
     /** Removes every key. */
     @SuppressWarnings("unchecked")
     public void clear() {
+        listener.databaseReplacing(this, null);
         slots = new HashMap[KeySlot.SLOTS];
         volatileBySlot = new int[KeySlot.SLOTS];
         sharedWithSnapshot = new boolean[KeySlot.SLOTS];
@@ -182,6 +183,8 @@ public final class Database {
 
     /** Exchanges the contents of two databases (SWAPDB). */
     public void swapWith(Database other) {
+        listener.databaseReplacing(this, other);
+        listener.databaseReplacing(other, this);
         HashMap<Key, Entry>[] s = slots;
         slots = other.slots;
         other.slots = s;
@@ -210,6 +213,7 @@ public final class Database {
         if (source == this) {
             return;
         }
+        listener.databaseReplacing(this, source);
         slots = source.slots;
         sharedWithSnapshot = source.sharedWithSnapshot;
         volatileBySlot = source.volatileBySlot;

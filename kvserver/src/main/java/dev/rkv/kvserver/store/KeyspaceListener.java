@@ -16,6 +16,14 @@ public interface KeyspaceListener {
     default void keyExpired(int db, Key key) {
     }
 
+    /**
+     * The whole contents of {@code db} are about to be dropped (FLUSHDB, FLUSHALL, a full sync)
+     * or exchanged with {@code incomingOrNull} (SWAPDB, a loaded dataset). Called before the
+     * change, so a listener can still see which keys exist on either side.
+     */
+    default void databaseReplacing(Database db, Database incomingOrNull) {
+    }
+
     /** The whole database was emptied (FLUSHDB, FLUSHALL) or swapped (SWAPDB). */
     default void databaseReplaced(int db) {
     }

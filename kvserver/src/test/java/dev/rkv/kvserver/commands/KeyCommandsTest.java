@@ -253,6 +253,36 @@ class KeyCommandsTest {
     }
 
     @Test
+    void flushesAndSwapdbLeaveTransactionsWatchingKeysThatExistNowhereAlone() {
+        for (Runnable change : List.<Runnable>of(() -> jedis.flushAll(), () -> jedis.flushDB(),
+            () -> jedis.swapDB(0, 1))) {
+            jedis.flushAll();
+            jedis.set("unrelated", "v");
+            try (Jedis watcher = server.jedis()) {
+                watcher.watch("never-existed");
+                change.run();
+                Transaction tx = watcher.multi();
+                tx.set("other", "1");
+                assertEquals(List.of("OK"), tx.exec());
+            }
+        }
+    }
+
+    @Test
+    void swapdbFailsTransactionsWatchingAKeyThatOnlyTheOtherDatabaseHolds() {
+        jedis.flushAll();
+        try (Jedis other = server.jedis(); Jedis watcher = server.jedis()) {
+            other.select(1);
+            other.set("arrives", "v");
+            watcher.watch("arrives");
+            jedis.swapDB(0, 1);
+            Transaction tx = watcher.multi();
+            tx.set("x", "1");
+            assertNull(tx.exec());
+        }
+    }
+
+    @Test
     void swapdbExchangesDatabasesForEveryClient() {
         jedis.set("in0", "v");
         try (Jedis other = server.jedis()) {
