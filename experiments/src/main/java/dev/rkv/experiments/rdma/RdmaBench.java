@@ -86,7 +86,7 @@ public final class RdmaBench {
         }
     }
 
-    /** Reference figures measured in the same run; {@code memcpySameShape} by "size/outstanding". */
+    /** Reference figures measured in the same run; {@code memcpySameShape} by "provider/size/outstanding". */
     public record Reference(double memcpyMBps, double iperf3MBps, String iperf3Note, List<PingPong> pingPongs,
                             java.util.Map<String, Double> memcpySameShape) {
     }
@@ -103,6 +103,16 @@ public final class RdmaBench {
     /** Runs one configuration and prints its RESULT line. */
     public static Result run(String provider, String op, int size, int outstanding, double seconds, double warmup,
                              PrintStream out) throws Exception {
+        return run(provider, op, size, outstanding, seconds, warmup, null, out);
+    }
+
+    /**
+     * Runs one configuration; if {@code memcpyOut} is given, memcpy of the same block size and
+     * working set is measured interleaved with it in 100 ms slices, so both figures see the same
+     * machine (on a shared machine, separate measurements drift by 2x), and stored in memcpyOut[0].
+     */
+    public static Result run(String provider, String op, int size, int outstanding, double seconds, double warmup,
+                             double[] memcpyOut, PrintStream out) throws Exception {
         long workingSet = workingSet(size, outstanding);
         try (RdmaDevice server = Providers.open(provider); RdmaDevice client = Providers.open(provider)) {
             MemoryRegion remote = server.allocate(workingSet, Access.LOCAL_WRITE | Access.REMOTE_READ | Access.REMOTE_WRITE);
@@ -127,7 +137,26 @@ public final class RdmaBench {
                 accepted.get(10, TimeUnit.SECONDS);
                 Loop loop = new Loop(ep, ccq, local, remote, op, size, outstanding, workingSet);
                 loop.run((long) (warmup * 1e9), false);
-                Result r = loop.run((long) (seconds * 1e9), true).toResult(provider, op);
+                loop.reset();
+                Result r;
+                if (memcpyOut == null) {
+                    r = loop.run((long) (seconds * 1e9), true).toResult(provider, op);
+                } else {
+                    ByteBuffer src = ByteBuffer.allocateDirect((int) workingSet);
+                    ByteBuffer dst = ByteBuffer.allocateDirect((int) workingSet);
+                    copyLoop(src, dst, size, workingSet, Math.min(0.2, warmup));
+                    long slice = 100_000_000L;
+                    long copied = 0;
+                    long copyNanos = 0;
+                    for (long done = 0; done < (long) (seconds * 1e9); done += slice) {
+                        loop.run(slice, true);
+                        long t0 = System.nanoTime();
+                        copied += copyBytes(src, dst, size, workingSet, slice / 1e9);
+                        copyNanos += System.nanoTime() - t0;
+                    }
+                    memcpyOut[0] = copied / (copyNanos / 1e9) / 1e6;
+                    r = loop.toResult(provider, op);
+                }
                 out.println(r.line());
                 return r;
             }
@@ -179,9 +208,14 @@ public final class RdmaBench {
                     : WorkRequest.write(slot, local.sge(off, size), remote.address() + off, remote.rkey());
         }
 
-        Loop run(long nanos, boolean record) throws InterruptedException {
+        void reset() {
             latN = 0;
             bytes = 0;
+            elapsed = 0;
+        }
+
+        /** Runs for {@code nanos}, adding to the totals since {@link #reset()}. */
+        Loop run(long nanos, boolean record) throws InterruptedException {
             List<WorkRequest> batch = new ArrayList<>(outstanding);
             long start = System.nanoTime();
             for (int s = 0; s < outstanding; s++) {
@@ -210,8 +244,8 @@ public final class RdmaBench {
                             lat = Arrays.copyOf(lat, lat.length * 2);
                         }
                         lat[latN++] = now - postedAt[slot];
+                        bytes += size;
                     }
-                    bytes += size;
                     if (now < end) {
                         postedAt[slot] = now;
                         batch.add(request(slot));
@@ -221,7 +255,7 @@ public final class RdmaBench {
                 }
                 post(batch);
             }
-            elapsed = System.nanoTime() - start;
+            elapsed += System.nanoTime() - start;
             return this;
         }
 
@@ -266,21 +300,25 @@ public final class RdmaBench {
     }
 
     private static double copyLoop(ByteBuffer src, ByteBuffer dst, int block, long ws, double seconds) {
+        long t0 = System.nanoTime();
+        long bytes = copyBytes(src, dst, block, ws, seconds);
+        return bytes / ((System.nanoTime() - t0) / 1e9) / 1e6;
+    }
+
+    /** Copies {@code block}-byte pieces cycling through {@code ws} bytes for about {@code seconds}; returns bytes copied. */
+    private static long copyBytes(ByteBuffer src, ByteBuffer dst, int block, long ws, double seconds) {
         int blocks = (int) (ws / block);
         long bytes = 0;
-        long t0 = System.nanoTime();
-        long end = t0 + (long) (seconds * 1e9);
+        long end = System.nanoTime() + (long) (seconds * 1e9);
         int i = 0;
-        long now;
         do {
-            for (int k = 0; k < 64; k++) {
+            for (int k = 0; k < 16; k++) {
                 int off = (i++ % blocks) * block;
                 dst.put(off, src, off, block);
                 bytes += block;
             }
-            now = System.nanoTime();
-        } while (now < end);
-        return bytes / ((now - t0) / 1e9) / 1e6;
+        } while (System.nanoTime() < end);
+        return bytes;
     }
 
     /** TCP ping-pong over loopback: {@code size} bytes each way, blocking channels, TCP_NODELAY. */
@@ -432,13 +470,16 @@ public final class RdmaBench {
         for (String p : o.providers()) {
             for (int s : o.sizes()) {
                 for (int q : o.outstanding()) {
-                    String shape = s + "/" + q;
-                    if (ref != null && !ref.memcpySameShape().containsKey(shape)) {
-                        double m = memcpyMBps(s, workingSet(s, q), 1.0);
-                        ref.memcpySameShape().put(shape, m);
-                        out.printf(Locale.ROOT, "REFERENCE memcpy block=%d working_set=%d MBps=%.1f%n", s, workingSet(s, q), m);
+                    String shape = p + "/" + s + "/" + q;
+                    double[] memcpy = ref != null ? new double[1] : null;
+                    if (ref != null) {
+                        out.printf(Locale.ROOT, "REFERENCE memcpy block=%d working_set=%d interleaved with the next run%n",
+                                s, workingSet(s, q));
                     }
-                    results.add(run(p, o.op(), s, q, o.seconds(), o.warmupSeconds(), out));
+                    results.add(run(p, o.op(), s, q, o.seconds(), o.warmupSeconds(), memcpy, out));
+                    if (ref != null) {
+                        ref.memcpySameShape().put(shape, memcpy[0]);
+                    }
                 }
             }
         }
@@ -460,7 +501,7 @@ public final class RdmaBench {
         }
         if (ref != null) {
             sb.append(String.format(Locale.ROOT, "%nReference, same run: memcpy %.0f MB/s (1 MiB blocks, 256 MiB working set; same-shape memcpy uses the "
-                    + "configuration's block size and working set); "
+                    + "configuration's block size and working set, measured in 100 ms slices alternating with it); "
                     + "iperf3 loopback %.0f MB/s; TCP ping-pong p50:", ref.memcpyMBps, ref.iperf3MBps));
             for (PingPong pp : ref.pingPongs) {
                 sb.append(String.format(Locale.ROOT, " %s %.1f µs;", human(pp.size), pp.p50us));
@@ -487,10 +528,11 @@ public final class RdmaBench {
             return bw;
         }
         if (r.provider.equals("shm")) {
-            Double same = ref.memcpySameShape().get(r.size + "/" + r.outstanding);
+            Double same = ref.memcpySameShape().get(r.provider + "/" + r.size + "/" + r.outstanding);
             String v = String.format(Locale.ROOT, "%.0f%% of memcpy", 100 * r.mbps / ref.memcpyMBps);
             if (same != null) {
-                v += String.format(Locale.ROOT, "; %.0f%% of same-shape memcpy (%.0f MB/s)", 100 * r.mbps / same, same);
+                v += String.format(Locale.ROOT, "; %.0f%% of interleaved same-shape memcpy (%.0f MB/s)", 100 * r.mbps / same,
+                        same);
             }
             return v;
         }
