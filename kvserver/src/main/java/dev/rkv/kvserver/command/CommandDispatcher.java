@@ -82,6 +82,13 @@ public final class CommandDispatcher {
             reject(c, "NOAUTH Authentication required.");
             return;
         }
+        if (c.kind() != ClientKind.PRIMARY && (cmd.has(CommandFlag.WRITE) || cmd.fullName().equals("ping"))
+            && server.persistence() != null && server.persistence().refusesWrites()) {
+            // Redis refuses writes (and PING, so monitoring notices) after a failed background
+            // save while stop-writes-on-bgsave-error is on: acknowledged data could not be kept.
+            reject(c, dev.rkv.kvserver.persist.Persistence.MISCONF_ERROR);
+            return;
+        }
         if (cmd.has(CommandFlag.WRITE) && c.kind() != ClientKind.PRIMARY && repl != null && repl.isReplica()
             && server.config().getBool("replica-read-only")) {
             reject(c, "READONLY You can't write against a read only replica.");

@@ -249,6 +249,10 @@ class PersistenceCommandsTest {
                 return null;
             });
             assertTrue(onLoop(s, () -> persistence(s).refusesWrites()), "stop-writes-on-bgsave-error");
+            JedisDataException refused = assertThrows(JedisDataException.class, () -> j.set("a", "third"));
+            assertEquals(Persistence.MISCONF_ERROR, refused.getMessage());
+            assertThrows(JedisDataException.class, j::ping, "PING reports MISCONF too, as Redis");
+            assertEquals("second", j.get("a"), "reads still work");
             onLoop(s, () -> {
                 s.server().config().set("stop-writes-on-bgsave-error", "no");
                 return null;
