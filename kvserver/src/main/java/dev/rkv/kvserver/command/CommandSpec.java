@@ -3,6 +3,7 @@ package dev.rkv.kvserver.command;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,9 @@ public final class CommandSpec {
     private final String since;
     private final CommandHandler handler;
     private final Map<String, CommandSpec> subcommands;
+    private final List<String> aclCategories;
+    private final List<String> tips;
+    private final List<String> keySpecFlags;
 
     private CommandSpec(Builder b, String parentName) {
         this.name = b.name.toLowerCase(Locale.ROOT);
@@ -37,6 +41,9 @@ public final class CommandSpec {
         this.summary = b.summary;
         this.since = b.since;
         this.handler = b.handler;
+        this.aclCategories = b.aclCategories;
+        this.tips = b.tips;
+        this.keySpecFlags = b.keySpecFlags;
         Map<String, CommandSpec> subs = new LinkedHashMap<>();
         for (Builder sb : b.subcommands) {
             CommandSpec s = new CommandSpec(sb, name);
@@ -110,6 +117,24 @@ public final class CommandSpec {
         return subcommands;
     }
 
+    /**
+     * ACL categories beyond those the flags imply (write, read, admin, fast ...), without "@";
+     * null when not given, in which case COMMAND INFO derives one from the group.
+     */
+    public List<String> aclCategories() {
+        return aclCategories;
+    }
+
+    /** Command tips for COMMAND INFO ("nondeterministic_output", "request_policy:all_shards" ...). */
+    public List<String> tips() {
+        return tips;
+    }
+
+    /** The key spec flags COMMAND INFO reports ("RW", "access" ...); null when not given (derived). */
+    public List<String> keySpecFlags() {
+        return keySpecFlags;
+    }
+
     public boolean isContainer() {
         return !subcommands.isEmpty();
     }
@@ -127,6 +152,9 @@ public final class CommandSpec {
         private String since = "1.0.0";
         private CommandHandler handler;
         private final java.util.List<Builder> subcommands = new java.util.ArrayList<>();
+        private List<String> aclCategories;
+        private List<String> tips = List.of();
+        private List<String> keySpecFlags;
 
         private Builder(String name, int arity) {
             this.name = name;
@@ -163,6 +191,23 @@ public final class CommandSpec {
 
         public Builder handler(CommandHandler h) {
             this.handler = h;
+            return this;
+        }
+
+        /** ACL categories beyond the implied ones, without "@"; replaces the one derived from the group. */
+        public Builder acl(String... categories) {
+            this.aclCategories = List.of(categories);
+            return this;
+        }
+
+        public Builder tips(String... t) {
+            this.tips = List.of(t);
+            return this;
+        }
+
+        /** Key spec flags as Redis's command table gives them ("RO", "access"; "RW", "update"; "RM", "delete"). */
+        public Builder keySpecFlags(String... f) {
+            this.keySpecFlags = List.of(f);
             return this;
         }
 

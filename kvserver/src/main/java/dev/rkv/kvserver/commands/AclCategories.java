@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * A command's ACL categories, derived as Redis 7.0 derives the implicit ones
  * (setImplicitACLCategories: write, read, admin and dangerous, pubsub, fast or slow, blocking)
- * plus the one its group stands for (string commands are @string, generic ones @keyspace ...),
+ * plus the ones the spec names, or else the one its group stands for (string commands are
+ * {@code @string}, generic ones {@code @keyspace} ...; containers get none),
  * listed in Redis's category order.
  */
 final class AclCategories {
@@ -44,7 +45,13 @@ final class AclCategories {
         if (spec.has(CommandFlag.BLOCKING)) {
             cats.add(Category.BLOCKING);
         }
-        Category group = switch (spec.group()) {
+        if (spec.aclCategories() != null) {
+            for (String explicit : spec.aclCategories()) {
+                cats.add(Category.valueOf(explicit.toUpperCase(Locale.ROOT)));
+            }
+            return names(cats);
+        }
+        Category group = spec.isContainer() ? null : switch (spec.group()) {
             case "generic" -> Category.KEYSPACE;
             case "string" -> Category.STRING;
             case "list" -> Category.LIST;
@@ -64,6 +71,10 @@ final class AclCategories {
         if (group != null) {
             cats.add(group);
         }
+        return names(cats);
+    }
+
+    private static List<String> names(Set<Category> cats) {
         List<String> names = new ArrayList<>();
         for (Category c : cats) {
             names.add(c.name().toLowerCase(Locale.ROOT));

@@ -51,14 +51,17 @@ public final class CommandCommand {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("command", -1).flags(LOADING, STALE).group("server")
+        t.register(command("command", -1).flags(LOADING, STALE).group("server").acl("connection")
+            .tips("nondeterministic_output_order")
             .summary("Get array of Redis command details").since("2.8.13").handler(CommandCommand::all)
             .subcommand(sub("count", 2, "Get total number of Redis commands", "2.8.13").handler(
                 (c, argv) -> c.out().integer(c.server().commands().size())))
-            .subcommand(sub("list", -2, "Get an array of Redis command names", "7.0.0").handler(CommandCommand::list))
+            .subcommand(sub("list", -2, "Get an array of Redis command names", "7.0.0")
+                .tips("nondeterministic_output_order").handler(CommandCommand::list))
             .subcommand(sub("info", -2, "Get array of specific Redis command details, or all when no argument is given",
-                "2.8.13").handler(CommandCommand::info))
+                "2.8.13").tips("nondeterministic_output_order").handler(CommandCommand::info))
             .subcommand(sub("docs", -2, "Get array of specific Redis command documentation", "7.0.0")
+                .tips("nondeterministic_output_order")
                 .handler(CommandCommand::docs))
             .subcommand(sub("getkeys", -4, "Extract keys given a full Redis command", "2.8.13")
                 .handler((c, argv) -> getkeys(c, argv, false)))
@@ -70,7 +73,8 @@ public final class CommandCommand {
     }
 
     private static CommandSpec.Builder sub(String name, int arity, String summary, String since) {
-        return command(name, arity).flags(LOADING, STALE).group("server").summary(summary).since(since);
+        return command(name, arity).flags(LOADING, STALE).group("server").acl("connection").summary(summary)
+            .since(since);
     }
 
     // COMMAND
@@ -126,7 +130,10 @@ public final class CommandCommand {
         for (String cat : categories) {
             out.simple("@" + cat);
         }
-        out.set(0);
+        out.set(spec.tips().size());
+        for (String tip : spec.tips()) {
+            out.bulk(tip);
+        }
         writeKeySpecs(out, spec);
         out.set(spec.subcommands().size());
         for (CommandSpec sub : spec.subcommands().values()) {
@@ -153,11 +160,15 @@ public final class CommandCommand {
             .bulk("lastkey").integer(last).bulk("keystep").integer(spec.keyStep()).bulk("limit").integer(0);
     }
 
+    /** The spec's own key spec flags, else RW update for writes, RO access for reads, RO otherwise. */
     private static List<String> keyFlags(CommandSpec spec) {
+        if (spec.keySpecFlags() != null) {
+            return spec.keySpecFlags();
+        }
         if (spec.has(CommandFlag.WRITE)) {
             return List.of("RW", "update");
         }
-        return List.of("RO", "access");
+        return spec.has(CommandFlag.READONLY) ? List.of("RO", "access") : List.of("RO");
     }
 
     // COMMAND DOCS [command-name ...]

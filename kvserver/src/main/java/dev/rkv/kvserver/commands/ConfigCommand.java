@@ -43,6 +43,7 @@ public final class ConfigCommand {
             .subcommand(command("get", -3).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
                 .summary("Get the values of configuration parameters").since("2.0.0").handler(ConfigCommand::get))
             .subcommand(command("set", -4).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+                .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                 .summary("Set configuration parameters to the given values").since("2.0.0").handler(ConfigCommand::set))
             .subcommand(command("resetstat", 2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
                 .summary("Reset the stats returned by INFO").since("2.0.0").handler(ConfigCommand::resetstat))

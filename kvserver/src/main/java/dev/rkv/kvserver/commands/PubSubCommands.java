@@ -12,7 +12,6 @@ import java.util.Set;
 
 import static dev.rkv.kvserver.command.CommandFlag.FAST;
 import static dev.rkv.kvserver.command.CommandFlag.LOADING;
-import static dev.rkv.kvserver.command.CommandFlag.MAY_REPLICATE;
 import static dev.rkv.kvserver.command.CommandFlag.NOSCRIPT;
 import static dev.rkv.kvserver.command.CommandFlag.PUBSUB;
 import static dev.rkv.kvserver.command.CommandFlag.STALE;
@@ -56,7 +55,7 @@ public final class PubSubCommands {
         t.register(command("punsubscribe", -1).flags(PUBSUB, NOSCRIPT, LOADING, STALE).group("pubsub")
             .summary("Stop listening for messages posted to channels matching the given patterns").since("2.0.0")
             .handler(PubSubCommands::punsubscribe).build());
-        t.register(command("publish", 3).flags(PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE).group("pubsub")
+        t.register(command("publish", 3).flags(PUBSUB, LOADING, STALE, FAST).group("pubsub")
             .summary("Post a message to a channel").since("2.0.0").handler(PubSubCommands::publish).build());
         t.register(command("pubsub", -2).group("pubsub").summary("A container for Pub/Sub commands").since("2.8.0")
             .subcommand(command("channels", -2).flags(PUBSUB, LOADING, STALE).group("pubsub")
@@ -71,7 +70,7 @@ public final class PubSubCommands {
             .subcommand(command("shardnumsub", -2).flags(PUBSUB, LOADING, STALE).group("pubsub")
                 .summary("Get the count of subscribers for shard channels").since("7.0.0")
                 .handler(PubSubCommands::shardnumsub))
-            .subcommand(command("help", 2).flags(LOADING, STALE).group("pubsub").summary("Show helpful text about the "
+            .subcommand(command("help", 2).flags(LOADING, STALE).group("pubsub").acl().summary("Show helpful text about the "
                 + "different subcommands").since("6.2.0").handler((c, argv) -> Help.reply(c, HELP)))
             .build());
     }

@@ -37,11 +37,14 @@ public final class ServerCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("info", -1).flags(LOADING, STALE).group("server")
+        t.register(command("info", -1).flags(LOADING, STALE).group("server").acl("dangerous")
+            .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
             .summary("Get information and statistics about the server").handler(ServerCommands::info).build());
-        t.register(command("time", 1).flags(LOADING, STALE, FAST).group("server").summary("Return the current server time")
+        t.register(command("time", 1).flags(LOADING, STALE, FAST).group("server")
+            .tips("nondeterministic_output").summary("Return the current server time")
             .since("2.6.0").handler(ServerCommands::time).build());
         t.register(command("lastsave", 1).flags(LOADING, STALE, FAST).group("server")
+            .acl("admin", "dangerous").tips("nondeterministic_output")
             .summary("Get the UNIX time stamp of the last successful save to disk")
             .handler((c, argv) -> c.out().integer(c.server().lastSaveTimeMs() / 1000)).build());
         t.register(command("shutdown", -1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI, ALLOW_BUSY).group("server")

@@ -36,7 +36,7 @@ public final class TransactionCommands {
         t.register(command("discard", 1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY).group("transactions")
             .summary("Discard all commands issued after MULTI").since("2.0.0").handler(TransactionCommands::discard)
             .build());
-        t.register(command("watch", -2).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY).keys(1, -1, 1)
+        t.register(command("watch", -2).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY).keys(1, -1, 1).keySpecFlags("RO")
             .group("transactions").summary("Watch the given keys to determine execution of the MULTI/EXEC block")
             .since("2.2.0").handler(TransactionCommands::watch).build());
         t.register(command("unwatch", 1).flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY).group("transactions")
