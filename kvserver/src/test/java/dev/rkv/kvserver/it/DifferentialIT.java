@@ -137,41 +137,73 @@ class DifferentialIT {
      */
     private static void runRandom(DualClient pair, long seed, int protocol, int count, Set<String> enabled)
         throws IOException {
+        runRandom(List.of(pair), seed, protocol, count, enabled);
+    }
+
+    /**
+     * As above with several connections: each batch goes, whole, to one of them chosen at random
+     * (so both servers see the same interleaving), which exercises WATCH and MULTI across clients.
+     */
+    private static void runRandom(List<DualClient> pairs, long seed, int protocol, int count, Set<String> enabled)
+        throws IOException {
         if (protocol == 3) {
-            pair.both("HELLO", "3");
+            for (DualClient p : pairs) {
+                p.both("HELLO", "3");
+            }
         }
         Random rnd = new Random(seed);
         CommandGenerator gen = new CommandGenerator(rnd, System.currentTimeMillis(), enabled);
         assumeTrue(!gen.isEmpty(), "no generator command implemented");
-        List<byte[][]> history = new ArrayList<>();
+        List<String> history = new ArrayList<>();
+        long arguments = 0;
         int sent = 0;
         while (sent < count) {
             int n = Math.min(count - sent, 1 + rnd.nextInt(64));
+            int client = rnd.nextInt(pairs.size());
+            DualClient pair = pairs.get(client);
             List<byte[][]> batch = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 batch.add(gen.next());
             }
             List<String[]> replies = new ArrayList<>();
             int bad = pair.pipeline(batch, replies);
+            String who = pairs.size() > 1 ? "client " + client + ": " : "";
             if (bad >= 0) {
-                history.addAll(batch.subList(0, bad));
+                for (int i = 0; i < bad; i++) {
+                    history.add(who + DualClient.show(batch.get(i)));
+                }
                 StringBuilder context = new StringBuilder();
                 for (int i = Math.max(0, history.size() - 12); i < history.size(); i++) {
-                    context.append("\n    #").append(i).append(' ').append(DualClient.show(history.get(i)));
+                    context.append("\n    #").append(i).append(' ').append(history.get(i));
                 }
                 fail("random run differs: seed " + seed + " (replay with -Drkv.diff.seed=" + seed + "), RESP"
-                    + protocol + ", command #" + (sent + bad) + "\n" + DualClient.describe(batch.get(bad),
-                    replies.get(bad)[0], replies.get(bad)[1]) + "\n  preceded by (most recent last):" + context);
+                    + protocol + ", command #" + (sent + bad) + " on " + (who.isEmpty() ? "the only client" : who)
+                    + "\n" + DualClient.describe(batch.get(bad), replies.get(bad)[0], replies.get(bad)[1])
+                    + "\n  preceded by (most recent last):" + context);
             }
-            history.addAll(batch);
+            for (byte[][] c : batch) {
+                history.add(who + DualClient.show(c));
+                arguments += c.length;
+            }
             sent += n;
             if (sent % 500 < n || sent == count) {
-                compareKeyspaces(pair, enabled, "seed " + seed + " after command #" + sent);
+                compareKeyspaces(pairs.get(0), enabled, "seed " + seed + " after command #" + sent);
             }
         }
-        long arguments = history.stream().mapToLong(c -> c.length).sum();
-        System.out.printf("[DifferentialIT] seed %d RESP%d: %d commands (%d arguments) compared%n", seed, protocol,
-            history.size(), arguments);
+        System.out.printf("[DifferentialIT] seed %d RESP%d, %d client(s): %d commands (%d arguments) compared%n",
+            seed, protocol, pairs.size(), history.size(), arguments);
+    }
+
+    @ParameterizedTest(name = "seed {0} RESP{1}")
+    @MethodSource("randomRuns")
+    void randomCommandsFromThreeInterleavedClientsMatchRedis(long seed, int protocol) throws Exception {
+        Set<String> enabled = new HashSet<>(Implemented.TWINS ? Implemented.WANTED : Implemented.COMMANDS);
+        enabled.addAll(Implemented.COMMANDS);
+        assumeTrue(enabled.contains("watch") && enabled.contains("multi"), "transactions not implemented yet");
+        try (DualClient second = new DualClient(redis.port(), rkvPort);
+             DualClient third = new DualClient(redis.port(), rkvPort)) {
+            runRandom(List.of(d, second, third), seed + 1_000_000, protocol, COMMANDS / 2, enabled);
+        }
     }
 
     /** Every database the generator touches must hold the same keys, values and TTLs. */
