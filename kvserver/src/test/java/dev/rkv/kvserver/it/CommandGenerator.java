@@ -349,7 +349,24 @@ final class CommandGenerator {
         add("discard", 1, List::of);
         add("watch", 1, () -> List.of(key(), key()));
         add("unwatch", 1, List::of);
-        // connection
+        // connection state: protocol switches, names, RESET (which also ends MULTI and WATCH)
+        add("hello", 1, () -> switch (rnd.nextInt(7)) {
+            case 0 -> List.of();
+            case 1 -> List.of("2");
+            case 2 -> List.of("3");
+            case 3 -> List.of(pick(new String[] {"4", "1", "x", "-1"}));
+            case 4 -> List.of(rnd.nextBoolean() ? "3" : "2", "SETNAME", pick(new String[] {"app", "with space", ""}));
+            case 5 -> List.of("3", "AUTH", "default", "wrong");
+            default -> List.of("2", "FOO");
+        });
+        add("reset", 1, List::of);
+        add("client", 1, () -> switch (rnd.nextInt(5)) {
+            case 0 -> List.of("GETNAME");
+            case 1 -> List.of("SETNAME", pick(new String[] {"app", "a b", "", "x\ny"}));
+            case 2 -> List.of("NO-EVICT", pick(new String[] {"on", "off", "maybe"}));
+            case 3 -> List.of("SETNAME");
+            default -> List.of("NOSUCH");
+        });
         add("echo", 1, () -> List.of(value()));
         add("ping", 1, () -> rnd.nextBoolean() ? List.of() : List.of(value()));
     }
