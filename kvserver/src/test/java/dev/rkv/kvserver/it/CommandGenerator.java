@@ -27,7 +27,7 @@ final class CommandGenerator {
         "10.12345678901234567", "1", "-0", "inf", "-inf", "nan", "abc", "", " 1", "1 ", "0x10", "1.", ".5"};
     private static final String[] VALUES = {"", "v", "value", "0", "1", "-1", "10", "123456789", "3.5", "1e3",
         "9223372036854775807", "-9223372036854775808", "9223372036854775808", " 7", "+7", "007",
-        "\u0000\r\n\u00ff", "x".repeat(44), "y".repeat(45), "z".repeat(300), "\u00e9t\u00e9"};
+        "\u0000\r\n\u00ff", "\u00c3\u00a9", "\u00ff\u00fe", "x".repeat(44), "y".repeat(45), "z".repeat(300), "\u00e9t\u00e9"};
     /**
      * Extra arguments. No NUL: Redis cuts "%s" error texts at a NUL (a C-string artefact rkv does
      * not copy, like RespParser), and no numbers ("PX" + "1" would expire during the run).
@@ -65,7 +65,7 @@ final class CommandGenerator {
         return n;
     }
 
-    /** The next command, arguments as UTF-8. */
+    /** The next command; arguments are ISO-8859-1 bytes (binary-safe, often invalid UTF-8). */
     byte[][] next() {
         int total = 0;
         for (Entry e : entries) {
@@ -90,7 +90,9 @@ final class CommandGenerator {
         }
         byte[][] out = new byte[argv.size()][];
         for (int i = 0; i < out.length; i++) {
-            out[i] = argv.get(i).getBytes(StandardCharsets.UTF_8);
+            // One byte per char: "\u00e9" is the lone byte 0xE9, not valid UTF-8, which keeps
+            // every handler honest about treating arguments as bytes.
+            out[i] = argv.get(i).getBytes(StandardCharsets.ISO_8859_1);
         }
         return out;
     }
