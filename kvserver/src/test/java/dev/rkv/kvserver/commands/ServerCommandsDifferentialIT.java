@@ -240,7 +240,9 @@ class ServerCommandsDifferentialIT {
             B PUBLISH news hello
             A<
             A<
+            B PUBLISH other hello
             B PUBLISH nobody hello
+            A<
             B PUBSUB NUMSUB news
             B PUBSUB NUMPAT
             B PUBSUB CHANNELS
