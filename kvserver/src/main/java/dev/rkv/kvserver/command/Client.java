@@ -48,6 +48,7 @@ public final class Client {
         this.createdMs = nowMs;
         this.lastInteractionMs = nowMs;
         this.db = server.keyspace().db(0);
+        out.errorListener(server.stats()::errorReply);
         this.authenticated = !server.requiresAuth();
     }
 

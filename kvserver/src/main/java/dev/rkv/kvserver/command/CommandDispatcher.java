@@ -69,7 +69,6 @@ public final class CommandDispatcher {
                     c.endMulti();
                 }
                 server.watches().unwatchAll(c);
-                server.stats().errorReplies++;
                 c.out().error("EXECABORT Transaction discarded because of: " + error.substring("ERR ".length()));
                 server.stats().forCommand(cmd.fullName()).rejected();
                 return;
@@ -114,11 +113,18 @@ public final class CommandDispatcher {
 
     /** Executes a resolved command now: used by dispatch and by EXEC for queued commands. */
     public void execute(Client c, CommandSpec cmd, byte[][] argv) {
+        ServerStats stats = server.stats();
+        long errorsBefore = stats.errorReplies;
         long start = System.nanoTime();
         cmd.handler().execute(c, argv);
-        ServerStats stats = server.stats();
         stats.commandsProcessed++;
-        stats.forCommand(cmd.fullName()).record((System.nanoTime() - start) / 1000);
+        CommandStats cs = stats.forCommand(cmd.fullName());
+        cs.record((System.nanoTime() - start) / 1000);
+        // Failed: it replied an error itself (errors of commands it ran, as EXEC does, count for those).
+        if (stats.errorReplies > Math.max(errorsBefore, stats.errorsAtLastCallEnd)) {
+            cs.failed();
+        }
+        stats.errorsAtLastCallEnd = stats.errorReplies;
     }
 
     /** Resolves a queued command line to its spec (for EXEC), or null when unknown. */
@@ -134,8 +140,8 @@ public final class CommandDispatcher {
         if (c.inMulti()) {
             c.flagExecAbort();
         }
-        server.stats().errorReplies++;
         c.out().error(error);
+        server.stats().errorsAtLastCallEnd = server.stats().errorReplies;
     }
 
     private static String rootName(CommandSpec cmd) {

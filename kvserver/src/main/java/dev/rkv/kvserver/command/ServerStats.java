@@ -14,6 +14,9 @@ public final class ServerStats {
     public long netInputBytes;
     public long netOutputBytes;
     public long errorReplies;
+    /** total_error_replies at the end of the last command call (Redis's prev_err_count), for failed_calls. */
+    public long errorsAtLastCallEnd;
+    private final Map<String, Long> errorCodes = new TreeMap<>();
     /** Writes since the last successful save (rdb_changes_since_last_save). */
     public long dirty;
 
@@ -29,6 +32,17 @@ public final class ServerStats {
         return perCommand;
     }
 
+    /** Counts an error reply under its code (INFO errorstats, total_error_replies). */
+    public void errorReply(String code) {
+        errorReplies++;
+        errorCodes.merge(code, 1L, Long::sum);
+    }
+
+    /** Error replies by code, since the last reset. */
+    public Map<String, Long> errorCodes() {
+        return errorCodes;
+    }
+
     public void reset() {
         perCommand.clear();
         commandsProcessed = 0;
@@ -39,6 +53,8 @@ public final class ServerStats {
         netInputBytes = 0;
         netOutputBytes = 0;
         errorReplies = 0;
+        errorsAtLastCallEnd = 0;
+        errorCodes.clear();
     }
 
     /** Called from the cron: derives instantaneous_ops_per_sec from the command counter. */

@@ -63,6 +63,18 @@ public final class RespWriter {
         return protocol;
     }
 
+    /** Told the code ("ERR", "WRONGTYPE" ...) of every error reply encoded, for INFO errorstats. */
+    @FunctionalInterface
+    public interface ErrorListener {
+        void errorReply(String code);
+    }
+
+    private ErrorListener errorListener = code -> { };
+
+    public void errorListener(ErrorListener l) {
+        errorListener = l;
+    }
+
     // ------------------------------------------------------------------ replies
 
     /** {@code +s\r\n}; \r and \n in {@code s} become spaces. */
@@ -77,7 +89,10 @@ public final class RespWriter {
      * a leading '-' is not doubled. \r and \n become spaces, as Redis does.
      */
     public RespWriter error(String msg) {
-        if (msg.isEmpty() || msg.charAt(0) != '-') {
+        int start = !msg.isEmpty() && msg.charAt(0) == '-' ? 1 : 0;
+        int space = msg.indexOf(' ', start);
+        errorListener.errorReply(msg.substring(start, space < 0 ? msg.length() : space));
+        if (start == 0) {
             putByte('-');
         }
         putLineText(msg);
@@ -218,6 +233,13 @@ public final class RespWriter {
 
     /** Appends pre-encoded protocol bytes ({@link Replies}) as they are. */
     public RespWriter raw(byte[] preEncoded) {
+        if (preEncoded.length > 0 && preEncoded[0] == '-') {
+            int end = 1;
+            while (end < preEncoded.length && preEncoded[end] != ' ' && preEncoded[end] != '\r') {
+                end++;
+            }
+            errorListener.errorReply(new String(preEncoded, 1, end - 1, StandardCharsets.US_ASCII));
+        }
         putBytes(preEncoded, 0, preEncoded.length);
         return this;
     }

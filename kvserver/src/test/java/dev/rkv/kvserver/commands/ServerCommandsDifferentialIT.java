@@ -206,6 +206,25 @@ class ServerCommandsDifferentialIT {
     }
 
     @Test
+    void errorstatsCountErrorRepliesByCode() throws Exception {
+        assertSameReplies(redis, rkv, """
+            CONFIG RESETSTAT
+            SET s abc
+            GET
+            INCR s
+            NOSUCH
+            MULTI
+            INCR s
+            SET t 1
+            EXEC
+            MULTI
+            GET
+            EXEC
+            INFO errorstats
+            """);
+    }
+
+    @Test
     void resp3TransactionsAndCommandInfo() throws Exception {
         assertSameReplies(redis, rkv, """
             ! HELLO 3

@@ -113,6 +113,25 @@ class ServerCommandsTest {
     }
 
     @Test
+    void commandstatsCountRejectedAndFailedCallsAsRedis() throws Exception {
+        try (RkvTestServer own = RkvTestServer.start(); RawClient c = new RawClient(own.port()); Jedis j = own.jedis()) {
+            for (String[] cmd : new String[][] {{"SET", "s", "abc"}, {"GET"}, {"INCR", "s"}, {"MULTI"}, {"INCR", "s"},
+                {"EXEC"}, {"MULTI"}, {"GET"}, {"EXEC"}}) {
+                c.command(cmd);
+                c.readReply();
+            }
+            Map<String, String> stats = parseInfo(j.info("commandstats")).get("Commandstats");
+            assertTrue(stats.get("cmdstat_get").endsWith("rejected_calls=2,failed_calls=0"), stats.toString());
+            assertTrue(stats.get("cmdstat_incr").endsWith("rejected_calls=0,failed_calls=2"), stats.toString());
+            assertTrue(stats.get("cmdstat_exec").startsWith("calls=2,"), stats.toString());
+            assertTrue(stats.get("cmdstat_exec").endsWith("rejected_calls=0,failed_calls=1"), stats.toString());
+            Map<String, String> errors = parseInfo(j.info("errorstats")).get("Errorstats");
+            assertEquals(Map.of("errorstat_ERR", "count=4", "errorstat_EXECABORT", "count=1"), errors);
+            assertTrue(j.info("stats").contains("total_error_replies:5\r\n"));
+        }
+    }
+
+    @Test
     void infoIsAVerbatimStringInResp3() throws Exception {
         try (RawClient c = new RawClient(server.port())) {
             c.command("HELLO", "3");

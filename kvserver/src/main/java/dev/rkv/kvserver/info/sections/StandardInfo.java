@@ -34,6 +34,8 @@ public final class StandardInfo {
         info.contribute("replication", new ReplicationSection(server));
         info.contribute("cpu", new CpuSection());
         info.contribute("commandstats", new CommandStatsSection(server));
+        info.contribute("errorstats", f -> server.stats().errorCodes()
+            .forEach((code, count) -> f.put("errorstat_" + code, "count=" + count)));
         info.contribute("cluster", f -> f.put("cluster_enabled", 0));
         info.contribute("keyspace", new KeyspaceSection(server));
     }
