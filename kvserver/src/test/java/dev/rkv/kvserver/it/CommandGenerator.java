@@ -346,8 +346,8 @@ final class CommandGenerator {
         add("pexpiretime", 2, () -> List.of(key()));
         add("persist", 3, () -> List.of(key()));
         // transactions: queued commands, EXECABORT after a rejected command, WATCH by the same client
-        add("multi", 2, List::of);
-        add("exec", 2, List::of);
+        add("multi", 1, List::of);
+        add("exec", 4, List::of);
         add("discard", 1, List::of);
         add("watch", 1, () -> List.of(key(), key()));
         add("unwatch", 1, List::of);

@@ -504,6 +504,13 @@ class HostileInputIT {
 
     @Test
     void randomGarbageGetsTheSameAnswersAsRedis() throws Exception {
+        // Fresh servers: the other tests leave different data behind in each.
+        try (RedisReference r = RedisReference.start(); RkvTestServer k = RkvTestServer.start()) {
+            fuzzBothWithGarbage(r.port(), k.port());
+        }
+    }
+
+    private static void fuzzBothWithGarbage(int redisPort, int rkvPort) throws IOException {
         Random rnd = new Random(FUZZ_SEED + 1);
         for (int conn = 0; conn < 300; conn++) {
             byte[] input = garbage(rnd);
@@ -513,14 +520,19 @@ class HostileInputIT {
                     input[i] = 1;
                 }
             }
-            String expected = halfCloseExchange(redis.port(), input);
-            String actual = halfCloseExchange(rkv.port(), input);
+            // A mutated command may turn into HELLO, whose client id differs between the servers.
+            String expected = maskClientIds(halfCloseExchange(redisPort, input));
+            String actual = maskClientIds(halfCloseExchange(rkvPort, input));
             if (!expected.equals(actual)) {
                 throw new AssertionError("garbage #" + conn + " (seed " + (FUZZ_SEED + 1) + ") answered differently"
                     + "\n  input: " + DualClient.escape(new String(input, StandardCharsets.ISO_8859_1))
                     + "\n  redis: " + DualClient.escape(expected) + "\n  rkv:   " + DualClient.escape(actual));
             }
         }
+    }
+
+    private static String maskClientIds(String replies) {
+        return replies.replaceAll("\\$2\r\nid\r\n:\\d+\r\n", "\\$2\r\nid\r\n:<id>\r\n");
     }
 
     private static final String[] SAFE_COMMANDS = {
