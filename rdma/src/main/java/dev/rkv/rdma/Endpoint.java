@@ -8,7 +8,10 @@ import java.util.List;
  *
  * <p>Work requests of one endpoint are executed and completed in posting order. Posting is
  * thread-safe: several threads may post on the same endpoint; each batch is posted
- * contiguously. Posting never waits for the network.
+ * contiguously. Posting does not wait for the peer to execute anything ({@code soft} writes
+ * small request frames inline, which can wait only for local socket buffer space, and hands
+ * larger ones to a sender thread; {@code shm} executes READ/WRITE by copying in the posting
+ * thread).
  *
  * <p>Queue depths are enforced as verbs does: a slot is taken at post and returned when its
  * completion is polled (or, for an unsignaled success, when it finishes). Posting into a
