@@ -106,6 +106,8 @@ class HostileInputIT {
             arguments("ping with too many arguments", "PING a b\r\nQUIT\r\n"),
             arguments("hello with bad protocol", "HELLO 4\r\nHELLO x\r\nHELLO 3 AUTH\r\nQUIT\r\n"),
             arguments("auth without a configured password", "AUTH x\r\nAUTH default x\r\nAUTH a b c\r\nQUIT\r\n"),
+            arguments("inline request of 60 KB is accepted", "ECHO " + repeat('a', 60_000) + "\r\nQUIT\r\n"),
+            arguments("inline request of 60 KB in many arguments", "ECHO" + " a".repeat(30_000) + "\r\nQUIT\r\n"),
             arguments("http request is a security attack", "POST / HTTP/1.1\r\nHost: localhost\r\n\r\n"),
             arguments("host header is a security attack", "Host: localhost\r\n"));
     }
@@ -320,6 +322,40 @@ class HostileInputIT {
                 }
             }
             return false;
+        }
+    }
+
+    @Test
+    void commandsTricklingInOneByteAtATimeParseLikeRedis() throws Exception {
+        Implemented.require("set", "get", "mget");
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(RawClient.encode("SET", "trickle", "v".repeat(300)));
+        wire.writeBytes("GET trickle\r\nMGET trickle none\r\n".getBytes(StandardCharsets.US_ASCII));
+        wire.writeBytes(RawClient.encode("ECHO", "done"));
+        byte[] bytes = wire.toByteArray();
+        try (DualClient d = new DualClient(redis.port(), rkv.port())) {
+            for (byte b : bytes) {
+                d.redis.send(new byte[] {b});
+                d.rkv.send(new byte[] {b});
+            }
+            assertEquals(d.redis.readReplies(4), d.rkv.readReplies(4));
+        }
+    }
+
+    @Test
+    void largeValuesRoundTripLikeRedis() throws Exception {
+        Implemented.require("set", "get", "strlen", "getrange", "append", "del");
+        byte[] big = new byte[20 * 1024 * 1024];
+        new Random(3).nextBytes(big);
+        try (DualClient d = new DualClient(redis.port(), rkv.port())) {
+            d.check("SET".getBytes(StandardCharsets.US_ASCII), "large".getBytes(StandardCharsets.US_ASCII), big);
+            d.check("STRLEN", "large");
+            d.check("GETRANGE", "large", "10000000", "10000100");
+            d.check("APPEND", "large", "tail");
+            String fromRkv = d.check("GET", "large");
+            int n = big.length + 4;
+            assertEquals(("$" + n + "\r\n").length() + n + 2, fromRkv.length());
+            d.check("DEL", "large");
         }
     }
 
