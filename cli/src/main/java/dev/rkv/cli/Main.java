@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code rkv} command line. */
 @Command(name = "rkv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Redis-compatible key-value server with RDMA-accelerated replica sync.",
-    subcommands = {ServerCommand.class, SessionDemoCommand.class})
+    subcommands = {ServerCommand.class, SessionDemoCommand.class, DoctorCommand.class, RdmaBenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -21,7 +21,17 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main());
+        // A wrong argument detected while running (an unknown provider, a bad size) is the
+        // user's mistake, not a crash: say what is wrong in one line, exit 2 like a usage error.
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException) {
+                cmd.getErr().println("rkv " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl;
     }
 
     /** Prints the build version. */

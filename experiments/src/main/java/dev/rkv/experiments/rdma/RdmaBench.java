@@ -576,16 +576,16 @@ public final class RdmaBench {
                     op = value(args, ++i, a).toLowerCase(Locale.ROOT);
                     break;
                 case "--size":
-                    sizes = ints(value(args, ++i, a));
+                    sizes = ints(value(args, ++i, a), a);
                     break;
                 case "--outstanding":
-                    outstanding = ints(value(args, ++i, a));
+                    outstanding = ints(value(args, ++i, a), a);
                     break;
                 case "--seconds":
-                    seconds = Double.parseDouble(value(args, ++i, a));
+                    seconds = positive(value(args, ++i, a), a);
                     break;
                 case "--warmup":
-                    warmup = Double.parseDouble(value(args, ++i, a));
+                    warmup = positive(value(args, ++i, a), a);
                     break;
                 case "--sweep":
                     sweep = true;
@@ -617,12 +617,34 @@ public final class RdmaBench {
         return args[i];
     }
 
-    private static List<Integer> ints(String csv) {
+    private static List<Integer> ints(String csv, String flag) {
         List<Integer> out = new ArrayList<>();
         for (String s : csv.split(",")) {
-            out.add(Integer.parseInt(s.trim()));
+            int v;
+            try {
+                v = Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + " takes whole numbers (comma-separated), got '" + s + "'");
+            }
+            if (v < 1) {
+                throw new IllegalArgumentException(flag + " must be at least 1, got " + v);
+            }
+            out.add(v);
         }
         return out;
+    }
+
+    private static double positive(String s, String flag) {
+        double v;
+        try {
+            v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " takes a number of seconds, got '" + s + "'");
+        }
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(flag + " must be a finite number of seconds >= 0, got " + s);
+        }
+        return v;
     }
 
     /**
