@@ -22,8 +22,8 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
  * CLIENT ID / SETNAME / GETNAME / LIST / INFO / KILL / NO-EVICT / SETINFO / HELP.
  *
  * <p>CLIENT SETINFO is Redis 7.2's: Jedis 5 sends it on every connect, and accepting it keeps
- * those connections free of error replies; the library name and version show in CLIENT LIST as
- * in 7.2 ({@code lib-name=}, {@code lib-ver=} after {@code resp=}).
+ * those connections free of error replies. CLIENT LIST keeps 7.0's fields, so the library name
+ * and version are stored but not listed.
  */
 public final class ClientCommand {
     private static final List<String> HELP = List.of(

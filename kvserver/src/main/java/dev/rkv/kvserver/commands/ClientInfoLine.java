@@ -7,8 +7,9 @@ import dev.rkv.kvserver.command.ClientKind;
  * One client as CLIENT LIST and CLIENT INFO describe it, in Redis 7.0's field order.
  *
  * <p>Fields without an equivalent in rkv: {@code fd=-1} (Java exposes no descriptor),
- * {@code qbuf-free=0}, {@code argv-mem=0}, {@code obl=0 oll=0} (the reply buffer is one
- * queue, reported whole as {@code omem}).
+ * {@code qbuf-free=0}, {@code argv-mem=0}, {@code rbs=0 rbp=0} (the read buffer belongs to the
+ * transport), {@code obl=0 oll=0} (the reply buffer is one queue, reported whole as
+ * {@code omem}). CLIENT SETINFO's library name and version are kept but, as in 7.0, not listed.
  */
 final class ClientInfoLine {
     private ClientInfoLine() {
@@ -41,6 +42,7 @@ final class ClientInfoLine {
             .append(" qbuf-free=0")
             .append(" argv-mem=0")
             .append(" multi-mem=").append(multiMem)
+            .append(" rbs=0 rbp=0")
             .append(" obl=0 oll=0")
             .append(" omem=").append(omem)
             .append(" tot-mem=").append(qbuf + omem + multiMem)
@@ -48,9 +50,7 @@ final class ClientInfoLine {
             .append(" cmd=").append(c.lastCommand())
             .append(" user=default")
             .append(" redir=-1")
-            .append(" resp=").append(c.protocol())
-            .append(" lib-name=").append(c.libName())
-            .append(" lib-ver=").append(c.libVersion());
+            .append(" resp=").append(c.protocol());
         return b.toString();
     }
 

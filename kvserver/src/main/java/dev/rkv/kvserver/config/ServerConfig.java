@@ -51,7 +51,10 @@ public final class ServerConfig {
             OutputBufferLimits::parse, Object::toString));
         add(ConfigOption.oneOf("loglevel", "notice", true, "debug", "verbose", "notice", "warning", "nothing"));
         add(ConfigOption.string("logfile", "", false));
-        add(ConfigOption.integer("hz", 10, 1, 500, true));
+        // Redis accepts any non-negative hz and clamps it to [1, 500] (CONFIG_MIN_HZ, CONFIG_MAX_HZ).
+        ConfigOption hzRange = ConfigOption.integer("hz", 10, 0, Integer.MAX_VALUE, true);
+        add(ConfigOption.custom("hz", "10", true, raw -> Math.max(1L, Math.min(500L, (Long) hzRange.parse(raw))),
+            String::valueOf));
         add(ConfigOption.custom("save", "3600 1 300 100 60 10000", true, SavePoints::parse, Object::toString));
         add(ConfigOption.bool("rdbcompression", true, true));
         add(ConfigOption.bool("rdbchecksum", true, true));
