@@ -266,7 +266,7 @@ public final class RkvServer implements AutoCloseable {
             case PUBSUB -> limits.pubsub();
             default -> c.subscriptionCount() > 0 ? limits.pubsub() : limits.normal();
         };
-        long pending = c.out().pending();
+        long pending = c.output().pending();
         if (l.hardBytes() > 0 && pending > l.hardBytes()) {
             return true;
         }

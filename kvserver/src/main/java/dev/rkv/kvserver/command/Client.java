@@ -20,6 +20,11 @@ public final class Client {
     private final ServerContext server;
     private final Connection connection;
     private final RespWriter out = new RespWriter();
+    /** Takes the replies CLIENT REPLY OFF / SKIP suppresses; emptied at every command. Lazily made. */
+    private RespWriter suppressed;
+    private ReplyMode replyMode = ReplyMode.ON;
+    /** The current command's reply is skipped (CLIENT REPLY SKIP was the previous command). */
+    private boolean skipping;
     private final long createdMs;
     private long lastInteractionMs;
     private String name = "";
@@ -64,9 +69,35 @@ public final class Client {
         return connection;
     }
 
-    /** Where replies go. */
+    /** CLIENT REPLY's modes: SKIP drops the reply of the next command only. */
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    /**
+     * Where command replies go: the connection's output, or a writer whose content is dropped
+     * while CLIENT REPLY OFF or SKIP is in effect.
+     */
     public RespWriter out() {
+        if (replyMode != ReplyMode.OFF && !skipping) {
+            return out;
+        }
+        if (suppressed == null) {
+            suppressed = new RespWriter();
+            suppressed.errorListener(server.stats()::errorReply);
+        }
+        return suppressed;
+    }
+
+    /** The connection's output itself: for the transport, output limits and Pub/Sub pushes. */
+    public RespWriter output() {
         return out;
+    }
+
+    public ReplyMode replyMode() {
+        return replyMode;
+    }
+
+    public void replyMode(ReplyMode mode) {
+        replyMode = mode;
     }
 
     public Database db() {
@@ -133,6 +164,13 @@ public final class Client {
     void interacted(long nowMs, String command) {
         lastInteractionMs = nowMs;
         lastCommand = command;
+        skipping = replyMode == ReplyMode.SKIP;
+        if (skipping) {
+            replyMode = ReplyMode.ON;
+        }
+        if (suppressed != null) {
+            suppressed.clear();
+        }
     }
 
     public String lastCommand() {

@@ -56,6 +56,8 @@ public final class ClientCommand {
         "      Return clients of specified type.",
         "    * ID <client-id> [<client-id> ...]",
         "      Return clients of specified IDs only.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
         "SETINFO <LIB-NAME|LIB-VER> <value>",
@@ -85,6 +87,8 @@ public final class ClientCommand {
                 .handler(ClientCommand::kill))
             .subcommand(sub("no-evict", 3, "Set client eviction mode for the current connection", "7.0.0").flags(ADMIN)
                 .handler(ClientCommand::noEvict))
+            .subcommand(sub("reply", 3, "Instruct the server whether to reply to commands", "3.2.0")
+                .handler(ClientCommand::reply))
             .subcommand(sub("setinfo", 4, "Set client or connection specific info", "7.2.0")
                 .handler(ClientCommand::setinfo))
             .subcommand(command("help", 2).flags(LOADING, STALE).group("connection")
@@ -136,6 +140,22 @@ public final class ClientCommand {
             c.libVersion(value);
         }
         c.out().raw(Replies.OK);
+    }
+
+    // CLIENT REPLY ON|OFF|SKIP: only ON is answered
+    private static void reply(Client c, byte[][] argv) {
+        if (Args.is(argv[2], "on")) {
+            c.replyMode(Client.ReplyMode.ON);
+            c.out().raw(Replies.OK);
+        } else if (Args.is(argv[2], "off")) {
+            c.replyMode(Client.ReplyMode.OFF);
+        } else if (Args.is(argv[2], "skip")) {
+            if (c.replyMode() != Client.ReplyMode.OFF) {
+                c.replyMode(Client.ReplyMode.SKIP);
+            }
+        } else {
+            c.out().raw(Replies.SYNTAX_ERR);
+        }
     }
 
     // CLIENT NO-EVICT ON|OFF

@@ -17,7 +17,7 @@ final class ClientInfoLine {
 
     static String of(Client c, long nowMs) {
         long qbuf = c.connection().queryBufferBytes();
-        long omem = c.out().pending();
+        long omem = c.output().pending();
         long multiMem = 0;
         for (byte[][] argv : c.queued()) {
             for (byte[] a : argv) {

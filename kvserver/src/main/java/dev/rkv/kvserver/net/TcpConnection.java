@@ -128,9 +128,9 @@ public final class TcpConnection implements Connection, EventLoop.Handler, Event
         }
         try {
             Client c = input.client();
-            long before = c.out().pending();
-            boolean drained = c.out().writeTo(channel);
-            listener.transferred(0, before - c.out().pending());
+            long before = c.output().pending();
+            boolean drained = c.output().writeTo(channel);
+            listener.transferred(0, before - c.output().pending());
             if (drained) {
                 if (closeAfterReply) {
                     close();

@@ -88,7 +88,7 @@ public final class PubSub {
         Set<Client> subs = channels.get(channel);
         if (subs != null) {
             for (Client c : subs) {
-                c.out().push(3).bulk("message").bulk(channelBytes).bulk(message);
+                c.output().push(3).bulk("message").bulk(channelBytes).bulk(message);
                 c.connection().requestFlush();
                 receivers++;
             }
@@ -96,7 +96,7 @@ public final class PubSub {
         for (Map.Entry<String, Set<Client>> e : patterns.entrySet()) {
             if (Glob.matches(bytes(e.getKey()), channelBytes, false)) {
                 for (Client c : e.getValue()) {
-                    c.out().push(4).bulk("pmessage").bulk(bytes(e.getKey())).bulk(channelBytes).bulk(message);
+                    c.output().push(4).bulk("pmessage").bulk(bytes(e.getKey())).bulk(channelBytes).bulk(message);
                     c.connection().requestFlush();
                     receivers++;
                 }

@@ -169,4 +169,21 @@ class ClientCommandTest {
             assertEquals("xd", fields(line).get("flags"), line);
         }
     }
+
+    @Test
+    void replyOffSilencesRepliesButNotPubSubMessages() throws Exception {
+        try (RawClient c = new RawClient(server.port()); Jedis j = server.jedis()) {
+            c.command("HELLO", "3");
+            c.readReply();
+            c.command("SUBSCRIBE", "quiet");
+            c.readReply();
+            c.command("CLIENT", "REPLY", "OFF");
+            c.command("SET", "r", "1");
+            assertEquals(1, j.publish("quiet", "still delivered"));
+            assertEquals(">3\r\n$7\r\nmessage\r\n$5\r\nquiet\r\n$15\r\nstill delivered\r\n", c.readReply());
+            c.command("CLIENT", "REPLY", "ON");
+            assertEquals("+OK\r\n", c.readReply());
+            assertEquals("1", j.get("r"), "commands still run while replies are off");
+        }
+    }
 }

@@ -242,6 +242,28 @@ class ServerCommandsDifferentialIT {
     }
 
     @Test
+    void clientReplyOffAndSkipSuppressRepliesAsRedis() throws Exception {
+        String[][] commands = {{"CLIENT", "REPLY", "OFF"}, {"SET", "a", "1"}, {"GET", "a"}, {"NOSUCH"},
+            {"CLIENT", "REPLY", "SKIP"}, {"CLIENT", "REPLY", "ON"}, {"GET", "a"}, {"CLIENT", "REPLY", "SKIP"},
+            {"GET", "a"}, {"CLIENT", "REPLY", "FOO"}, {"PING"}};
+        assertEquals(pipeline(redis.port(), commands, 4), pipeline(rkv.port(), commands, 4));
+    }
+
+    /** Sends every command at once and reads {@code replies} replies. */
+    private static List<String> pipeline(int port, String[][] commands, int replies) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (RawClient c = new RawClient(port)) {
+            for (String[] cmd : commands) {
+                c.command(cmd);
+            }
+            for (int i = 0; i < replies; i++) {
+                out.add(c.readReply());
+            }
+        }
+        return out;
+    }
+
+    @Test
     void twoClientsWatchAndPubSub() throws Exception {
         String script = """
             A WATCH k

@@ -19,7 +19,7 @@ final class ClientsSection implements InfoSection {
         long maxOut = 0;
         for (Client c : server.clients().all()) {
             maxIn = Math.max(maxIn, c.connection().queryBufferBytes());
-            maxOut = Math.max(maxOut, c.out().pending());
+            maxOut = Math.max(maxOut, c.output().pending());
         }
         f.put("connected_clients", server.clients().size())
             .put("cluster_connections", 0)
