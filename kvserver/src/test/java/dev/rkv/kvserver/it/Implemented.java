@@ -34,7 +34,9 @@ final class Implemented {
         // pub/sub (PubSubCommands)
         "publish", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "pubsub",
         // server (ServerCommands, ConfigCommand, ClientCommand)
-        "config", "info", "client", "time", "command");
+        "config", "info", "client", "time", "command",
+        // replication (ReplicationCommands)
+        "psync", "sync", "replconf", "replicaof");
 
     /** The Redis 7.0 commands the differential suites cover; whatever is not in COMMANDS yet is reported. */
     static final Set<String> WANTED = Set.of(

@@ -176,6 +176,45 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the RDB a primary sends after +FULLRESYNC, as a replica would: skips keep-alive
+     * newlines, then either {@code $<len>\r\n<len bytes>} (disk) or {@code $EOF:<40-byte mark>\r\n}
+     * followed by the payload and the mark again (diskless). Returns the payload.
+     */
+    public byte[] readRdbTransfer() throws IOException {
+        int b;
+        while ((b = in.read()) == '\n') {
+            // keep-alive while the primary prepares the RDB
+        }
+        if (b != '$') {
+            throw new IOException("expected '$' before the RDB, got " + b);
+        }
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        String line = readLine(header);
+        if (line.startsWith("EOF:")) {
+            byte[] mark = line.substring(4).getBytes(StandardCharsets.ISO_8859_1);
+            ByteArrayOutputStream payload = new ByteArrayOutputStream();
+            while (true) {
+                int c = in.read();
+                if (c < 0) {
+                    throw new IOException("connection closed inside a diskless RDB");
+                }
+                payload.write(c);
+                byte[] sofar = payload.toByteArray();
+                if (sofar.length >= mark.length && java.util.Arrays.equals(sofar, sofar.length - mark.length,
+                    sofar.length, mark, 0, mark.length)) {
+                    return java.util.Arrays.copyOf(sofar, sofar.length - mark.length);
+                }
+            }
+        }
+        int len = Integer.parseInt(line);
+        byte[] payload = in.readNBytes(len);
+        if (payload.length < len) {
+            throw new IOException("connection closed inside the RDB");
+        }
+        return payload;
+    }
+
     /** True when the server closed the connection (EOF) within the socket timeout. */
     public boolean closedByServer() throws IOException {
         try {
