@@ -125,6 +125,7 @@ public final class CommandDispatcher {
             cs.failed();
         }
         stats.errorsAtLastCallEnd = stats.errorReplies;
+        server.monitors().feed(server, c, cmd, argv);
     }
 
     /** Resolves a queued command line to its spec (for EXEC), or null when unknown. */

@@ -34,6 +34,7 @@ public final class ServerContext {
     private final PubSub pubsub = new PubSub();
     private final ServerStats stats = new ServerStats();
     private final WatchRegistry watches = new WatchRegistry();
+    private final Monitors monitors = new Monitors();
     private final InfoRegistry info = new InfoRegistry();
     private final List<KeyspaceListener> listeners = new CopyOnWriteArrayList<>();
     private final String runId;
@@ -122,6 +123,11 @@ public final class ServerContext {
 
     public ServerStats stats() {
         return stats;
+    }
+
+    /** Clients in MONITOR mode. */
+    public Monitors monitors() {
+        return monitors;
     }
 
     public WatchRegistry watches() {

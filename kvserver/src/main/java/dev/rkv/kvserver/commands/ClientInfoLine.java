@@ -57,7 +57,9 @@ final class ClientInfoLine {
     /** Redis's flag letters: S replica, M primary, P subscribed, x in MULTI, d watched key touched, e no-evict; N none. */
     static String flags(Client c) {
         StringBuilder f = new StringBuilder();
-        if (c.kind() == ClientKind.REPLICA) {
+        if (c.server().monitors().isMonitor(c)) {
+            f.append('O');
+        } else if (c.kind() == ClientKind.REPLICA) {
             f.append('S');
         }
         if (c.kind() == ClientKind.PRIMARY) {

@@ -2,6 +2,7 @@ package dev.rkv.kvserver.commands;
 
 import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
+import dev.rkv.kvserver.command.ClientKind;
 import dev.rkv.kvserver.command.CommandTable;
 import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.info.sections.StandardInfo;
@@ -50,6 +51,9 @@ public final class ServerCommands {
         t.register(command("shutdown", -1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI, ALLOW_BUSY).group("server")
             .summary("Synchronously save the dataset to disk and then shut down the server")
             .handler(ServerCommands::shutdown).build());
+        t.register(command("monitor", 1).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+            .summary("Listen for all requests received by the server in real time").handler(ServerCommands::monitor)
+            .build());
         t.register(command("debug", -2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
             .summary("A container for debugging commands").handler(ServerCommands::debug).build());
     }
@@ -112,6 +116,15 @@ public final class ServerCommands {
         }
         // No reply: the connection closes with the server, as Redis's does.
         server.requestShutdown();
+    }
+
+    // MONITOR
+    private static void monitor(Client c, byte[][] argv) {
+        if (c.kind() != ClientKind.NORMAL || c.server().monitors().isMonitor(c)) {
+            return; // Redis ignores MONITOR from replicas and from clients already monitoring
+        }
+        c.server().monitors().add(c);
+        c.out().raw(Replies.OK);
     }
 
     // DEBUG subcommand [argument ...]

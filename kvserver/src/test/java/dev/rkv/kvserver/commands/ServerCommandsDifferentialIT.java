@@ -264,6 +264,32 @@ class ServerCommandsDifferentialIT {
     }
 
     @Test
+    void monitorShowsExecutedCommandsAsRedis() throws Exception {
+        assertEquals(monitorFeed(redis.port()), monitorFeed(rkv.port()));
+    }
+
+    /** What a MONITOR client sees of another client's commands, with times and addresses masked. */
+    private static List<String> monitorFeed(int port) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (RawClient m = new RawClient(port); RawClient b = new RawClient(port)) {
+            m.command("MONITOR");
+            lines.add(m.readReply());
+            String[][] commands = {{"SET", "k", "a \"b\"\n\u0001"}, {"GET", "k"}, {"MULTI"}, {"INCR", "n"},
+                {"EXEC"}, {"SELECT", "2"}, {"PING"}, {"CONFIG", "GET", "hz"}, {"NOSUCH"}, {"GET"}, {"ECHO", "last"}};
+            for (String[] cmd : commands) {
+                b.command(cmd);
+                b.readReply();
+            }
+            String line;
+            do {
+                line = m.readReply().replaceAll("^\\+\\d+\\.\\d{6} \\[(\\d+) [^\\]]+]", "+T [$1 A]");
+                lines.add(line);
+            } while (!line.contains("\"last\"") && lines.size() < 20);
+        }
+        return lines;
+    }
+
+    @Test
     void twoClientsWatchAndPubSub() throws Exception {
         String script = """
             A WATCH k

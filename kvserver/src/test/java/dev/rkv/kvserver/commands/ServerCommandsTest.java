@@ -210,6 +210,23 @@ class ServerCommandsTest {
     }
 
     @Test
+    void monitorSeesOtherClientsCommandsButNotAdminOnes() throws Exception {
+        try (RkvTestServer own = RkvTestServer.start(); RawClient m = new RawClient(own.port()); Jedis j = own.jedis()) {
+            m.command("MONITOR");
+            assertEquals("+OK\r\n", m.readReply());
+            assertTrue(j.clientList().contains(" flags=O "), "a monitor is listed with flag O");
+            j.configGet("hz");
+            j.set("key", "va\"lue");
+            String line = m.readReply();
+            while (line.contains("\"CLIENT\"") || line.contains("\"HELLO\"")) {
+                line = m.readReply(); // Jedis's connection set-up, if it sends any
+            }
+            assertTrue(line.matches("\\+\\d+\\.\\d{6} \\[0 127\\.0\\.0\\.1:\\d+] \"SET\" \"key\" \"va\\\\\"lue\"\r\n"),
+                line);
+        }
+    }
+
+    @Test
     void debugIsRefusedWhenDisabled() throws Exception {
         try (RkvTestServer own = RkvTestServer.start("--enable-debug-command", "no");
              RawClient c = new RawClient(own.port())) {
