@@ -8,6 +8,7 @@ import dev.rkv.kvserver.util.Glob;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import static dev.rkv.kvserver.command.CommandFlag.FAST;
@@ -187,6 +188,6 @@ public final class PubSubCommands {
 
     private static void subcommandSyntaxError(Client c, byte[][] argv) {
         c.out().error("ERR unknown subcommand or wrong number of arguments for '" + Help.ascii(argv[1]) + "'. Try "
-            + Help.ascii(argv[0]).toUpperCase(java.util.Locale.ROOT) + " HELP.");
+            + Help.ascii(argv[0]).toUpperCase(Locale.ROOT) + " HELP.");
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static redis.clients.jedis.params.CommandListFilterByParams.commandListFilterByParams;
 
 /** COMMAND COUNT / INFO / DOCS / LIST / GETKEYS, fed by the command table. */
 class CommandCommandTest {
@@ -57,9 +58,9 @@ class CommandCommandTest {
             List<String> names = j.commandList();
             assertTrue(names.containsAll(List.of("get", "multi", "config", "config|get", "client|kill")), names.toString());
             assertEquals(List.of("config|get"), j.commandListFilterBy(
-                redis.clients.jedis.params.CommandListFilterByParams.commandListFilterByParams().filterByPattern("conf*get")));
+                commandListFilterByParams().filterByPattern("conf*get")));
             List<String> pubsub = j.commandListFilterBy(
-                redis.clients.jedis.params.CommandListFilterByParams.commandListFilterByParams().filterByAclCat("pubsub"));
+                commandListFilterByParams().filterByAclCat("pubsub"));
             assertTrue(pubsub.contains("publish") && !pubsub.contains("get"), pubsub.toString());
             assertEquals("Get the value of a key", j.commandDocs("get").get("get").getSummary());
         }
