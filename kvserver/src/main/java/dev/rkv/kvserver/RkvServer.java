@@ -252,7 +252,7 @@ public final class RkvServer implements AutoCloseable {
             if (conn == null) {
                 continue;
             }
-            boolean idle = timeoutMs > 0 && c.kind() == ClientKind.NORMAL && c.subscriptionCount() == 0
+            boolean idle = timeoutMs > 0 && c.kind() == ClientKind.NORMAL && !c.isSubscribed()
                 && now - c.lastInteractionMs() > timeoutMs;
             if (idle || overOutputLimit(c, limits, now)) {
                 conn.close();
@@ -264,7 +264,7 @@ public final class RkvServer implements AutoCloseable {
         OutputBufferLimits.Limit l = switch (c.kind()) {
             case REPLICA -> limits.replica();
             case PUBSUB -> limits.pubsub();
-            default -> c.subscriptionCount() > 0 ? limits.pubsub() : limits.normal();
+            default -> c.isSubscribed() ? limits.pubsub() : limits.normal();
         };
         long pending = c.output().pending();
         if (l.hardBytes() > 0 && pending > l.hardBytes()) {

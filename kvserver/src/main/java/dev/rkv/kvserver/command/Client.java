@@ -45,6 +45,7 @@ public final class Client {
 
     private final Set<String> channels = new LinkedHashSet<>();
     private final Set<String> patterns = new LinkedHashSet<>();
+    private final Set<String> shardChannels = new LinkedHashSet<>();
 
     Client(long id, ServerContext server, Connection connection, long nowMs) {
         this.id = id;
@@ -266,12 +267,23 @@ public final class Client {
         return patterns;
     }
 
+    /** Shard channels (SSUBSCRIBE). */
+    public Set<String> shardChannels() {
+        return shardChannels;
+    }
+
+    /** Channels and patterns, the count SUBSCRIBE and PSUBSCRIBE report (shard channels are counted apart). */
     public int subscriptionCount() {
         return channels.size() + patterns.size();
     }
 
-    /** In RESP2, a subscribed client may only run (P)SUBSCRIBE, (P)UNSUBSCRIBE, PING, QUIT, RESET. */
+    /** Subscribed to anything: channels, patterns or shard channels (Redis's CLIENT_PUBSUB). */
+    public boolean isSubscribed() {
+        return subscriptionCount() > 0 || !shardChannels.isEmpty();
+    }
+
+    /** In RESP2, a subscribed client may only run (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET. */
     public boolean inPubSubContext() {
-        return subscriptionCount() > 0 && protocol() == 2;
+        return isSubscribed() && protocol() == 2;
     }
 }

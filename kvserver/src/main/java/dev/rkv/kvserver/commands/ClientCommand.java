@@ -281,7 +281,7 @@ public final class ClientCommand {
 
     /** The client's class for TYPE filters: subscribed normal clients are "pubsub". */
     static ClientKind kindOf(Client c) {
-        if (c.kind() == ClientKind.NORMAL && c.subscriptionCount() > 0) {
+        if (c.kind() == ClientKind.NORMAL && c.isSubscribed()) {
             return ClientKind.PUBSUB;
         }
         return c.kind();

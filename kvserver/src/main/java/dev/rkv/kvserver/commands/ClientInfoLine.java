@@ -36,7 +36,7 @@ final class ClientInfoLine {
             .append(" db=").append(c.dbIndex())
             .append(" sub=").append(c.channels().size())
             .append(" psub=").append(c.patterns().size())
-            .append(" ssub=0")
+            .append(" ssub=").append(c.shardChannels().size())
             .append(" multi=").append(c.inMulti() ? c.queued().size() : -1)
             .append(" qbuf=").append(qbuf)
             .append(" qbuf-free=0")
@@ -65,7 +65,7 @@ final class ClientInfoLine {
         if (c.kind() == ClientKind.PRIMARY) {
             f.append('M');
         }
-        if (c.subscriptionCount() > 0) {
+        if (c.isSubscribed()) {
             f.append('P');
         }
         if (c.inMulti()) {

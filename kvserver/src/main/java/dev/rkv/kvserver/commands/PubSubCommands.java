@@ -7,8 +7,10 @@ import dev.rkv.kvserver.pubsub.PubSub;
 import dev.rkv.kvserver.util.Glob;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import static dev.rkv.kvserver.command.CommandFlag.FAST;
@@ -19,11 +21,13 @@ import static dev.rkv.kvserver.command.CommandFlag.STALE;
 import static dev.rkv.kvserver.command.CommandSpec.command;
 
 /**
- * Pub/Sub: SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB. Confirmations and
+ * Pub/Sub: SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE PUBLISH, the shard channel variants
+ * SSUBSCRIBE SUNSUBSCRIBE SPUBLISH (one shard in a standalone server), PUBSUB. Confirmations and
  * messages are RESP3 pushes, or plain arrays for RESP2 clients, as Redis 7.0 sends them.
  */
 public final class PubSubCommands {
     private static final byte[] PUBLISH = Args.bytes("PUBLISH");
+    private static final byte[] SPUBLISH = Args.bytes("SPUBLISH");
     private static final List<String> HELP = List.of(
         "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "CHANNELS [<pattern>]",
@@ -58,6 +62,15 @@ public final class PubSubCommands {
             .handler(PubSubCommands::punsubscribe).build());
         t.register(command("publish", 3).flags(PUBSUB, LOADING, STALE, FAST).group("pubsub")
             .summary("Post a message to a channel").since("2.0.0").handler(PubSubCommands::publish).build());
+        t.register(command("ssubscribe", -2).flags(PUBSUB, NOSCRIPT, LOADING, STALE).keys(1, -1, 1)
+            .keySpecFlags("not_key").group("pubsub").summary("Listen for messages published to the given shard channels")
+            .since("7.0.0").handler(PubSubCommands::ssubscribe).build());
+        t.register(command("sunsubscribe", -1).flags(PUBSUB, NOSCRIPT, LOADING, STALE).keys(1, -1, 1)
+            .keySpecFlags("not_key").group("pubsub").summary("Stop listening for messages posted to the given shard "
+                + "channels").since("7.0.0").handler(PubSubCommands::sunsubscribe).build());
+        t.register(command("spublish", 3).flags(PUBSUB, LOADING, STALE, FAST).keys(1, 1, 1).keySpecFlags("not_key")
+            .group("pubsub").summary("Post a message to a shard channel").since("7.0.0")
+            .handler(PubSubCommands::spublish).build());
         t.register(command("pubsub", -2).group("pubsub").summary("A container for Pub/Sub commands").since("2.8.0")
             .subcommand(command("channels", -2).flags(PUBSUB, LOADING, STALE).group("pubsub")
                 .summary("List active channels").since("2.8.0").handler(PubSubCommands::channels))
@@ -141,15 +154,54 @@ public final class PubSubCommands {
         c.server().propagateWithoutChange(c.dbIndex(), PUBLISH, argv[1], argv[2]);
     }
 
+    // SSUBSCRIBE shardchannel [shardchannel ...]
+    private static void ssubscribe(Client c, byte[][] argv) {
+        for (int i = 1; i < argv.length; i++) {
+            c.server().pubsub().ssubscribe(c, PubSub.name(argv[i]));
+            c.out().push(3).bulk("ssubscribe").bulk(argv[i]).integer(c.shardChannels().size());
+        }
+    }
+
+    // SUNSUBSCRIBE [shardchannel [shardchannel ...]]
+    private static void sunsubscribe(Client c, byte[][] argv) {
+        List<byte[]> names = new ArrayList<>();
+        if (argv.length == 1) {
+            for (String n : c.shardChannels()) {
+                names.add(PubSub.bytes(n));
+            }
+            if (names.isEmpty()) {
+                c.out().push(3).bulk("sunsubscribe").nullBulk().integer(0);
+                return;
+            }
+        } else {
+            names.addAll(Arrays.asList(argv).subList(1, argv.length));
+        }
+        for (byte[] n : names) {
+            c.server().pubsub().sunsubscribe(c, PubSub.name(n));
+            c.out().push(3).bulk("sunsubscribe").bulk(n).integer(c.shardChannels().size());
+        }
+    }
+
+    // SPUBLISH shardchannel message
+    private static void spublish(Client c, byte[][] argv) {
+        c.out().integer(c.server().pubsub().spublish(PubSub.name(argv[1]), argv[2]));
+        c.server().propagateWithoutChange(c.dbIndex(), SPUBLISH, argv[1], argv[2]);
+    }
+
     // PUBSUB CHANNELS [pattern]
     private static void channels(Client c, byte[][] argv) {
+        channelsGeneric(c, argv, c.server().pubsub().channels().keySet());
+    }
+
+    /** Active channels (or shard channels) matching the optional pattern. */
+    private static void channelsGeneric(Client c, byte[][] argv, Set<String> active) {
         if (argv.length > 3) {
             subcommandSyntaxError(c, argv);
             return;
         }
         byte[] pattern = argv.length == 3 ? argv[2] : null;
         List<String> matching = new ArrayList<>();
-        for (String ch : c.server().pubsub().channels().keySet()) {
+        for (String ch : active) {
             if (pattern == null || Glob.matches(pattern, PubSub.bytes(ch), false)) {
                 matching.add(ch);
             }
@@ -162,28 +214,25 @@ public final class PubSubCommands {
 
     // PUBSUB NUMSUB [channel ...]
     private static void numsub(Client c, byte[][] argv) {
+        numsubGeneric(c, argv, c.server().pubsub().channels());
+    }
+
+    private static void numsubGeneric(Client c, byte[][] argv, Map<String, Set<Client>> subscribers) {
         c.out().array((argv.length - 2) * 2);
         for (int i = 2; i < argv.length; i++) {
-            Set<Client> subs = c.server().pubsub().channels().get(PubSub.name(argv[i]));
+            Set<Client> subs = subscribers.get(PubSub.name(argv[i]));
             c.out().bulk(argv[i]).integer(subs == null ? 0 : subs.size());
         }
     }
 
-    // PUBSUB SHARDCHANNELS [pattern]: rkv has no shard channels (SSUBSCRIBE), so none is active.
+    // PUBSUB SHARDCHANNELS [pattern]
     private static void shardchannels(Client c, byte[][] argv) {
-        if (argv.length > 3) {
-            subcommandSyntaxError(c, argv);
-            return;
-        }
-        c.out().array(0);
+        channelsGeneric(c, argv, c.server().pubsub().shardChannels().keySet());
     }
 
     // PUBSUB SHARDNUMSUB [shardchannel ...]
     private static void shardnumsub(Client c, byte[][] argv) {
-        c.out().array((argv.length - 2) * 2);
-        for (int i = 2; i < argv.length; i++) {
-            c.out().bulk(argv[i]).integer(0);
-        }
+        numsubGeneric(c, argv, c.server().pubsub().shardChannels());
     }
 
     private static void subcommandSyntaxError(Client c, byte[][] argv) {

@@ -17,6 +17,7 @@ import java.util.Set;
 public final class PubSub {
     private final Map<String, Set<Client>> channels = new LinkedHashMap<>();
     private final Map<String, Set<Client>> patterns = new LinkedHashMap<>();
+    private final Map<String, Set<Client>> shardChannels = new LinkedHashMap<>();
 
     public static String name(byte[] b) {
         return new String(b, StandardCharsets.ISO_8859_1);
@@ -59,6 +60,41 @@ public final class PubSub {
         return true;
     }
 
+    /** SSUBSCRIBE: shard channels are a namespace of their own. @return true when newly subscribed */
+    public boolean ssubscribe(Client c, String channel) {
+        if (!c.shardChannels().add(channel)) {
+            return false;
+        }
+        shardChannels.computeIfAbsent(channel, k -> new LinkedHashSet<>()).add(c);
+        return true;
+    }
+
+    public boolean sunsubscribe(Client c, String channel) {
+        if (!c.shardChannels().remove(channel)) {
+            return false;
+        }
+        removeFrom(shardChannels, channel, c);
+        return true;
+    }
+
+    /** SPUBLISH: delivers an "smessage" to the shard channel's subscribers; returns how many got it. */
+    public int spublish(String channel, byte[] message) {
+        Set<Client> subs = shardChannels.get(channel);
+        if (subs == null) {
+            return 0;
+        }
+        byte[] channelBytes = bytes(channel);
+        for (Client c : subs) {
+            c.output().push(3).bulk("smessage").bulk(channelBytes).bulk(message);
+            c.connection().requestFlush();
+        }
+        return subs.size();
+    }
+
+    public Map<String, Set<Client>> shardChannels() {
+        return Collections.unmodifiableMap(shardChannels);
+    }
+
     private static void removeFrom(Map<String, Set<Client>> map, String name, Client c) {
         Set<Client> s = map.get(name);
         if (s != null) {
@@ -77,8 +113,12 @@ public final class PubSub {
         for (String p : c.patterns()) {
             removeFrom(patterns, p, c);
         }
+        for (String ch : c.shardChannels()) {
+            removeFrom(shardChannels, ch, c);
+        }
         c.channels().clear();
         c.patterns().clear();
+        c.shardChannels().clear();
     }
 
     /** Delivers a message; returns the number of clients that received it (PUBLISH's reply). */

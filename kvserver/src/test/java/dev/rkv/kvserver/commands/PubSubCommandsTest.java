@@ -1,5 +1,6 @@
 package dev.rkv.kvserver.commands;
 
+import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.testing.RawClient;
 import dev.rkv.kvserver.testing.RkvTestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -83,6 +84,33 @@ class PubSubCommandsTest {
             assertEquals(":2\r\n", sub.readReply());
             sub.command("PUNSUBSCRIBE");
             assertEquals(">3\r\n$12\r\npunsubscribe\r\n$2\r\nn*\r\n:1\r\n", sub.readReply());
+        }
+    }
+
+    @Test
+    void shardChannelsAreANamespaceOfTheirOwn() throws Exception {
+        try (RkvTestServer own = RkvTestServer.start(); RawClient sub = new RawClient(own.port());
+             Jedis pub = own.jedis()) {
+            sub.command("SSUBSCRIBE", "s1");
+            assertEquals("*3\r\n$10\r\nssubscribe\r\n$2\r\ns1\r\n:1\r\n", sub.readReply());
+            sub.command("SUBSCRIBE", "s1");
+            assertEquals("*3\r\n$9\r\nsubscribe\r\n$2\r\ns1\r\n:1\r\n", sub.readReply(), "counted apart");
+            assertEquals(1L, pub.sendCommand(() -> Args.bytes("SPUBLISH"), "s1", "shard"));
+            assertEquals("*3\r\n$8\r\nsmessage\r\n$2\r\ns1\r\n$5\r\nshard\r\n", sub.readReply());
+            assertEquals(1, pub.publish("s1", "plain"));
+            assertEquals("*3\r\n$7\r\nmessage\r\n$2\r\ns1\r\n$5\r\nplain\r\n", sub.readReply());
+            assertEquals(List.of("s1"), pub.pubsubShardChannels());
+            assertEquals(Map.of("s1", 1L), pub.pubsubShardNumSub("s1"));
+            assertTrue(pub.clientList().contains(" sub=1 psub=0 ssub=1 "));
+            assertTrue(pub.info("stats").contains("pubsubshard_channels:1\r\n"));
+            sub.command("UNSUBSCRIBE");
+            sub.readReply();
+            sub.command("GET", "k");
+            assertTrue(sub.readReply().startsWith("-ERR Can't execute 'get'"), "still subscribed to a shard channel");
+            sub.command("SUNSUBSCRIBE");
+            assertEquals("*3\r\n$12\r\nsunsubscribe\r\n$2\r\ns1\r\n:0\r\n", sub.readReply());
+            sub.command("GET", "k");
+            assertEquals("$-1\r\n", sub.readReply());
         }
     }
 

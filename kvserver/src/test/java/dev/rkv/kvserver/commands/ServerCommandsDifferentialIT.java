@@ -111,6 +111,29 @@ class ServerCommandsDifferentialIT {
     }
 
     @Test
+    void shardPubsubOnOneConnection() throws Exception {
+        assertSameReplies(redis, rkv, """
+            SPUBLISH s hello
+            SUNSUBSCRIBE
+            SUNSUBSCRIBE never
+            PUBSUB SHARDCHANNELS
+            PUBSUB SHARDNUMSUB s t
+            SSUBSCRIBE s
+            SSUBSCRIBE s
+            SUBSCRIBE c
+            SSUBSCRIBE t
+            GET k
+            PUBSUB SHARDCHANNELS
+            SUNSUBSCRIBE s
+            UNSUBSCRIBE c
+            SUNSUBSCRIBE
+            GET k
+            PUBSUB SHARDCHANNELS
+            COMMAND INFO ssubscribe sunsubscribe spublish
+            """);
+    }
+
+    @Test
     void configErrorsAndValues() throws Exception {
         assertSameReplies(redis, rkv, """
             CONFIG
@@ -316,6 +339,13 @@ class ServerCommandsDifferentialIT {
             A UNSUBSCRIBE
             A PUNSUBSCRIBE
             B PUBLISH news again
+            A SSUBSCRIBE shard
+            B SPUBLISH shard hi
+            A<
+            B PUBLISH shard not-shard
+            B PUBSUB SHARDNUMSUB shard other
+            B PUBSUB SHARDCHANNELS sh*
+            A SUNSUBSCRIBE shard
             B ! HELLO 3
             B SUBSCRIBE news
             A PUBLISH news from-a

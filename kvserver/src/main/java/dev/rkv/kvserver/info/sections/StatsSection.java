@@ -38,7 +38,7 @@ final class StatsSection implements InfoSection {
             .put("keyspace_misses", s.keyspaceMisses)
             .put("pubsub_channels", server.pubsub().channels().size())
             .put("pubsub_patterns", server.pubsub().patterns().size())
-            .put("pubsubshard_channels", 0)
+            .put("pubsubshard_channels", server.pubsub().shardChannels().size())
             .put("latest_fork_usec", 0)
             .put("total_forks", 0)
             .put("tracking_total_keys", 0)
