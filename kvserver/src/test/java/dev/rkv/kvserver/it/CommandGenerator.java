@@ -38,6 +38,7 @@ final class CommandGenerator {
 
     private final Random rnd;
     private final long baseMs;
+
     private final List<Entry> entries = new ArrayList<>();
 
     private record Entry(String name, int weight, Supplier<List<String>> build) {

@@ -301,7 +301,8 @@ class DifferentialIT {
         script("PING", "PING hello", "PING \"\"", "PING a b", "ECHO \"\\x00\\r\\n\\xff\"", "ECHO", "ECHO a b",
             "SELECT 0", "SELECT 15", "SELECT 16", "SELECT -1", "SELECT 1.5", "SELECT \"\"", "SELECT 0",
             "AUTH x", "AUTH default x", "AUTH a b c", "HELLO 4", "HELLO x", "HELLO 3 AUTH", "HELLO 3 SETNAME",
-            "HELLO 3 FOO", "nosuchcommand a b", "\"\"", "PiNg");
+            "HELLO 3 FOO", "HELLO 3 SETNAME \"with space\" extra", "HELLO 2 SETNAME ok FOO", "CLIENT GETNAME", "HELLO 3 AUTH default x FOO",
+            "nosuchcommand a b", "\"\"", "PiNg");
     }
 
     @ParameterizedTest(name = "RESP{0}")
