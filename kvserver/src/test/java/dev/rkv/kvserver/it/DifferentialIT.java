@@ -579,6 +579,27 @@ class DifferentialIT {
         }
     }
 
+    @ParameterizedTest(name = "RESP{0}")
+    @ValueSource(ints = {2, 3})
+    void shardedPubSubRepliesMatchRedis(int protocol) throws IOException {
+        Implemented.require("ssubscribe", "sunsubscribe", "spublish", "pubsub");
+        resp(protocol);
+        try (DualClient pub = new DualClient(redis.port(), rkvPort)) {
+            script("SSUBSCRIBE {s}1");
+            pub.check("SPUBLISH", "{s}1", "hello");
+            pub.check("SPUBLISH", "{s}2", "nobody");
+            pub.check("PUBLISH", "{s}1", "not sharded");
+            assertEquals(d.redis.readReply(), d.rkv.readReply(), "smessage");
+            pub.check("PUBSUB", "SHARDCHANNELS");
+            pub.check("PUBSUB", "SHARDNUMSUB", "{s}1", "{s}2");
+            script("SSUBSCRIBE {s}1 other");
+            assertEquals(d.redis.readReply(), d.rkv.readReply(), "second channel of SSUBSCRIBE");
+            // One reply per channel: {s}1, then "other", then none left.
+            script("GET k", "SUNSUBSCRIBE {s}1", "SUNSUBSCRIBE", "SUNSUBSCRIBE", "PING");
+            pub.check("SPUBLISH", "{s}1", "gone");
+        }
+    }
+
     @Test
     void configPathsUsedByToolsMatchRedis() throws IOException {
         Implemented.require("config");

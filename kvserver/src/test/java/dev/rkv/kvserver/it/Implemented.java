@@ -32,7 +32,8 @@ final class Implemented {
         // transactions (TransactionCommands)
         "multi", "exec", "discard", "watch", "unwatch",
         // pub/sub (PubSubCommands)
-        "publish", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "pubsub",
+        "publish", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "pubsub", "spublish", "ssubscribe",
+        "sunsubscribe",
         // server (ServerCommands, ConfigCommand, ClientCommand)
         "config", "info", "client", "time", "command",
         // replication (ReplicationCommands)

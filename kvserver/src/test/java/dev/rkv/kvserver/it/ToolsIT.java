@@ -246,6 +246,10 @@ class ToolsIT {
         assertBenchmarkClean(benchmark("-t", "set,get,incr,mset", "-n", "2000", "-q"));
         assertBenchmarkClean(benchmark("-t", "set,get,incr,mset", "-n", "2000", "-q", "-P", "16"));
         assertBenchmarkClean(benchmark("-t", "ping", "-n", "2000", "-q", "-c", "20"));
+        assertBenchmarkClean(benchmark("-3", "-t", "set,get", "-n", "2000", "-q"));
+        Result csv = benchmark("-t", "set,get", "-n", "1000", "--csv");
+        assertEquals(0, csv.exit(), csv.out() + csv.err());
+        assertTrue(csv.out().contains("\"SET\",") && csv.out().contains("\"GET\","), csv.out());
     }
 
     private Result benchmark(String... args) throws IOException, InterruptedException {
