@@ -216,10 +216,13 @@ class JedisIT {
         }
     }
 
-    @Test
-    void transactionsExecuteAtomicallyAndWatchAborts() {
+    @ParameterizedTest
+    @EnumSource(RedisProtocol.class)
+    void transactionsExecuteAtomicallyAndWatchAborts(RedisProtocol protocol) {
         Implemented.require("multi", "exec", "discard", "watch", "set", "get", "incr");
-        try (Jedis j = rkv.jedis(); Jedis other = rkv.jedis()) {
+        HostAndPort at = new HostAndPort("127.0.0.1", rkv.port());
+        JedisClientConfig config = DefaultJedisClientConfig.builder().protocol(protocol).build();
+        try (Jedis j = new Jedis(at, config); Jedis other = new Jedis(at, config)) {
             Transaction t = j.multi();
             Response<String> set = t.set("tx:a", "1");
             Response<Long> incr = t.incr("tx:a");
@@ -244,8 +247,9 @@ class JedisIT {
         }
     }
 
-    @Test
-    void pubSubListenerReceivesMessagesAndPatternMessages() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RedisProtocol.class)
+    void pubSubListenerReceivesMessagesAndPatternMessages(RedisProtocol protocol) throws Exception {
         Implemented.require("subscribe", "psubscribe", "publish", "unsubscribe", "punsubscribe");
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         CountDownLatch subscribed = new CountDownLatch(2);
@@ -275,7 +279,9 @@ class JedisIT {
             }
         };
         ExecutorService thread = Executors.newSingleThreadExecutor();
-        try (Jedis subscriber = rkv.jedis(); Jedis publisher = rkv.jedis()) {
+        HostAndPort at = new HostAndPort("127.0.0.1", rkv.port());
+        try (Jedis subscriber = new Jedis(at, DefaultJedisClientConfig.builder().protocol(protocol).build());
+             Jedis publisher = new Jedis(at, DefaultJedisClientConfig.builder().protocol(protocol).build())) {
             Future<?> loop = thread.submit(() -> {
                 subscriber.subscribe(listener, "news");
                 return null;
