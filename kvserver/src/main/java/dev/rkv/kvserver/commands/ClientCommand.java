@@ -21,6 +21,11 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
 /**
  * CLIENT ID / SETNAME / GETNAME / LIST / INFO / KILL / NO-EVICT / SETINFO / HELP.
  *
+ * <p>rkv has no client-side caching and never blocks clients in a way CLIENT UNBLOCK could end:
+ * TRACKING OFF, TRACKINGINFO, GETREDIR and CACHING answer as Redis does for a client without
+ * tracking, TRACKING ON is refused, UNBLOCK finds no blocked client. CLIENT PAUSE is not
+ * implemented; UNPAUSE has nothing to end.
+ *
  * <p>CLIENT SETINFO is Redis 7.2's: Jedis 5 sends it on every connect, and accepting it keeps
  * those connections free of error replies. CLIENT LIST keeps 7.0's fields, so the library name
  * and version are stored but not listed.
@@ -28,6 +33,10 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
 public final class ClientCommand {
     private static final List<String> HELP = List.of(
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
         "GETNAME",
         "    Return the name of the current connection.",
         "ID",
@@ -56,12 +65,21 @@ public final class ClientCommand {
         "      Return clients of specified type.",
         "    * ID <client-id> [<client-id> ...]",
         "      Return clients of specified IDs only.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
         "REPLY (ON|OFF|SKIP)",
         "    Control the replies sent to the current connection.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
         "SETINFO <LIB-NAME|LIB-VER> <value>",
         "    Set client meta attributes (Redis 7.2).",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching (rkv: OFF only).",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
         "NO-EVICT (ON|OFF)",
         "    Protect current client connection from eviction.",
         "HELP",
@@ -87,6 +105,19 @@ public final class ClientCommand {
                 .handler(ClientCommand::kill))
             .subcommand(sub("no-evict", 3, "Set client eviction mode for the current connection", "7.0.0").flags(ADMIN)
                 .handler(ClientCommand::noEvict))
+            .subcommand(sub("getredir", 2, "Get tracking notifications redirection client ID if any", "6.0.0")
+                .handler((c, argv) -> c.out().integer(-1)))
+            .subcommand(sub("trackinginfo", 2, "Return information about server assisted client side caching for the "
+                + "current connection", "6.2.0").handler(ClientCommand::trackinginfo))
+            .subcommand(sub("caching", 3, "Instruct the server about tracking or not keys in the next request", "6.0.0")
+                .handler((c, argv) -> c.out().error("ERR CLIENT CACHING can be called only when the client is in "
+                    + "tracking mode with OPTIN or OPTOUT mode enabled")))
+            .subcommand(sub("tracking", -3, "Enable or disable server assisted client side caching support", "6.0.0")
+                .handler(ClientCommand::tracking))
+            .subcommand(sub("unblock", -3, "Unblock a client blocked in a blocking command from a different connection",
+                "5.0.0").flags(ADMIN).handler(ClientCommand::unblock))
+            .subcommand(sub("unpause", 2, "Resume processing of clients that were paused", "6.2.0").flags(ADMIN)
+                .handler((c, argv) -> c.out().raw(Replies.OK)))
             .subcommand(sub("reply", 3, "Instruct the server whether to reply to commands", "3.2.0")
                 .handler(ClientCommand::reply))
             .subcommand(sub("setinfo", 4, "Set client or connection specific info", "7.2.0")
@@ -140,6 +171,56 @@ public final class ClientCommand {
             c.libVersion(value);
         }
         c.out().raw(Replies.OK);
+    }
+
+    // CLIENT TRACKINGINFO
+    private static void trackinginfo(Client c, byte[][] argv) {
+        c.out().map(3);
+        c.out().bulk("flags").set(1).bulk("off");
+        c.out().bulk("redirect").integer(-1);
+        c.out().bulk("prefixes").array(0);
+    }
+
+    // CLIENT TRACKING ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]
+    private static void tracking(Client c, byte[][] argv) {
+        for (int i = 3; i < argv.length; i++) {
+            boolean more = i + 1 < argv.length;
+            if (Args.is(argv[i], "redirect") && more) {
+                if (Args.longOrReply(c, argv[++i]) == null) {
+                    return;
+                }
+            } else if (Args.is(argv[i], "prefix") && more) {
+                i++;
+            } else if (!Args.is(argv[i], "bcast") && !Args.is(argv[i], "optin") && !Args.is(argv[i], "optout")
+                && !Args.is(argv[i], "noloop")) {
+                c.out().raw(Replies.SYNTAX_ERR);
+                return;
+            }
+        }
+        if (Args.is(argv[2], "off")) {
+            c.out().raw(Replies.OK);
+        } else if (Args.is(argv[2], "on")) {
+            c.out().error("ERR rkv does not support server assisted client side caching (CLIENT TRACKING ON)");
+        } else {
+            c.out().raw(Replies.SYNTAX_ERR);
+        }
+    }
+
+    // CLIENT UNBLOCK client-id [TIMEOUT | ERROR]
+    private static void unblock(Client c, byte[][] argv) {
+        if (argv.length > 4) {
+            c.out().error("ERR unknown subcommand or wrong number of arguments for '" + Help.ascii(argv[1])
+                + "'. Try CLIENT HELP.");
+            return;
+        }
+        if (Args.longOrReply(c, argv[2]) == null) {
+            return;
+        }
+        if (argv.length == 4 && !Args.is(argv[3], "timeout") && !Args.is(argv[3], "error")) {
+            c.out().error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+        c.out().integer(0);
     }
 
     // CLIENT REPLY ON|OFF|SKIP: only ON is answered

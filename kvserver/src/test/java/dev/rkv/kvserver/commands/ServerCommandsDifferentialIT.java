@@ -189,6 +189,21 @@ class ServerCommandsDifferentialIT {
             CLIENT INFO extra
             CLIENT ID x
             CLIENT NOSUCH
+            CLIENT GETREDIR
+            CLIENT TRACKINGINFO
+            CLIENT CACHING yes
+            CLIENT TRACKING off
+            CLIENT TRACKING off bcast noloop prefix a
+            CLIENT TRACKING maybe
+            CLIENT TRACKING on redirect abc
+            CLIENT UNBLOCK 99999
+            CLIENT UNBLOCK abc
+            CLIENT UNBLOCK 1 maybe
+            CLIENT UNBLOCK 1 error
+            CLIENT UNBLOCK 1 error x
+            CLIENT UNPAUSE
+            ! HELLO 3
+            CLIENT TRACKINGINFO
             """);
     }
 
