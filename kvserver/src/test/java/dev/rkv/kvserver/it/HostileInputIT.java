@@ -416,6 +416,21 @@ class HostileInputIT {
     }
 
     @Test
+    void idleClientsAreClosedAfterTimeoutLikeRedis() throws Exception {
+        try (RedisReference r = RedisReference.start("--timeout", "1");
+             RkvTestServer k = RkvTestServer.start("--timeout", "1");
+             RawClient idleOnRedis = new RawClient(r.port());
+             RawClient idleOnRkv = new RawClient(k.port())) {
+            assertEquals("+PONG\r\n", idleOnRedis.call("PING"));
+            assertEquals("+PONG\r\n", idleOnRkv.call("PING"));
+            // Both wait in the same second: each server closes its idle client without a word.
+            assertEquals("", idleOnRedis.readUntilClosed(), "redis");
+            assertEquals("", idleOnRkv.readUntilClosed(), "rkv");
+            k.awaitConnectedClients(0);
+        }
+    }
+
+    @Test
     void maxclientsRefusesTheNextClientWithRedisError() throws Exception {
         try (RedisReference r = RedisReference.start("--maxclients", "3");
              RkvTestServer k = RkvTestServer.start("--maxclients", "3")) {
