@@ -9,7 +9,8 @@
 # (rkv s, redis s, rkv/redis) and writes it to experiments/results/classic-sync.md.
 #
 # Usage: experiments/bench-classic-sync.sh [keys (default 937000)] [value bytes (default 1000)]
-# Env:   RKV_HEAP (default 3g) max heap of each rkv JVM; RDB_COMPRESSION (default no).
+# Env:   RKV_HEAP (default 3g) heap of each rkv JVM (-Xms = -Xmx, default G1 collector);
+#        RDB_COMPRESSION (default no).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KEYS=${1:-937000}
@@ -50,7 +51,7 @@ start_server() { # kind dir options...
   port=$(free_port)
   mkdir -p "$dir"
   if [ "$kind" = rkv ]; then
-    java -Xmx"$RKV_HEAP" -XX:+UseParallelGC -jar "$JAR" server --port "$port" --save '' --dir "$dir" \
+    java -Xms"$RKV_HEAP" -Xmx"$RKV_HEAP" -jar "$JAR" server --port "$port" --save '' --dir "$dir" \
       --loglevel warning "$@" >"$dir/server.log" 2>&1 &
   else
     redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --daemonize no \

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One full sync, run off the event loop: serializes a snapshot taken at the FULLRESYNC
@@ -193,14 +197,17 @@ final class FullSyncJob implements Runnable {
         return bytes;
     }
 
-    /** Writes every buffer to every live target; a target that fails is reported and dropped. */
+    /**
+     * Writes every buffer to every live target at once: each socket takes what it can whenever
+     * it can, so one replica's full socket buffer does not idle the others. A target that fails
+     * or takes nothing for the timeout is reported and dropped.
+     */
     private final class FanOut extends OutputStream {
         private final List<Target> live = new ArrayList<>();
-        private final List<ChannelWriter> writers = new ArrayList<>();
+        private Selector selector;
 
         void add(Target t) {
             live.add(t);
-            writers.add(new ChannelWriter(t.channel(), timeoutMs));
         }
 
         @Override
@@ -210,41 +217,81 @@ final class FullSyncJob implements Runnable {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            Iterator<Target> ti = live.iterator();
-            Iterator<ChannelWriter> wi = writers.iterator();
-            while (ti.hasNext()) {
-                Target t = ti.next();
-                ChannelWriter w = wi.next();
-                try {
-                    w.write(ByteBuffer.wrap(b, off, len));
-                } catch (IOException e) {
-                    ti.remove();
-                    wi.remove();
-                    closeQuietly(w, e);
-                    listener.sent(FullSyncJob.this, t.handle(), e);
+            Map<Target, ByteBuffer> pending = new LinkedHashMap<>();
+            for (Target t : live) {
+                pending.put(t, ByteBuffer.wrap(b, off, len));
+            }
+            long idleSince = System.currentTimeMillis();
+            while (!pending.isEmpty()) {
+                boolean progress = false;
+                for (Iterator<Map.Entry<Target, ByteBuffer>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<Target, ByteBuffer> e = it.next();
+                    try {
+                        if (e.getKey().channel().write(e.getValue()) > 0) {
+                            progress = true;
+                        }
+                        if (!e.getValue().hasRemaining()) {
+                            it.remove();
+                        }
+                    } catch (IOException x) {
+                        it.remove();
+                        drop(e.getKey(), x);
+                    }
                 }
+                if (pending.isEmpty()) {
+                    break;
+                }
+                long now = System.currentTimeMillis();
+                if (progress) {
+                    idleSince = now;
+                } else if (now - idleSince > timeoutMs) {
+                    for (Target t : new ArrayList<>(pending.keySet())) {
+                        drop(t, new IOException("replica took no data for " + timeoutMs + " ms"));
+                    }
+                    break;
+                }
+                awaitWritable(pending.keySet());
             }
             if (live.isEmpty()) {
                 throw new IOException("every replica of sync job " + id + " went away");
             }
         }
 
-        /** Reports the targets still live as sent. */
-        void finish() throws IOException {
-            for (int i = 0; i < live.size(); i++) {
-                writers.get(i).close();
-                listener.sent(FullSyncJob.this, live.get(i).handle(), null);
+        private void awaitWritable(java.util.Set<Target> waiting) throws IOException {
+            if (selector == null) {
+                selector = Selector.open();
             }
-            live.clear();
-            writers.clear();
+            for (Target t : live) {
+                SelectionKey k = t.channel().keyFor(selector);
+                if (k == null) {
+                    k = t.channel().register(selector, 0);
+                }
+                k.interestOps(waiting.contains(t) ? SelectionKey.OP_WRITE : 0);
+            }
+            selector.select(1000);
+            selector.selectedKeys().clear();
         }
 
-        private void closeQuietly(ChannelWriter w, IOException cause) {
-            try {
-                w.close();
-            } catch (IOException e) {
-                cause.addSuppressed(e);
+        private void drop(Target t, IOException cause) {
+            live.remove(t);
+            if (selector != null) {
+                SelectionKey k = t.channel().keyFor(selector);
+                if (k != null) {
+                    k.cancel();
+                }
             }
+            listener.sent(FullSyncJob.this, t.handle(), cause);
+        }
+
+        /** Reports the targets still live as sent. */
+        void finish() throws IOException {
+            if (selector != null) {
+                selector.close();
+            }
+            for (Target t : live) {
+                listener.sent(FullSyncJob.this, t.handle(), null);
+            }
+            live.clear();
         }
     }
 }

@@ -18,12 +18,13 @@ class ReplicationSmokeIT {
 
     @Test
     void replicaGetsDatasetAndStream() throws Exception {
-        try (RkvTestServer primary = RkvTestServer.start("--repl-diskless-sync", "no");
+        try (RkvTestServer primary = RkvTestServer.start("--repl-diskless-sync", "no", "--enable-debug-command", "local");
              Jedis p = jedis(primary)) {
             for (int i = 0; i < 1000; i++) {
                 p.set("k" + i, "v" + i);
             }
-            try (RkvTestServer replica = RkvTestServer.start(replicaOf(primary)); Jedis r = jedis(replica)) {
+            try (RkvTestServer replica = RkvTestServer.start(replicaOf(primary)[0], replicaOf(primary)[1],
+                 replicaOf(primary)[2], "--enable-debug-command", "local"); Jedis r = jedis(replica)) {
                 await("link up", () -> linkUp(replica));
                 p.set("after", "sync");
                 assertEquals(1L, p.waitReplicas(1, 5000));
