@@ -4,6 +4,7 @@ import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.info.InfoRegistry;
 import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.pubsub.PubSub;
+import dev.rkv.kvserver.repl.PropagationListener;
 import dev.rkv.kvserver.repl.Propagator;
 import dev.rkv.kvserver.repl.Replication;
 import dev.rkv.kvserver.store.Database;
@@ -37,6 +38,7 @@ public final class ServerContext {
     private final Monitors monitors = new Monitors();
     private final InfoRegistry info = new InfoRegistry();
     private final List<KeyspaceListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<PropagationListener> propagationListeners = new CopyOnWriteArrayList<>();
     private final String runId;
     private final long startTimeMs;
     private volatile Propagator propagator = Propagator.NONE;
@@ -214,7 +216,7 @@ public final class ServerContext {
         if (atomicEffects != null) {
             atomicEffects.add(new PendingEffect(db, effect));
         } else {
-            propagator.propagate(db, effect);
+            emit(db, effect, true);
         }
     }
 
@@ -236,14 +238,34 @@ public final class ServerContext {
             return;
         }
         if (held.size() == 1) {
-            propagator.propagate(held.get(0).db(), held.get(0).effect());
+            emit(held.get(0).db(), held.get(0).effect(), true);
             return;
         }
-        propagator.propagate(held.get(0).db(), new byte[][] {MULTI});
+        // Listeners hear of the transaction once, after its EXEC: its keys' changes all
+        // belong to that offset (a replica applies them as one unit).
+        emit(held.get(0).db(), new byte[][] {MULTI}, false);
         for (PendingEffect e : held) {
-            propagator.propagate(e.db(), e.effect());
+            emit(e.db(), e.effect(), false);
         }
-        propagator.propagate(held.get(held.size() - 1).db(), new byte[][] {EXEC});
+        emit(held.get(held.size() - 1).db(), new byte[][] {EXEC}, true);
+    }
+
+    private void emit(int db, byte[][] effect, boolean notify) {
+        propagator.propagate(db, effect);
+        if (notify) {
+            for (PropagationListener l : propagationListeners) {
+                l.propagated(db, effect);
+            }
+        }
+    }
+
+    /** Adds an observer called after each write was propagated (the accelerator's table LSNs). */
+    public void addPropagationListener(PropagationListener l) {
+        propagationListeners.add(l);
+    }
+
+    public void removePropagationListener(PropagationListener l) {
+        propagationListeners.remove(l);
     }
 
     private record PendingEffect(int db, byte[][] effect) {
