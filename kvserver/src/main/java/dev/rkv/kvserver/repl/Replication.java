@@ -163,6 +163,14 @@ public final class Replication implements Propagator {
         }
     }
 
+    /**
+     * Starts counting the stream now even with no replica yet (a backlog, a replication id), so
+     * that every write gets an offset: the primary agent stamps table slots with them.
+     */
+    public void keepHistory() {
+        ensureBacklog();
+    }
+
     private void ensureBacklog() {
         if (backlog == null) {
             // A new history starts here: nothing before it can be continued.
