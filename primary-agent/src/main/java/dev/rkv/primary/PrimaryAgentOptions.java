@@ -1,0 +1,73 @@
+package dev.rkv.primary;
+
+import dev.rkv.rdma.Providers;
+
+import java.util.Objects;
+
+/**
+ * Settings of a primary agent, validated once by {@link #validate()}.
+ *
+ * @param provider     RDMA provider the table is registered with: soft, shm or disni
+ * @param bindHost     address the RDMA listener binds, and that the descriptor names
+ *                     (0.0.0.0: replicas use the host they reached the server at)
+ * @param port         RDMA listener port, 0 for any free port
+ * @param secret       the replication secret replicas present; null: the server's
+ *                     requirepass (what replicas send as masterauth); empty: none
+ * @param headroom     spare slots per class when the table is sized or grown (at least 1.0)
+ * @param expectedKeys keys to size the first table for beside those already present
+ *                     (0: size from the keyspace alone)
+ * @param expectedValueBytes value size of those expected keys
+ */
+public record PrimaryAgentOptions(String provider, String bindHost, int port, String secret, double headroom, long expectedKeys,
+                                  int expectedValueBytes) {
+
+    public static PrimaryAgentOptions defaults() {
+        return new PrimaryAgentOptions("soft", "127.0.0.1", 0, null, 1.25, 0, 0);
+    }
+
+    public PrimaryAgentOptions withProvider(String p) {
+        return new PrimaryAgentOptions(p, bindHost, port, secret, headroom, expectedKeys, expectedValueBytes);
+    }
+
+    public PrimaryAgentOptions withBind(String host, int p) {
+        return new PrimaryAgentOptions(provider, host, p, secret, headroom, expectedKeys, expectedValueBytes);
+    }
+
+    public PrimaryAgentOptions withSecret(String s) {
+        return new PrimaryAgentOptions(provider, bindHost, port, s, headroom, expectedKeys, expectedValueBytes);
+    }
+
+    public PrimaryAgentOptions withExpected(long keys, int valueBytes) {
+        return new PrimaryAgentOptions(provider, bindHost, port, secret, headroom, keys, valueBytes);
+    }
+
+    public PrimaryAgentOptions withHeadroom(double h) {
+        return new PrimaryAgentOptions(provider, bindHost, port, secret, h, expectedKeys, expectedValueBytes);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the option, the limit and the value
+     */
+    public PrimaryAgentOptions validate() {
+        Objects.requireNonNull(provider, "provider");
+        if (!Providers.names().contains(provider)) {
+            throw new IllegalArgumentException("provider must be one of " + Providers.names() + ", was '" + provider + "'");
+        }
+        if (bindHost == null || bindHost.isBlank()) {
+            throw new IllegalArgumentException("bind host must not be empty");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("agent port must be between 0 and 65535, was " + port);
+        }
+        if (!(headroom >= 1.0 && headroom <= 4.0)) {
+            throw new IllegalArgumentException("headroom must be between 1.0 and 4.0, was " + headroom);
+        }
+        if (expectedKeys < 0) {
+            throw new IllegalArgumentException("expected keys must be at least 0, was " + expectedKeys);
+        }
+        if (expectedValueBytes < 0) {
+            throw new IllegalArgumentException("expected value size must be at least 0, was " + expectedValueBytes);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.rkv.primary;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.util.SafeEncoder;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The agent keeps a table equal to a live server's keyspace and serves its descriptor to holders of the secret. */
+class PrimaryAgentIT {
+
+    @ParameterizedTest(name = "provider {0}")
+    @ValueSource(strings = {"soft", "shm"})
+    void tableFollowsTheKeyspaceThroughWritesDeletesExpiryAndGrowth(String provider) throws Exception {
+        try (TestServer s = TestServer.start(); Jedis j = s.jedis()) {
+            for (int i = 0; i < 200; i++) {
+                j.set("before:" + i, "v" + i);
+            }
+            try (PrimaryAgent agent = PrimaryAgent.attach(s.server, PrimaryAgentOptions.defaults().withProvider(provider))) {
+                for (int i = 0; i < 3000; i++) {
+                    j.set("k:" + i, "x".repeat(i % 300));
+                }
+                j.select(3);
+                j.set("in-db-3", "three");
+                j.select(0);
+                j.del("k:1", "k:2", "before:0");
+                j.append("k:10", "-appended");
+                j.pexpireAt("k:20", System.currentTimeMillis() + 3_600_000);
+                j.set("big", "b".repeat(200_000));
+                j.incr("counter");
+                j.incr("counter");
+                j.persist("k:20");
+                j.expire("k:30", 1000);
+
+                Map<String, Long> lsns = new HashMap<>();
+                Map<String, String> table = agent.withTable((w, r) -> TableDump.table(copyOf(r.buffer()), lsns));
+                Map<String, String> keyspace = s.call(() -> TableDump.keyspace(s.server.context().keyspace()));
+                assertEquals(keyspace, table);
+                long offset = s.call(() -> s.server.context().replication().offset());
+                assertTrue(lsns.values().stream().allMatch(l -> l <= offset), "an LSN beyond the replication offset");
+                assertTrue(lsns.get("0/counter") > lsns.get("0/k:2999"), "a later write has a later LSN");
+                assertEquals(offset, (long) agent.withTable((w, r) -> w.replicationOffset()));
+                PrimaryAgent.Stats st = agent.stats();
+                assertTrue(st.grows() > 0, "3000 keys into a table sized for 200 grow it: " + st);
+                assertNull(st.unavailable());
+            }
+        }
+    }
+
+    @Test
+    void descriptorNeedsTheSecretAndDefaultsToRequirepass() throws Exception {
+        try (TestServer s = TestServer.start("--requirepass", "sesame"); Jedis j = s.jedis()) {
+            j.auth("sesame");
+            try (PrimaryAgent agent = PrimaryAgent.attach(s.server, PrimaryAgentOptions.defaults())) {
+                String d = SafeEncoder.encode((byte[]) j.sendCommand(() -> SafeEncoder.encode("RKVSYNC"), "DESCRIPTOR", "sesame"));
+                assertTrue(d.contains("provider=soft\n") && d.contains("port=" + agent.rdmaPort() + "\n"), d);
+                JedisDataException wrong = assertThrows(JedisDataException.class,
+                    () -> j.sendCommand(() -> SafeEncoder.encode("RKVSYNC"), "DESCRIPTOR", "open"));
+                assertTrue(wrong.getMessage().startsWith("NOPERM"), wrong.getMessage());
+                assertThrows(JedisDataException.class, () -> j.sendCommand(() -> SafeEncoder.encode("RKVSYNC"), "DESCRIPTOR"));
+                assertEquals(2, agent.stats().refusals());
+            }
+            JedisDataException gone = assertThrows(JedisDataException.class,
+                () -> j.sendCommand(() -> SafeEncoder.encode("RKVSYNC"), "DESCRIPTOR", "sesame"));
+            assertTrue(gone.getMessage().contains("no agent"), gone.getMessage());
+        }
+    }
+
+    @Test
+    void anExplicitSecretReplacesRequirepass() throws Exception {
+        try (TestServer s = TestServer.start(); Jedis j = s.jedis();
+             PrimaryAgent agent = PrimaryAgent.attach(s.server, PrimaryAgentOptions.defaults().withSecret("agent-only"))) {
+            assertThrows(JedisDataException.class, () -> j.sendCommand(() -> SafeEncoder.encode("RKVSYNC"), "DESCRIPTOR", ""));
+            String d = SafeEncoder.encode((byte[]) j.sendCommand(() -> SafeEncoder.encode("RKVSYNC"), "DESCRIPTOR", "agent-only"));
+            assertTrue(d.startsWith("rkv-descriptor=1\n"), d);
+        }
+    }
+
+    @Test
+    void flushallStartsANewEpochHoldingTheRest() throws Exception {
+        try (TestServer s = TestServer.start(); Jedis j = s.jedis();
+             PrimaryAgent agent = PrimaryAgent.attach(s.server, PrimaryAgentOptions.defaults())) {
+            j.set("a", "1");
+            long epoch = agent.stats().epoch();
+            j.flushAll();
+            j.set("b", "2");
+            assertTrue(agent.stats().epoch() > epoch);
+            Map<String, String> table = agent.withTable((w, r) -> TableDump.table(copyOf(r.buffer()), new HashMap<>()));
+            assertEquals(Map.of("0/b", "2 @0"), table);
+        }
+    }
+
+    @Test
+    void invalidOptionsAreRefusedWithTheirLimits() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> PrimaryAgentOptions.defaults().withProvider("ib0").validate());
+        assertTrue(e.getMessage().contains("provider must be one of"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PrimaryAgentOptions.defaults().withHeadroom(0.5).validate());
+        assertTrue(e.getMessage().contains("headroom must be between 1.0 and 4.0, was 0.5"), e.getMessage());
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer live) {
+        ByteBuffer copy = ByteBuffer.allocate(live.capacity());
+        copy.put(live.duplicate().clear());
+        return copy.clear();
+    }
+}
