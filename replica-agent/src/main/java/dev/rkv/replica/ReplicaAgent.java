@@ -1,0 +1,168 @@
+package dev.rkv.replica;
+
+import dev.rkv.kvserver.repl.AcceleratedSync;
+import dev.rkv.kvserver.store.Keyspace;
+import dev.rkv.rdma.Providers;
+import dev.rkv.rdma.RdmaDevice;
+import dev.rkv.rdma.RdmaException;
+import dev.rkv.table.TableHeader;
+
+import java.io.IOException;
+
+/**
+ * The replica's side of the accelerator, the server's {@link AcceleratedSync}: asks the
+ * primary for its agent's descriptor, pulls the table with RDMA READ into the keyspace it is
+ * given, and returns where the stream continues with the filter for the keys loaded newer
+ * than that. An epoch change during a pull starts it over with a new descriptor; a failed
+ * sync leaves the server's dataset alone and the next attempt waits longer (backoff).
+ *
+ * <p>{@link #sync} runs on the server's replication link thread, one at a time.
+ */
+public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
+    private static final long MAX_BACKOFF_MS = 5_000;
+
+    private final ReplicaAgentOptions options;
+    private final RdmaDevice device;
+    private volatile TablePuller.Listener testListener = new TablePuller.Listener() { };
+    private int consecutiveFailures;
+    private volatile long lastTornReads;
+    private volatile int lastRestarts;
+
+    public ReplicaAgent(ReplicaAgentOptions options) {
+        this.options = options.validate();
+        this.device = Providers.open(options.provider());
+    }
+
+    public ReplicaAgentOptions options() {
+        return options;
+    }
+
+    @Override
+    public String transportName() {
+        return "rdma/" + options.provider();
+    }
+
+    /** Tests: hooks between the phases of every pull. */
+    public void listener(PullListener l) {
+        testListener = new TablePuller.Listener() {
+            @Override
+            public void header(TableHeader header) {
+                l.header(header.epoch(), header.replicationOffset());
+            }
+
+            @Override
+            public void bulkDone(int tornSlots) {
+                l.bulkDone(tornSlots);
+            }
+        };
+    }
+
+    /** What tests may observe or do between the phases of a pull. */
+    public interface PullListener {
+        default void header(long epoch, long offset) {
+        }
+
+        default void bulkDone(int tornSlots) {
+        }
+    }
+
+    /** Slot READs repeated in the last pull because a copy was torn or corrupt. */
+    public long lastTornReads() {
+        return lastTornReads;
+    }
+
+    /** Times the last sync started over on an epoch change. */
+    public int lastRestarts() {
+        return lastRestarts;
+    }
+
+    @Override
+    public Result sync(Request request, Keyspace into, ProgressSink progress) throws IOException, InterruptedException {
+        if (consecutiveFailures > 0) {
+            Thread.sleep(Math.min(MAX_BACKOFF_MS, 100L << Math.min(consecutiveFailures, 6)));
+        }
+        try {
+            Result r = syncOnce(request, into, progress);
+            consecutiveFailures = 0;
+            return r;
+        } catch (Unavailable e) {
+            throw e;
+        } catch (IOException | RdmaException e) {
+            consecutiveFailures++;
+            into.flushAll();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+    }
+
+    private Result syncOnce(Request request, Keyspace into, ProgressSink progress) throws IOException, InterruptedException {
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, options.stallMillis());
+        lastRestarts = 0;
+        for (int restart = 0; ; restart++) {
+            Descriptor d = DescriptorClient.fetch(request, timeoutMs);
+            if (!d.provider().equals(options.provider())) {
+                throw new Unavailable("primary agent uses provider " + d.provider() + ", this replica " + options.provider());
+            }
+            progress.total(d.region().length());
+            DatasetLoader loader = new DatasetLoader(into, d.offset());
+            TablePuller.Listener hooks = testListener;
+            TablePuller.Listener listener = new TablePuller.Listener() {
+                @Override
+                public void header(TableHeader header) {
+                    hooks.header(header);
+                }
+
+                @Override
+                public void pulled(long bytes) {
+                    progress.pulled(bytes);
+                }
+
+                @Override
+                public void loaded(long keys) {
+                    progress.loaded(keys);
+                }
+
+                @Override
+                public void bulkDone(int tornSlots) {
+                    hooks.bulkDone(tornSlots);
+                }
+            };
+            try (TablePuller puller = new TablePuller(device, d, options)) {
+                TableHeader start;
+                try {
+                    start = pullFrom(puller, loader, listener);
+                } finally {
+                    lastTornReads = puller.tornReads();
+                }
+                LsnFilter filter = loader.filter();
+                return new Result(start.replid(), start.replicationOffset(), filter, into.totalKeys(), puller.bytesPulled());
+            } catch (TablePuller.AccessRefused e) {
+                // Either this replica holds a wrong key, or the primary moved to a new region meanwhile.
+                Descriptor now = DescriptorClient.fetch(request, timeoutMs);
+                if (now.epoch() == d.epoch() && now.region().equals(d.region())) {
+                    throw e;
+                }
+                loader.reset();
+                lastRestarts = restart + 1;
+                if (restart >= options.maxRestarts()) {
+                    throw new IOException("table changed epoch " + (restart + 1) + " times during the pull: " + e.getMessage(), e);
+                }
+            } catch (TablePuller.EpochChanged e) {
+                loader.reset();
+                lastRestarts = restart + 1;
+                if (restart >= options.maxRestarts()) {
+                    throw new IOException("table changed epoch " + (restart + 1) + " times during the pull: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private static TableHeader pullFrom(TablePuller puller, DatasetLoader loader, TablePuller.Listener listener)
+        throws IOException, InterruptedException {
+        return puller.pull(loader, listener);
+    }
+
+    @Override
+    public void close() {
+        device.close();
+    }
+}

@@ -1,0 +1,427 @@
+package dev.rkv.replica;
+
+import dev.rkv.rdma.Access;
+import dev.rkv.rdma.Completion;
+import dev.rkv.rdma.CompletionQueue;
+import dev.rkv.rdma.Endpoint;
+import dev.rkv.rdma.EndpointOptions;
+import dev.rkv.rdma.MemoryRegion;
+import dev.rkv.rdma.RdmaDevice;
+import dev.rkv.rdma.RdmaException;
+import dev.rkv.rdma.WorkRequest;
+import dev.rkv.table.HeaderRead;
+import dev.rkv.table.KeyHash;
+import dev.rkv.table.TableGeometry;
+import dev.rkv.table.TableHeader;
+import dev.rkv.table.TableReader;
+import dev.rkv.table.layout.ExtentStatus;
+import dev.rkv.table.layout.IndexDescriptor;
+import dev.rkv.table.layout.OverflowDescriptor;
+import dev.rkv.table.layout.SlotStatus;
+import dev.rkv.table.layout.SlotView;
+import dev.rkv.table.layout.TableHeaderDescriptor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.rkv.table.layout.LayoutBuffers.getLong;
+
+/**
+ * One pull of a primary's table, on the calling thread: reads the header (offset O, epoch E),
+ * READs every slot class in large READs with many outstanding over several endpoints and
+ * decodes each range as it lands, reads again every torn or corrupt slot, fetches overflow
+ * extents, then checks the result against the index (a key that moved into a range already
+ * pulled is fetched from where the index says it now is) and reads the header again.
+ *
+ * <p>Everything it loads goes through a {@link DatasetLoader}; the caller swaps the keyspace
+ * in only when {@link #pull} returns normally.
+ */
+final class TablePuller implements AutoCloseable {
+    /** The table changed epoch (grew, was rebuilt) or was retired during the pull: start over with a new descriptor. */
+    static final class EpochChanged extends IOException {
+        EpochChanged(String message) {
+            super(message);
+        }
+    }
+
+    /** A READ was refused with a remote access error: a wrong rkey, or a region the primary replaced. */
+    static final class AccessRefused extends IOException {
+        AccessRefused(String message) {
+            super(message);
+        }
+    }
+
+    /** Hooks for progress and for tests that act between phases. */
+    interface Listener {
+        default void header(TableHeader header) {
+        }
+
+        default void pulled(long bytes) {
+        }
+
+        default void loaded(long keys) {
+        }
+
+        /** After the bulk READs, before torn slots are read again. */
+        default void bulkDone(int tornSlots) {
+        }
+    }
+
+    private final Descriptor descriptor;
+    private final ReplicaAgentOptions options;
+    private final CompletionQueue cq;
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private final MemoryRegion staging;
+    private final int buffers;
+    private final Completion[] completions;
+    private long nextWrId = 1;
+    private long bytesPulled;
+    private long tornReads;
+
+    TablePuller(RdmaDevice device, Descriptor descriptor, ReplicaAgentOptions options) throws IOException {
+        this.descriptor = descriptor;
+        this.options = options;
+        this.buffers = options.endpoints() * options.outstanding();
+        this.completions = new Completion[Math.max(16, buffers)];
+        this.cq = device.createCompletionQueue(Math.max(64, options.endpoints() * (options.outstanding() + 2)));
+        MemoryRegion s = null;
+        try {
+            for (int i = 0; i < options.endpoints(); i++) {
+                endpoints.add(device.connect(descriptor.host(), descriptor.port(), EndpointOptions.of(cq).withDepths(options.outstanding(), 1)));
+            }
+            s = device.allocate((long) buffers * options.readBytes(), Access.LOCAL_WRITE);
+        } catch (RdmaException e) {
+            closeEndpoints();
+            cq.close();
+            throw new IOException("connecting to the primary agent at " + descriptor.host() + ":" + descriptor.port() + " ("
+                + descriptor.provider() + "): " + e.getMessage(), e);
+        }
+        this.staging = s;
+    }
+
+    long bytesPulled() {
+        return bytesPulled;
+    }
+
+    /** Slot READs repeated because a copy was torn or corrupt. */
+    long tornReads() {
+        return tornReads;
+    }
+
+    /**
+     * Pulls the whole table into {@code loader}.
+     *
+     * @return the header the pull started from (its offset is where the stream continues)
+     * @throws EpochChanged when the table was replaced meanwhile
+     * @throws IOException  when a READ fails or a slot never reads consistently
+     */
+    TableHeader pull(DatasetLoader loader, Listener listener) throws IOException, InterruptedException {
+        TableHeader start = readHeader();
+        if (start.epoch() != descriptor.epoch() || start.retired()) {
+            throw new EpochChanged("table epoch " + start.epoch() + (start.retired() ? " (retired)" : "") + ", descriptor named "
+                + descriptor.epoch());
+        }
+        listener.header(start);
+        TableGeometry g = start.geometry();
+        TableReader reader = new TableReader(g);
+        int[][] tags = new int[g.classCount()][];
+        for (int c = 0; c < g.classCount(); c++) {
+            tags[c] = new int[(int) g.slotCount(c)];
+        }
+        Decoder decoder = new Decoder(reader, loader, tags, listener);
+
+        List<TableGeometry.PullRange> plan = new ArrayList<>();
+        for (TableGeometry.PullRange r : g.pullPlan(options.readBytes())) {
+            if (!r.isOverflow()) {
+                plan.add(r);
+            }
+        }
+        bulk(plan, reader, decoder, listener);
+        listener.bulkDone(decoder.torn.size());
+        rereadTorn(reader, decoder);
+        resolveOverflow(reader, decoder);
+        checkIndex(g, reader, decoder);
+        TableHeader end = readHeader();
+        if (end.invalidates(start)) {
+            throw new EpochChanged("table epoch changed from " + start.epoch() + " to " + end.epoch() + (end.retired() ? " (retired)" : "")
+                + " during the pull");
+        }
+        return start;
+    }
+
+    // ------------------------------------------------------------------ phases
+
+    private void bulk(List<TableGeometry.PullRange> plan, TableReader reader, Decoder decoder, Listener listener)
+        throws IOException, InterruptedException {
+        ArrayDeque<Integer> free = new ArrayDeque<>();
+        for (int b = 0; b < buffers; b++) {
+            free.add(b);
+        }
+        TableGeometry.PullRange[] inFlight = new TableGeometry.PullRange[buffers];
+        int next = 0;
+        int outstanding = 0;
+        int rr = 0;
+        while (next < plan.size() || outstanding > 0) {
+            while (next < plan.size() && !free.isEmpty()) {
+                Endpoint ep = endpoints.get(rr++ % endpoints.size());
+                if (ep.sendQueueFree() == 0) {
+                    break;
+                }
+                int b = free.poll();
+                TableGeometry.PullRange r = plan.get(next);
+                if (!ep.postSend(WorkRequest.read(b, staging.sge((long) b * options.readBytes(), (int) r.length()),
+                    descriptor.region().at(r.offset()), descriptor.region().rkey()))) {
+                    free.push(b);
+                    break;
+                }
+                inFlight[b] = r;
+                next++;
+                outstanding++;
+            }
+            int n = cq.await(completions, completions.length, options.stallMillis(), TimeUnit.MILLISECONDS);
+            if (n == 0) {
+                throw new IOException("no READ completed in " + options.stallMillis() + " ms: primary gone or stalled");
+            }
+            for (int i = 0; i < n; i++) {
+                Completion c = completions[i];
+                check(c);
+                int b = (int) c.wrId();
+                TableGeometry.PullRange r = inFlight[b];
+                inFlight[b] = null;
+                outstanding--;
+                ByteBuffer copy = staging.buffer().slice(b * options.readBytes(), (int) r.length());
+                bytesPulled += r.length();
+                listener.pulled(r.length());
+                reader.decodeRange(copy, r.offset(), decoder);
+                free.add(b);
+            }
+        }
+    }
+
+    /** Reads each torn or corrupt slot again until it decodes; fails when one never settles. */
+    private void rereadTorn(TableReader reader, Decoder decoder) throws IOException, InterruptedException {
+        TableGeometry g = reader.geometry();
+        for (int attempt = 0; !decoder.torn.isEmpty(); attempt++) {
+            if (attempt >= options.slotRetries()) {
+                long s = decoder.torn.get(0);
+                throw new IOException(decoder.torn.size() + " slot(s) never read consistently after " + attempt
+                    + " attempts (first: class " + (int) (s >>> 40) + " slot " + (s & IndexDescriptor.SLOT_INDEX_MASK)
+                    + "): a checksum that never settles");
+            }
+            if (attempt > 0) {
+                Thread.sleep(Math.min(10, attempt));
+            }
+            List<Long> again = new ArrayList<>(decoder.torn);
+            decoder.torn.clear();
+            for (long s : again) {
+                int c = (int) (s >>> 40);
+                long i = s & IndexDescriptor.SLOT_INDEX_MASK;
+                tornReads++;
+                ByteBuffer copy = read(g.slotAddress(c, i), g.slotSize(c));
+                decoder.onSlot(c, i, reader.decodeSlot(copy, 0, c, decoder.view), decoder.view);
+            }
+        }
+    }
+
+    /** Fetches the value of every slot whose value lives in an overflow extent. */
+    private void resolveOverflow(TableReader reader, Decoder decoder) throws IOException, InterruptedException {
+        TableGeometry g = reader.geometry();
+        SlotView view = new SlotView();
+        for (long s : decoder.overflow) {
+            int c = (int) (s >>> 40);
+            long i = s & IndexDescriptor.SLOT_INDEX_MASK;
+            boolean done = false;
+            for (int attempt = 0; attempt < options.slotRetries() && !done; attempt++) {
+                ByteBuffer slot = read(g.slotAddress(c, i), g.slotSize(c));
+                SlotStatus st = reader.decodeSlot(slot, 0, c, view);
+                if (st == SlotStatus.EMPTY) {
+                    done = true;
+                } else if (st == SlotStatus.OK) {
+                    byte[] key = view.key();
+                    long lsn = view.lsn();
+                    long expiry = view.expireAtMs();
+                    if (!view.isOverflow()) {
+                        decoder.load(key, view.value(), expiry, lsn);
+                        done = true;
+                        continue;
+                    }
+                    long extent = reader.extentAddress(view);
+                    long version = view.overflowVersion();
+                    int length = view.valueLength();
+                    if (extent >= 0) {
+                        ByteBuffer copy = read(extent, (int) OverflowDescriptor.extentLength(length));
+                        if (new dev.rkv.table.layout.OverflowCodec().verify(copy, 0, version, length) == ExtentStatus.OK) {
+                            byte[] value = new byte[length];
+                            copy.get(OverflowDescriptor.DATA_OFFSET, value);
+                            decoder.load(key, value, expiry, lsn);
+                            done = true;
+                        }
+                    }
+                }
+                if (!done) {
+                    tornReads++;
+                }
+            }
+            if (!done) {
+                throw new IOException("overflow value of class " + c + " slot " + i + " never read consistently");
+            }
+        }
+        decoder.overflow.clear();
+    }
+
+    /**
+     * Reads the index and makes sure every slot an entry names was loaded with the key the
+     * entry's tag belongs to: a key that moved into a range pulled before the move is found
+     * this way. Repeats while slots keep changing under it.
+     */
+    private void checkIndex(TableGeometry g, TableReader reader, Decoder decoder) throws IOException, InterruptedException {
+        for (int round = 0; round < 5; round++) {
+            List<Long> stale = new ArrayList<>();
+            long length = g.indexLength();
+            int chunk = options.readBytes() - options.readBytes() % IndexDescriptor.BUCKET_SIZE;
+            for (long at = 0; at < length; at += chunk) {
+                int n = (int) Math.min(chunk, length - at);
+                ByteBuffer copy = read(g.indexOffset() + at, n);
+                for (int b = 0; b < n; b += IndexDescriptor.BUCKET_SIZE) {
+                    for (int e = 0; e < IndexDescriptor.ENTRIES_PER_BUCKET; e++) {
+                        long entry = getLong(copy, b + IndexDescriptor.FIRST_ENTRY_OFFSET + e * IndexDescriptor.ENTRY_SIZE);
+                        if (!IndexDescriptor.isOccupied(entry)) {
+                            continue;
+                        }
+                        int c = IndexDescriptor.classId(entry);
+                        long i = IndexDescriptor.slotIndex(entry);
+                        if (c >= g.classCount() || i >= g.slotCount(c)) {
+                            continue;
+                        }
+                        if (decoder.tags[c][(int) i] != (IndexDescriptor.tag(entry) | Decoder.LOADED)) {
+                            stale.add(((long) c << 40) | i);
+                        }
+                    }
+                }
+            }
+            if (stale.isEmpty()) {
+                return;
+            }
+            for (long s : stale) {
+                decoder.torn.add(s);
+            }
+            rereadTorn(reader, decoder);
+            resolveOverflow(reader, decoder);
+        }
+        throw new IOException("the index kept naming slots that changed under the pull");
+    }
+
+    // ------------------------------------------------------------------ READ helpers
+
+    private TableHeader readHeader() throws IOException, InterruptedException {
+        for (int attempt = 0; attempt < options.slotRetries(); attempt++) {
+            ByteBuffer copy = read(0, TableHeaderDescriptor.HEADER_LENGTH);
+            HeaderRead h = TableReader.readHeader(copy);
+            if (h.ok()) {
+                return h.header();
+            }
+            if (!h.status().shouldRetry()) {
+                throw new IOException("the primary's table header is unusable: " + h.status() + " " + h.detail());
+            }
+            Thread.sleep(1);
+        }
+        throw new IOException("the primary's table header never read consistently");
+    }
+
+    /** One READ of {@code length} bytes at table offset {@code offset}, waited for; the copy is valid until the next read. */
+    private ByteBuffer read(long offset, int length) throws IOException, InterruptedException {
+        if (length > options.readBytes() * buffers) {
+            throw new IOException("a READ of " + length + " bytes exceeds the staging area of " + (long) options.readBytes() * buffers);
+        }
+        long id = -(nextWrId++);
+        if (!endpoints.get(0).postSend(WorkRequest.read(id, staging.sge(0, length), descriptor.region().at(offset), descriptor.region().rkey()))) {
+            throw new IOException("send queue full for a single READ");
+        }
+        Completion c = cq.take(options.stallMillis(), TimeUnit.MILLISECONDS);
+        if (c == null) {
+            throw new IOException("no READ completed in " + options.stallMillis() + " ms: primary gone or stalled");
+        }
+        check(c);
+        bytesPulled += length;
+        return staging.buffer().slice(0, length);
+    }
+
+    private static void check(Completion c) throws IOException {
+        if (c.status() == dev.rkv.rdma.CompletionStatus.REM_ACCESS_ERR) {
+            throw new AccessRefused("READ failed with REM_ACCESS_ERR (wrong rkey, or the table's region is gone)");
+        }
+        if (!c.ok()) {
+            throw new IOException("READ failed with " + c.status() + switch (c.status()) {
+                case REM_ACCESS_ERR -> " (wrong rkey, or the table's region is gone)";
+                case RETRY_EXC_ERR, WR_FLUSH_ERR -> " (primary agent gone)";
+                default -> "";
+            });
+        }
+    }
+
+    private void closeEndpoints() {
+        for (Endpoint e : endpoints) {
+            e.close();
+        }
+        endpoints.clear();
+    }
+
+    @Override
+    public void close() {
+        closeEndpoints();
+        if (staging != null) {
+            staging.deregister();
+        }
+        cq.close();
+    }
+
+    // ------------------------------------------------------------------ decoding
+
+    /** Receives decoded slots: loads records, remembers torn slots, overflow slots and each slot's key tag. */
+    private static final class Decoder implements dev.rkv.table.SlotVisitor {
+        static final int LOADED = 1 << 16;
+
+        final TableReader reader;
+        final DatasetLoader loader;
+        final int[][] tags;
+        final Listener listener;
+        final SlotView view = new SlotView();
+        final List<Long> torn = new ArrayList<>();
+        final List<Long> overflow = new ArrayList<>();
+
+        Decoder(TableReader reader, DatasetLoader loader, int[][] tags, Listener listener) {
+            this.reader = reader;
+            this.loader = loader;
+            this.tags = tags;
+            this.listener = listener;
+        }
+
+        @Override
+        public void onSlot(int classId, long slotIndex, SlotStatus status, SlotView v) {
+            long id = ((long) classId << 40) | slotIndex;
+            switch (status) {
+                case OK -> {
+                    byte[] key = v.key();
+                    tags[classId][(int) slotIndex] = IndexDescriptor.tagOf(KeyHash.hash(key)) | LOADED;
+                    if (v.isOverflow()) {
+                        overflow.add(id);
+                    } else {
+                        load(key, v.value(), v.expireAtMs(), v.lsn());
+                    }
+                }
+                case EMPTY -> tags[classId][(int) slotIndex] = 0;
+                default -> torn.add(id);
+            }
+        }
+
+        void load(byte[] key, byte[] value, long expireAtMs, long lsn) {
+            if (loader.offer(key, value, expireAtMs, lsn)) {
+                listener.loaded(1);
+            }
+        }
+    }
+}
