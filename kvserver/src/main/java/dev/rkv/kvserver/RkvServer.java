@@ -148,7 +148,9 @@ public final class RkvServer implements AutoCloseable {
         String replicaof = config.getString("replicaof");
         if (!replicaof.isBlank()) {
             String[] hp = replicaof.trim().split("\\s+");
-            loop.execute(() -> replication.replicaOf(hp[0], Integer.parseInt(hp[1])));
+            // rkv: an optional third word picks the full-sync transport, as REPLICAOF host port RDMA does.
+            String transport = hp.length > 2 ? hp[2].toLowerCase(java.util.Locale.ROOT) : null;
+            loop.execute(() -> replication.replicaOf(hp[0], Integer.parseInt(hp[1]), transport));
         }
         loop.start("rkv-event-loop");
         started = true;

@@ -23,7 +23,7 @@ public final class ReplicationCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("replicaof", 3).flags(ADMIN, NOSCRIPT, STALE).group("server").since("5.0.0")
+        t.register(command("replicaof", -3).flags(ADMIN, NOSCRIPT, STALE).group("server").since("5.0.0")
             .summary("Configure a server as replica of another, or promote it to a master.")
             .handler(ReplicationCommands::replicaof).build());
         t.register(command("slaveof", 3).flags(ADMIN, NOSCRIPT, STALE).group("server")
@@ -47,9 +47,24 @@ public final class ReplicationCommands {
         return c.server().replication();
     }
 
-    // REPLICAOF host port | REPLICAOF NO ONE
+    // REPLICAOF host port [TCP | RDMA] | REPLICAOF NO ONE
     private static void replicaof(Client c, byte[][] argv) {
-        if (Args.is(argv[1], "no") && Args.is(argv[2], "one")) {
+        String transport = null;
+        if (argv.length > 4 || (argv.length == 4 && Args.is(argv[0], "slaveof"))) {
+            c.out().error("ERR wrong number of arguments for '" + Args.string(argv[0]).toLowerCase(java.util.Locale.ROOT) + "' command");
+            return;
+        }
+        if (argv.length == 4) {
+            if (Args.is(argv[3], "rdma")) {
+                transport = "rdma";
+            } else if (Args.is(argv[3], "tcp")) {
+                transport = "tcp";
+            } else {
+                c.out().error("ERR REPLICAOF transport must be TCP or RDMA, was '" + Args.string(argv[3]) + "'");
+                return;
+            }
+        }
+        if (transport == null && Args.is(argv[1], "no") && Args.is(argv[2], "one")) {
             repl(c).promote();
             c.out().raw(Replies.OK);
             return;
@@ -62,7 +77,7 @@ public final class ReplicationCommands {
         if (port == null) {
             return;
         }
-        if (!repl(c).replicaOf(Args.string(argv[1]), port.intValue())) {
+        if (!repl(c).replicaOf(Args.string(argv[1]), port.intValue(), transport)) {
             c.out().simple("OK Already connected to specified master");
             return;
         }

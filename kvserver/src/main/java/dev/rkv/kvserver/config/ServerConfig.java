@@ -71,6 +71,8 @@ public final class ServerConfig {
         add(ConfigOption.oneOf("repl-diskless-load", "disabled", true, "disabled", "on-empty-db", "swapdb"));
         add(ConfigOption.memory("repl-backlog-size", 1024 * 1024, 1, maxLong, true));
         add(ConfigOption.integer("repl-timeout", 60, 1, Integer.MAX_VALUE, true));
+        // rkv: how a replica does a full sync: the classic RDB stream, or an RDMA pull by its replica agent.
+        add(ConfigOption.oneOf("repl-sync-transport", "tcp", true, "tcp", "rdma"));
         add(ConfigOption.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true));
         add(ConfigOption.integer("io-threads", 1, 1, 128, false));
         add(ConfigOption.bool("daemonize", false, false));

@@ -23,9 +23,11 @@ public interface AcceleratedSync {
     /**
      * A completed pull: the dataset is in the keyspace given to {@link #sync}, as of the
      * primary's stream offset {@code offset} under {@code replId}; continue the stream with
-     * {@code PSYNC replId offset+1} and pass each command through {@code filter}.
+     * {@code PSYNC replId offset+1} with {@code streamDb} selected (the database the primary's
+     * stream had in force at {@code offset}, -1 when its next effect selects one) and pass each
+     * command through {@code filter}.
      */
-    record Result(String replId, long offset, StreamFilter filter, long keys, long bytes) {
+    record Result(String replId, long offset, int streamDb, StreamFilter filter, long keys, long bytes) {
     }
 
     /** The primary has no agent (or refuses this replica): use the classic sync. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The replica's side of a replication link, on a thread of its own: connects, does the
@@ -75,13 +76,22 @@ final class MasterLink implements Runnable {
     /** Bytes of stream read since the sync point (slave_read_repl_offset). */
     private volatile long readOffset;
     private boolean retryNow;
+    /** "rdma" or "tcp": how a full sync is done when one is needed. */
+    private final String transport;
+    /** Whether the next session needs a full sync whatever PSYNC could continue (nothing loaded yet, or a resync asked). */
+    private volatile boolean needFullSync = true;
+    private volatile boolean pullingRdma;
+    private final AtomicLong rdmaTotal = new AtomicLong();
+    private final AtomicLong rdmaPulled = new AtomicLong();
+    private final AtomicLong rdmaKeys = new AtomicLong();
 
     private interface SyncProgress {
         long bytesRead();
     }
 
-    MasterLink(Replication replication, String host, int port) {
+    MasterLink(Replication replication, String host, int port, String transport) {
         this.replication = replication;
+        this.transport = transport;
         this.host = host;
         this.port = port;
         this.writer = Executors.newSingleThreadExecutor(r -> {
@@ -119,10 +129,37 @@ final class MasterLink implements Runnable {
 
     /** Total RDB bytes of the sync in progress, -1 when unknown (diskless). */
     long syncTotalBytes() {
-        return syncTotalBytes;
+        return pullingRdma ? rdmaTotal.get() : syncTotalBytes;
+    }
+
+    /** "rdma" or "tcp". */
+    String transport() {
+        return transport;
+    }
+
+    /** What the last full sync of this link went over, for INFO: rdma/provider or tcp. */
+    String transportName() {
+        AcceleratedSync a = replication.acceleratedSync();
+        return pullingRdma && a != null ? a.transportName() : "tcp";
+    }
+
+    boolean pullingRdma() {
+        return pullingRdma;
+    }
+
+    long syncKeysLoaded() {
+        return rdmaKeys.get();
+    }
+
+    /** The dataset no longer matches the stream: the next session syncs in full. */
+    void requireFullSync() {
+        needFullSync = true;
     }
 
     long syncReadBytes() {
+        if (pullingRdma) {
+            return rdmaPulled.get();
+        }
         SyncProgress p = progress;
         return p == null ? 0 : p.bytesRead();
     }
@@ -256,6 +293,10 @@ final class MasterLink implements Runnable {
         send(out, "REPLCONF", "capa", "eof", "capa", "psync2");
         readLine(in);
 
+        AcceleratedSync accel = transport.equals("rdma") && needFullSync ? replication.acceleratedSync() : null;
+        if (accel != null && acceleratedSync(accel, in, out)) {
+            return;
+        }
         PsyncRequest req = replication.psyncRequest(this);
         send(out, "PSYNC", req.replId(), Long.toString(req.nextOffset()));
         String reply = readLine(in);
@@ -271,6 +312,7 @@ final class MasterLink implements Runnable {
             startOffset = Long.parseLong(parts[2]);
             int streamDb = parts.length > 3 ? Integer.parseInt(parts[3]) : 0;
             receiveFullSync(in, parts[1], startOffset, streamDb);
+            needFullSync = false;
         } else if (reply.startsWith("+CONTINUE")) {
             String[] parts = reply.split(" ");
             String newId = parts.length > 1 ? parts[1].trim() : null;
@@ -283,9 +325,88 @@ final class MasterLink implements Runnable {
         streamLoop(in, startOffset);
     }
 
+    /**
+     * A full sync pulled by the replica agent, then {@code PSYNC replid offset+1} for the
+     * stream from the pulled offset on. The pulled dataset is installed only once the primary
+     * continues from there; if it cannot (its backlog moved past), the classic full sync it
+     * starts instead replaces it.
+     *
+     * @return true when the session ran (to its end); false to go on with the classic sync
+     */
+    private boolean acceleratedSync(AcceleratedSync accel, InputStream in, OutputStream out)
+        throws IOException, RdbFormatException, InterruptedException {
+        state = State.TRANSFER;
+        rdmaTotal.set(0);
+        rdmaPulled.set(0);
+        rdmaKeys.set(0);
+        pullingRdma = true;
+        long started = System.nanoTime();
+        Keyspace fresh = new Keyspace(replication.databases(), new KeyspaceListener() { });
+        AcceleratedSync.Result result;
+        try {
+            result = accel.sync(new AcceleratedSync.Request(host, port, replication.masterUser(), replication.masterAuth(),
+                replication.databases()), fresh, new AcceleratedSync.ProgressSink() {
+                    @Override
+                    public void total(long bytes) {
+                        rdmaTotal.set(bytes);
+                    }
+
+                    @Override
+                    public void pulled(long bytes) {
+                        rdmaPulled.addAndGet(bytes);
+                    }
+
+                    @Override
+                    public void loaded(long keys) {
+                        rdmaKeys.addAndGet(keys);
+                    }
+                });
+        } catch (AcceleratedSync.Unavailable e) {
+            pullingRdma = false;
+            replication.log("MASTER <-> REPLICA sync: RDMA sync unavailable (" + e.getMessage() + "), using the classic sync");
+            return false;
+        } catch (IOException e) {
+            pullingRdma = false;
+            throw new IOException("RDMA sync from " + host + ":" + port + " failed, dataset kept: " + e.getMessage(), e);
+        }
+        lastIoMs = System.currentTimeMillis();
+        replication.log("MASTER <-> REPLICA sync: pulled " + result.keys() + " keys (" + result.bytes() + " bytes) over "
+            + accel.transportName() + " as of offset " + result.offset());
+        send(out, "PSYNC", result.replId(), Long.toString(result.offset() + 1));
+        String reply = readLine(in);
+        while (reply.isEmpty()) {
+            reply = readLine(in);
+        }
+        if (reply.startsWith("+CONTINUE")) {
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            replication.installAccelerated(this, fresh, result, millis);
+            pullingRdma = false;
+            needFullSync = false;
+            state = State.CONNECTED;
+            streamLoop(in, result.offset());
+            return true;
+        }
+        pullingRdma = false;
+        if (reply.startsWith("+FULLRESYNC")) {
+            replication.log("MASTER <-> REPLICA sync: primary cannot continue from the pulled offset " + result.offset()
+                + " (repl-backlog-size too small for the writes during the pull?); classic full sync");
+            String[] parts = reply.split(" ");
+            if (parts.length < 3) {
+                throw new IOException("bad FULLRESYNC reply: '" + reply + "'");
+            }
+            long startOffset = Long.parseLong(parts[2]);
+            receiveFullSync(in, parts[1], startOffset, parts.length > 3 ? Integer.parseInt(parts[3]) : 0);
+            needFullSync = false;
+            streamLoop(in, startOffset);
+            return true;
+        }
+        throw new IOException("unexpected reply to PSYNC after the RDMA pull: '" + reply + "'");
+    }
+
     private void receiveFullSync(InputStream in, String replId, long offset, int streamDb)
         throws IOException, RdbFormatException, InterruptedException {
         state = State.TRANSFER;
+        long started = System.nanoTime();
         String header = readLine(in);
         while (header.isEmpty()) {
             header = readLine(in);
@@ -314,6 +435,7 @@ final class MasterLink implements Runnable {
         lastIoMs = System.currentTimeMillis();
         replication.log("MASTER <-> REPLICA sync: loaded " + result.keys() + " keys from " + host + ":" + port);
         replication.installFullSync(this, fresh, replId, offset, streamDb);
+        replication.syncFinished("tcp", (System.nanoTime() - started) / 1_000_000, syncReadBytes(), result.keys());
         state = State.CONNECTED;
         progress = null;
         syncTotalBytes = -1;

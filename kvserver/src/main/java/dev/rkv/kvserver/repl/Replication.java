@@ -60,6 +60,16 @@ public final class Replication implements Propagator {
 
     // replica role
     private MasterLink link;
+    /** The replica agent, when one is attached: full syncs may then pull over RDMA. */
+    private volatile AcceleratedSync accelerated;
+    /** After an accelerated sync: the filter the stream goes through up to its horizon. */
+    private StreamFilter streamFilter;
+    private long filteredSkips;
+    private long filteredRewrites;
+    private volatile String lastSyncTransport = "";
+    private volatile long lastSyncMillis = -1;
+    private volatile long lastSyncBytes;
+    private volatile long lastSyncKeys;
     private Client masterClient;
     private int masterStreamDb;
     private long linkDownSinceMs = -1;
@@ -169,6 +179,11 @@ public final class Replication implements Propagator {
      */
     public void keepHistory() {
         ensureBacklog();
+    }
+
+    /** The database the stream has in force at {@link #offset()}, -1 when the next effect selects one. */
+    public int streamDb() {
+        return encoder.streamDb();
     }
 
     private void ensureBacklog() {
@@ -516,14 +531,25 @@ public final class Replication implements Propagator {
 
     /** REPLICAOF host port: starts (or restarts) the link; false when already following that primary. */
     public boolean replicaOf(String host, int port) {
-        if (link != null && link.host().equalsIgnoreCase(host) && link.port() == port) {
+        return replicaOf(host, port, null);
+    }
+
+    /**
+     * REPLICAOF host port [TCP|RDMA]: as {@link #replicaOf(String, int)}, with the full-sync
+     * transport for this link ({@code "rdma"} or {@code "tcp"}; null: the
+     * {@code repl-sync-transport} setting).
+     */
+    public boolean replicaOf(String host, int port, String transport) {
+        if (link != null && link.host().equalsIgnoreCase(host) && link.port() == port
+            && (transport == null || transport.equals(link.transport()))) {
             return false;
         }
         stopLink();
         server.role("slave");
         server.keyspace().expireOnAccess(false);
         linkDownSinceMs = server.nowMs();
-        link = new MasterLink(this, host, port);
+        link = new MasterLink(this, host, port, transport != null ? transport : server.config().getString("repl-sync-transport"));
+        streamFilter = null;
         link.start();
         log.notice("Connecting to MASTER " + host + ":" + port);
         return true;
@@ -610,6 +636,39 @@ public final class Replication implements Propagator {
         }
     }
 
+    /** Registers the replica agent that pulls full syncs over RDMA (null removes it). */
+    public void acceleratedSync(AcceleratedSync agent) {
+        accelerated = agent;
+    }
+
+    /** Any thread: the agent a link with the rdma transport uses, null when none is attached. */
+    AcceleratedSync acceleratedSync() {
+        return accelerated;
+    }
+
+    /**
+     * On the link thread: an accelerated sync was pulled into {@code fresh} and the primary
+     * accepted {@code PSYNC replid offset+1}; install it with its stream filter.
+     */
+    void installAccelerated(MasterLink from, Keyspace fresh, AcceleratedSync.Result result, long millis)
+        throws InterruptedException, IOException {
+        installFullSync(from, fresh, result.replId(), result.offset(), Math.max(0, result.streamDb()));
+        loop.execute(() -> {
+            if (from == link) {
+                streamFilter = result.filter();
+            }
+        });
+        syncFinished(from.transportName(), millis, result.bytes(), result.keys());
+    }
+
+    /** Any thread: what INFO replication reports about the last full sync. */
+    void syncFinished(String transport, long millis, long bytes, long keys) {
+        lastSyncTransport = transport;
+        lastSyncMillis = millis;
+        lastSyncBytes = bytes;
+        lastSyncKeys = keys;
+    }
+
     /** On the link thread: PSYNC answered +CONTINUE, with the primary's id when it sent one. */
     void continued(MasterLink from, String newReplId) {
         loop.execute(() -> {
@@ -648,8 +707,14 @@ public final class Replication implements Propagator {
                 server.applyingPrimaryStream(true);
                 for (MasterLink.StreamCommand cmd : batch) {
                     applyingOffset = cmd.endOffset();
-                    server.dispatcher().dispatch(masterClient, cmd.argv());
-                    masterClient.out().clear();
+                    byte[][] argv = filtered(from, cmd);
+                    if (argv == StreamFilter.RESYNC) {
+                        return;
+                    }
+                    if (argv != null) {
+                        server.dispatcher().dispatch(masterClient, argv);
+                        masterClient.out().clear();
+                    }
                     feed(cmd.raw());
                 }
             } finally {
@@ -659,6 +724,34 @@ public final class Replication implements Propagator {
                 from.applied(permits);
             }
         });
+    }
+
+    /**
+     * The command to apply for a stream command after an accelerated sync: itself, a part of
+     * it, null when the loaded data already has it, or RESYNC (the link then drops and syncs
+     * again in full).
+     */
+    private byte[][] filtered(MasterLink from, MasterLink.StreamCommand cmd) {
+        StreamFilter f = streamFilter;
+        if (f == null) {
+            return cmd.argv();
+        }
+        if (cmd.endOffset() > f.horizon()) {
+            streamFilter = null;
+            return cmd.argv();
+        }
+        byte[][] argv = f.filter(masterClient.dbIndex(), cmd.argv(), cmd.endOffset());
+        if (argv == StreamFilter.RESYNC) {
+            log.warning("Stream effect at offset " + cmd.endOffset() + " cannot be reconciled with the pulled dataset: full resync");
+            streamFilter = null;
+            from.requireFullSync();
+            from.dropConnection();
+        } else if (argv == null) {
+            filteredSkips++;
+        } else if (argv != cmd.argv()) {
+            filteredRewrites++;
+        }
+        return argv;
     }
 
     /** On the link thread: the connection dropped; the link will reconnect. */
@@ -850,7 +943,16 @@ public final class Replication implements Propagator {
             line(b, "master_sync_in_progress", st == MasterLink.State.TRANSFER ? 1 : 0);
             line(b, "slave_read_repl_offset", masterClient != null ? link.readOffset() : offset);
             line(b, "slave_repl_offset", offset);
-            if (st == MasterLink.State.TRANSFER) {
+            line(b, "master_sync_transport", link.transport().equals("rdma") ? (accelerated != null
+                ? accelerated.transportName() : "rdma (no replica agent: tcp)") : "tcp");
+            if (st == MasterLink.State.TRANSFER && link.pullingRdma()) {
+                line(b, "master_sync_total_bytes", link.syncTotalBytes());
+                line(b, "master_sync_read_bytes", link.syncReadBytes());
+                line(b, "master_sync_keys_loaded", link.syncKeysLoaded());
+                long total = link.syncTotalBytes();
+                line(b, "master_sync_perc", total <= 0 ? "0.00" : String.format(java.util.Locale.ROOT, "%.2f",
+                    Math.min(100.0, link.syncReadBytes() * 100.0 / total)));
+            } else if (st == MasterLink.State.TRANSFER) {
                 long total = link.syncTotalBytes();
                 long read = link.syncReadBytes();
                 line(b, "master_sync_total_bytes", total);
@@ -859,6 +961,16 @@ public final class Replication implements Propagator {
                 line(b, "master_sync_perc", total <= 0 ? "0.00" : String.format(java.util.Locale.ROOT, "%.2f",
                     read * 100.0 / total));
                 line(b, "master_sync_last_io_seconds_ago", (now - link.lastIoMs()) / 1000);
+            }
+            if (lastSyncMillis >= 0) {
+                line(b, "master_last_sync_transport", lastSyncTransport);
+                line(b, "master_last_sync_duration_ms", lastSyncMillis);
+                line(b, "master_last_sync_bytes", lastSyncBytes);
+                line(b, "master_last_sync_keys", lastSyncKeys);
+            }
+            if (streamFilter != null || filteredSkips > 0) {
+                line(b, "master_sync_stream_skipped", filteredSkips);
+                line(b, "master_sync_stream_rewritten", filteredRewrites);
             }
             if (masterClient == null) {
                 line(b, "master_link_down_since_seconds", linkDownSinceMs < 0 ? -1 : (now - linkDownSinceMs) / 1000);

@@ -14,6 +14,11 @@ public final class StreamEncoder {
     private int streamDb = -1;
 
     /** Forces a SELECT before the next effect (a new full sync starts reading the stream here). */
+    /** The database the stream has selected, -1 when the next effect selects one. */
+    public int streamDb() {
+        return streamDb;
+    }
+
     public void forceSelect() {
         streamDb = -1;
     }
