@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * What a replica needs to pull the table: the provider and endpoint to connect to, the
- * region (address, length, rkey), and the epoch, replication position and geometry the
- * header held when the descriptor was made (the header itself stays authoritative).
+ * region (address, length, rkey), the epoch and geometry, and the replication position the
+ * table held when the descriptor was made: every write up to {@code offset} is in the table
+ * from then on, so a replica that pulls afterwards continues the stream from there, with
+ * {@code streamdb} (the database the stream had selected there, -1 if none yet) selected.
  *
  * <p>Wire form: lines of {@code name=value}, in this order, ending with a newline:
  * <pre>
@@ -22,11 +24,12 @@ import java.util.Map;
  * epoch=3
  * replid=6f1c...
  * offset=123456
+ * streamdb=0
  * geometry=TableGeometry{length=..., indexBuckets=..., overflowBlocks=..., classes=[1152x937000]}
  * </pre>
  */
 public record AgentDescriptor(String provider, String host, int port, RemoteRegion region, long epoch, String replid, long offset,
-                              String geometry) {
+                              int streamDb, String geometry) {
     public static final int VERSION = 1;
 
     public String encode() {
@@ -41,6 +44,7 @@ public record AgentDescriptor(String provider, String host, int port, RemoteRegi
         m.put("epoch", epoch);
         m.put("replid", replid);
         m.put("offset", offset);
+        m.put("streamdb", streamDb);
         m.put("geometry", geometry);
         StringBuilder sb = new StringBuilder();
         m.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));

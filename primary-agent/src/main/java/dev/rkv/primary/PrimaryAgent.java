@@ -134,7 +134,7 @@ public final class PrimaryAgent implements AutoCloseable {
         MemoryRegion r = mirror.region();
         descriptorsServed.incrementAndGet();
         return new AgentDescriptor(options.provider(), options.bindHost(), rdmaPort(), r.remote(), w.epoch(), w.replid(),
-            w.replicationOffset(), w.geometry().toString());
+            w.replicationOffset(), server.context().replication().streamDb(), w.geometry().toString());
     }
 
     void refused() {

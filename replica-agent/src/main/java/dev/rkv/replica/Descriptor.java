@@ -10,7 +10,7 @@ import java.util.Map;
  * primary agent's {@code AgentDescriptor} for the format).
  */
 public record Descriptor(String provider, String host, int port, RemoteRegion region, long epoch, String replid, long offset,
-                         String geometry) {
+                         int streamDb, String geometry) {
 
     /**
      * Parses a descriptor; {@code fallbackHost} replaces a wildcard host (0.0.0.0, ::).
@@ -35,13 +35,14 @@ public record Descriptor(String provider, String host, int port, RemoteRegion re
         }
         return new Descriptor(field(m, "provider"), host, (int) number(m, "port"),
             new RemoteRegion(number(m, "address"), number(m, "length"), (int) number(m, "rkey")), number(m, "epoch"),
-            field(m, "replid"), number(m, "offset"), m.getOrDefault("geometry", ""));
+            field(m, "replid"), number(m, "offset"), m.containsKey("streamdb") ? (int) number(m, "streamdb") : -1,
+            m.getOrDefault("geometry", ""));
     }
 
     /** The same descriptor naming another rkey (tests: a replica with a wrong key is refused). */
     public Descriptor withRkey(int rkey) {
         return new Descriptor(provider, host, port, new RemoteRegion(region.address(), region.length(), rkey), epoch, replid, offset,
-            geometry);
+            streamDb, geometry);
     }
 
     private static String field(Map<String, String> m, String name) {

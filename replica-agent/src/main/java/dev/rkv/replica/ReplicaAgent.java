@@ -1,5 +1,6 @@
 package dev.rkv.replica;
 
+import dev.rkv.kvserver.RkvServer;
 import dev.rkv.kvserver.repl.AcceleratedSync;
 import dev.rkv.kvserver.store.Keyspace;
 import dev.rkv.rdma.Providers;
@@ -24,6 +25,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     private final ReplicaAgentOptions options;
     private final RdmaDevice device;
     private volatile TablePuller.Listener testListener = new TablePuller.Listener() { };
+    private volatile RkvServer server;
     private int consecutiveFailures;
     private volatile long lastTornReads;
     private volatile int lastRestarts;
@@ -31,6 +33,18 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     public ReplicaAgent(ReplicaAgentOptions options) {
         this.options = options.validate();
         this.device = Providers.open(options.provider());
+    }
+
+    /**
+     * Creates an agent and registers it with {@code server}: from then on a full sync of a link
+     * whose transport is rdma ({@code REPLICAOF host port RDMA}, or {@code repl-sync-transport
+     * rdma}) pulls with it. Closing the agent unregisters it.
+     */
+    public static ReplicaAgent attach(RkvServer server, ReplicaAgentOptions options) {
+        ReplicaAgent agent = new ReplicaAgent(options);
+        agent.server = server;
+        server.context().replication().acceleratedSync(agent);
+        return agent;
     }
 
     public ReplicaAgentOptions options() {
@@ -134,7 +148,12 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
                     lastTornReads = puller.tornReads();
                 }
                 LsnFilter filter = loader.filter();
-                return new Result(start.replid(), start.replicationOffset(), filter, into.totalKeys(), puller.bytesPulled());
+                if (!start.replid().equals(d.replid())) {
+                    throw new TablePuller.EpochChanged("replication id changed from " + d.replid() + " to " + start.replid());
+                }
+                // The descriptor's offset, not the header's: the table held every write up to it
+                // before the pull began, and the stream's database there is known.
+                return new Result(d.replid(), d.offset(), d.streamDb(), filter, into.totalKeys(), puller.bytesPulled());
             } catch (TablePuller.AccessRefused e) {
                 // Either this replica holds a wrong key, or the primary moved to a new region meanwhile.
                 Descriptor now = DescriptorClient.fetch(request, timeoutMs);
@@ -163,6 +182,10 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
 
     @Override
     public void close() {
+        RkvServer s = server;
+        if (s != null) {
+            s.context().replication().acceleratedSync(null);
+        }
         device.close();
     }
 }

@@ -1,0 +1,177 @@
+package dev.rkv.replica;
+
+import dev.rkv.primary.PrimaryAgent;
+import dev.rkv.primary.PrimaryAgentOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import redis.clients.jedis.Jedis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static dev.rkv.replica.Replicas.assertSameDataset;
+import static dev.rkv.replica.Replicas.await;
+import static dev.rkv.replica.Replicas.digest;
+import static dev.rkv.replica.Replicas.info;
+import static dev.rkv.replica.Replicas.linkUp;
+import static dev.rkv.replica.Replicas.offset;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * REPLICAOF host port RDMA: replicas pull the primary's table while clients keep writing,
+ * continue the stream from the pulled offset through the LSN filter, and end with exactly
+ * the primary's data; a primary without an agent gets a classic sync; a primary killed in
+ * the middle of a pull leaves the replica's data alone until it comes back.
+ */
+class AcceleratedReplicationIT {
+    private static final String[] PRIMARY = {"--repl-backlog-size", "64mb", "--hz", "50"};
+
+    @ParameterizedTest(name = "{0} replica(s), provider {1}")
+    @CsvSource({"1,soft", "2,shm", "3,soft", "3,shm"})
+    void replicasConvergeUnderConcurrentWrites(int replicaCount, String provider) throws Exception {
+        try (TestServer primary = TestServer.start(PRIMARY);
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server, PrimaryAgentOptions.defaults().withProvider(provider))) {
+            try (Jedis j = primary.jedis()) {
+                for (int i = 0; i < 3000; i++) {
+                    j.set("seed:" + i, "s".repeat(i % 900));
+                }
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong ops = new AtomicLong();
+            List<RandomWriter> writers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                RandomWriter w = new RandomWriter(primary.port(), 100L * replicaCount + i, stop, ops);
+                writers.add(w);
+                w.start();
+            }
+            List<TestServer> replicas = new ArrayList<>();
+            List<ReplicaAgent> agents = new ArrayList<>();
+            try {
+                await("writes before the replicas join", () -> ops.get() > 1000);
+                for (int i = 0; i < replicaCount; i++) {
+                    TestServer r = TestServer.start();
+                    replicas.add(r);
+                    agents.add(ReplicaAgent.attach(r.server, ReplicaAgentOptions.defaults().withProvider(provider).withReads(256 << 10, 4)));
+                    try (Jedis rj = r.jedis()) {
+                        Object reply = rj.sendCommand(redis.clients.jedis.Protocol.Command.REPLICAOF, "127.0.0.1",
+                            Integer.toString(primary.port()), "RDMA");
+                        assertEquals("OK", redis.clients.jedis.util.SafeEncoder.encode((byte[]) reply));
+                    }
+                }
+                for (TestServer r : replicas) {
+                    await("replica link up during the load", () -> linkUp(r));
+                    assertEquals("rdma/" + provider, info(r, "master_last_sync_transport"), "synced over RDMA");
+                }
+                long atSync = ops.get();
+                await("writes continue after the syncs", () -> ops.get() > atSync + 1000);
+                stop.set(true);
+                for (RandomWriter w : writers) {
+                    w.join();
+                    assertNull(w.failure(), () -> "writer failed: " + w.failure());
+                }
+                try (Jedis p = primary.jedis()) {
+                    p.set("fence", "last");
+                    assertEquals(replicaCount, p.waitReplicas(replicaCount, 20_000));
+                }
+                for (TestServer r : replicas) {
+                    await("replica reaches the primary's offset", () -> linkUp(r) && offset(r) == offset(primary));
+                    assertSameDataset(primary, r);
+                }
+            } finally {
+                stop.set(true);
+                agents.forEach(ReplicaAgent::close);
+                replicas.forEach(TestServer::close);
+            }
+        }
+    }
+
+    @Test
+    void primaryWithoutAgentGetsTheClassicSync() throws Exception {
+        try (TestServer primary = TestServer.start(PRIMARY); TestServer replica = TestServer.start();
+             ReplicaAgent agent = ReplicaAgent.attach(replica.server, ReplicaAgentOptions.defaults())) {
+            try (Jedis j = primary.jedis()) {
+                j.set("a", "1");
+            }
+            try (Jedis rj = replica.jedis()) {
+                rj.sendCommand(redis.clients.jedis.Protocol.Command.REPLICAOF, "127.0.0.1", Integer.toString(primary.port()), "RDMA");
+            }
+            await("classic sync", () -> linkUp(replica));
+            assertEquals("tcp", info(replica, "master_last_sync_transport"));
+            assertEquals("rdma/soft", info(replica, "master_sync_transport"));
+            assertSameDataset(primary, replica);
+        }
+    }
+
+    @Test
+    void primaryKilledMidPullLeavesTheOldDataThenConvergesAfterItsRestart() throws Exception {
+        try (TestServer old = TestServer.start(PRIMARY);
+             PrimaryAgent oldAgent = PrimaryAgent.attach(old.server, PrimaryAgentOptions.defaults());
+             TestServer replica = TestServer.start("--repl-sync-transport", "rdma");
+             ReplicaAgent agent = ReplicaAgent.attach(replica.server, ReplicaAgentOptions.defaults().withStallMillis(2000))) {
+            try (Jedis j = old.jedis()) {
+                for (int i = 0; i < 500; i++) {
+                    j.set("old:" + i, "o" + i);
+                }
+            }
+            try (Jedis rj = replica.jedis()) {
+                rj.replicaof("127.0.0.1", old.port());
+            }
+            await("first sync", () -> linkUp(replica));
+            String oldDigest = digest(old, System.currentTimeMillis());
+
+            TestServer doomed = TestServer.start(PRIMARY);
+            int port = doomed.port();
+            PrimaryAgent doomedAgent = PrimaryAgent.attach(doomed.server, PrimaryAgentOptions.defaults());
+            try (Jedis j = doomed.jedis()) {
+                for (int i = 0; i < 2000; i++) {
+                    j.set("new:" + i, "n".repeat(i % 500));
+                }
+            }
+            AtomicInteger pulls = new AtomicInteger();
+            AtomicBoolean killed = new AtomicBoolean();
+            agent.listener(new ReplicaAgent.PullListener() {
+                @Override
+                public void header(long epoch, long offset) {
+                    if (pulls.incrementAndGet() == 1) {
+                        doomedAgent.close();
+                        doomed.close();
+                        killed.set(true);
+                    }
+                }
+            });
+            try (Jedis rj = replica.jedis()) {
+                rj.replicaof("127.0.0.1", port);
+            }
+            await("the primary is killed in the middle of the pull", killed::get);
+            Thread.sleep(300);
+            assertEquals(oldDigest, digest(replica, System.currentTimeMillis()), "the replica keeps its old data");
+            assertTrue(!linkUp(replica));
+
+            try (TestServer reborn = TestServer.start(concat(PRIMARY, "--port", Integer.toString(port)));
+                 PrimaryAgent rebornAgent = PrimaryAgent.attach(reborn.server, PrimaryAgentOptions.defaults())) {
+                try (Jedis j = reborn.jedis()) {
+                    for (int i = 0; i < 1000; i++) {
+                        j.set("reborn:" + i, "r" + i);
+                    }
+                }
+                await("the replica retries and syncs from the restarted primary", java.time.Duration.ofSeconds(60),
+                    () -> linkUp(replica) && offset(replica) == offset(reborn));
+                assertEquals("rdma/soft", info(replica, "master_last_sync_transport"));
+                assertTrue(pulls.get() >= 2);
+                assertSameDataset(reborn, replica);
+            }
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
