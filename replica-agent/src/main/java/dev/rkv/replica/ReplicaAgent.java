@@ -29,6 +29,12 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     private int consecutiveFailures;
     private volatile long lastTornReads;
     private volatile int lastRestarts;
+    private volatile String lastPhases = "";
+
+    /** Milliseconds per phase of the last pull (descriptor, connect, header, bulk, torn+overflow, index). */
+    public String lastPhases() {
+        return lastPhases;
+    }
 
     public ReplicaAgent(ReplicaAgentOptions options) {
         this.options = options.validate();
@@ -112,7 +118,9 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, options.stallMillis());
         lastRestarts = 0;
         for (int restart = 0; ; restart++) {
+            long t0 = System.nanoTime();
             Descriptor d = DescriptorClient.fetch(request, timeoutMs);
+            long descriptorMs = (System.nanoTime() - t0) / 1_000_000;
             if (!d.provider().equals(options.provider())) {
                 throw new Unavailable("primary agent uses provider " + d.provider() + ", this replica " + options.provider());
             }
@@ -146,6 +154,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
                     start = pullFrom(puller, loader, listener);
                 } finally {
                     lastTornReads = puller.tornReads();
+                    lastPhases = "descriptor=" + descriptorMs + " " + puller.phases();
                 }
                 LsnFilter filter = loader.filter();
                 if (!start.replid().equals(d.replid())) {
@@ -178,6 +187,24 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     private static TableHeader pullFrom(TablePuller puller, DatasetLoader loader, TablePuller.Listener listener)
         throws IOException, InterruptedException {
         return puller.pull(loader, listener);
+    }
+
+    /**
+     * READs a primary's whole table once without decoding it, as a sync would (same
+     * endpoints, READ size and outstanding READs): the provider's raw READ time for the bytes
+     * a sync pulls. For benchmarks.
+     */
+    public RawRead rawRead(Request request) throws IOException, InterruptedException {
+        Descriptor d = DescriptorClient.fetch(request, (int) options.stallMillis());
+        try (TablePuller puller = new TablePuller(device, d, options)) {
+            long t0 = System.nanoTime();
+            long bytes = puller.rawPull();
+            return new RawRead(bytes, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** Bytes of one raw READ pass and its seconds. */
+    public record RawRead(long bytes, double seconds) {
     }
 
     @Override

@@ -81,6 +81,19 @@ final class TablePuller implements AutoCloseable {
     private long nextWrId = 1;
     private long bytesPulled;
     private long tornReads;
+    private final StringBuilder phases = new StringBuilder();
+    private long phaseStart = System.nanoTime();
+
+    /** Milliseconds of each phase of the last pull, for tools: "connect=3 bulk=812 ...". */
+    String phases() {
+        return phases.toString().trim();
+    }
+
+    private void phase(String name) {
+        long now = System.nanoTime();
+        phases.append(name).append('=').append((now - phaseStart) / 1_000_000).append(' ');
+        phaseStart = now;
+    }
 
     TablePuller(RdmaDevice device, Descriptor descriptor, ReplicaAgentOptions options) throws IOException {
         this.descriptor = descriptor;
@@ -120,6 +133,7 @@ final class TablePuller implements AutoCloseable {
      * @throws IOException  when a READ fails or a slot never reads consistently
      */
     TableHeader pull(DatasetLoader loader, Listener listener) throws IOException, InterruptedException {
+        phase("connect");
         TableHeader start = readHeader();
         if (start.epoch() != descriptor.epoch() || start.retired()) {
             throw new EpochChanged("table epoch " + start.epoch() + (start.retired() ? " (retired)" : "") + ", descriptor named "
@@ -140,17 +154,40 @@ final class TablePuller implements AutoCloseable {
                 plan.add(r);
             }
         }
+        phase("header");
         bulk(plan, reader, decoder, listener);
+        phase("bulk");
         listener.bulkDone(decoder.torn.size());
         rereadTorn(reader, decoder);
         resolveOverflow(reader, decoder);
+        phase("torn+overflow");
         checkIndex(g, reader, decoder);
+        phase("index");
         TableHeader end = readHeader();
         if (end.invalidates(start)) {
             throw new EpochChanged("table epoch changed from " + start.epoch() + " to " + end.epoch() + (end.retired() ? " (retired)" : "")
                 + " during the pull");
         }
         return start;
+    }
+
+    /**
+     * READs every slot class exactly as {@link #pull} does, without decoding or loading: the
+     * provider's raw time for the same bytes.
+     *
+     * @return bytes read
+     */
+    long rawPull() throws IOException, InterruptedException {
+        TableHeader start = readHeader();
+        List<TableGeometry.PullRange> plan = new ArrayList<>();
+        for (TableGeometry.PullRange r : start.geometry().pullPlan(options.readBytes())) {
+            if (!r.isOverflow()) {
+                plan.add(r);
+            }
+        }
+        long before = bytesPulled;
+        bulk(plan, new TableReader(start.geometry()), null, new Listener() { });
+        return bytesPulled - before;
     }
 
     // ------------------------------------------------------------------ phases
@@ -196,7 +233,9 @@ final class TablePuller implements AutoCloseable {
                 ByteBuffer copy = staging.buffer().slice(b * options.readBytes(), (int) r.length());
                 bytesPulled += r.length();
                 listener.pulled(r.length());
-                reader.decodeRange(copy, r.offset(), decoder);
+                if (decoder != null) {
+                    reader.decodeRange(copy, r.offset(), decoder);
+                }
                 free.add(b);
             }
         }
