@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code rkv} command line. */
 @Command(name = "rkv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Redis-compatible key-value server with RDMA-accelerated replica sync.",
-    subcommands = {ServerCommand.class, SessionDemoCommand.class, DoctorCommand.class, RdmaBenchCommand.class})
+    subcommands = {ServerCommand.class, PrimaryAgentCommand.class, ReplicaAgentCommand.class, ReplicaofCommand.class,
+        DemoCommand.class, SessionDemoCommand.class, DoctorCommand.class, RdmaBenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

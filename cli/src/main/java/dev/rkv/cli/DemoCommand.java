@@ -1,0 +1,340 @@
+package dev.rkv.cli;
+
+import dev.rkv.kvserver.RkvServer;
+import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.kvserver.repl.AcceleratedSync;
+import dev.rkv.kvserver.store.DatasetDigest;
+import dev.rkv.primary.PrimaryAgent;
+import dev.rkv.primary.PrimaryAgentOptions;
+import dev.rkv.replica.ReplicaAgent;
+import dev.rkv.replica.ReplicaAgentOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code rkv demo}: the accelerator in one command. Starts a primary with an agent, loads a
+ * dataset, starts replicas with agents, has them all sync over RDMA at once with a progress
+ * bar, checks that every replica equals the primary, and prints the times.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Start a primary with an agent, load KEYS keys of VALUE_SIZE bytes, start REPLICAS replicas, sync them all "
+        + "at once with RDMA READ (REPLICAOF host port RDMA), verify each equals the primary, and print the times.",
+        "Ends with: RESULT provider=... replicas=... keys=... bytes=... sync_s=... verified=yes|no"})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--keys", defaultValue = "100000", description = "Keys to load (key:000000000000 ...), 1 to 100,000,000. Default: ${DEFAULT-VALUE}.")
+    long keys;
+
+    @Option(names = "--value-size", defaultValue = "1000", description = "Bytes per value, 1 to 1,000,000. Default: ${DEFAULT-VALUE}.")
+    int valueSize;
+
+    @Option(names = "--replicas", defaultValue = "1", description = "Replicas to sync at once, 1 to 8. Default: ${DEFAULT-VALUE}.")
+    int replicas;
+
+    @Option(names = "--provider", defaultValue = "soft", description = "RDMA provider: soft or shm (disni needs an RDMA NIC). Default: ${DEFAULT-VALUE}.")
+    String provider;
+
+    @Option(names = "--endpoints", defaultValue = "2", description = "Endpoints per replica. Default: ${DEFAULT-VALUE}.")
+    int endpoints;
+
+    @Option(names = "--read-size", defaultValue = "4194304", description = "Bytes per READ. Default: ${DEFAULT-VALUE}.")
+    int readSize;
+
+    @Option(names = "--outstanding", defaultValue = "8", description = "READs outstanding per endpoint. Default: ${DEFAULT-VALUE}.")
+    int outstanding;
+
+    @Option(names = "--measure", negatable = true, defaultValue = "true",
+        description = "Also measure the primary's GET p99 idle and during the sync, the provider's raw READ time for the table, and memory. Default: on.")
+    boolean measure;
+
+    @Override
+    public Integer call() throws Exception {
+        ReplicaAgentOptions replicaOptions;
+        try {
+            check("--keys", keys, 1, 100_000_000);
+            check("--value-size", valueSize, 1, 1_000_000);
+            check("--replicas", replicas, 1, 8);
+            if (!provider.equals("soft") && !provider.equals("shm") && !provider.equals("disni")) {
+                throw new IllegalArgumentException("--provider must be soft, shm or disni, was '" + provider + "'");
+            }
+            String problem = ServerArgs.providerProblem(provider);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            replicaOptions = new ReplicaAgentOptions(provider, endpoints, readSize, outstanding, 1000, 10_000, 5).validate();
+        } catch (IllegalArgumentException e) {
+            System.err.println("rkv demo: " + e.getMessage());
+            return 2;
+        }
+        List<RkvServer> servers = new ArrayList<>();
+        List<AutoCloseable> agents = new ArrayList<>();
+        try {
+            RkvServer primary = start(servers, "--repl-backlog-size", "256mb");
+            PrimaryAgent agent = PrimaryAgent.attach(primary, PrimaryAgentOptions.defaults().withProvider(provider)
+                .withExpected(keys, valueSize));
+            agents.add(agent);
+            step("primary on port " + primary.port() + ", agent on " + provider + " endpoint 127.0.0.1:" + agent.rdmaPort());
+
+            long t0 = System.nanoTime();
+            load(primary.port());
+            double loadS = seconds(t0);
+            PrimaryAgent.Stats stats = agent.stats();
+            step(String.format(Locale.ROOT, "loaded %,d keys x %,d bytes in %.2f s; table %s, epoch %d", keys, valueSize, loadS,
+                ProgressBar.mb(stats.tableBytes()), stats.epoch()));
+            long heap = measure ? usedHeapAfterGc() : -1;
+
+            List<RkvServer> reps = new ArrayList<>();
+            for (int i = 0; i < replicas; i++) {
+                RkvServer r = start(servers);
+                agents.add(ReplicaAgent.attach(r, replicaOptions));
+                reps.add(r);
+            }
+            step(replicas + " replica(s) started with " + provider + " agents");
+
+            LatencyProbe idle = null;
+            if (measure) {
+                idle = LatencyProbe.run(primary.port(), keys, 1_500);
+                step(String.format(Locale.ROOT, "primary GET latency idle: p50 %.3f ms, p99 %.3f ms (%d GETs)", idle.p50(), idle.p99(), idle.count()));
+            }
+            LatencyProbe.Background during = measure ? LatencyProbe.start(primary.port(), keys) : null;
+            long s0 = System.nanoTime();
+            for (RkvServer r : reps) {
+                try (Jedis j = new Jedis("127.0.0.1", r.port(), 10_000)) {
+                    j.sendCommand(Protocol.Command.REPLICAOF, "127.0.0.1", Integer.toString(primary.port()), "RDMA");
+                }
+            }
+            double[] perReplica = follow(reps, s0);
+            double syncS = seconds(s0);
+            LatencyProbe sync = during == null ? null : during.stop();
+            long bytes = Long.parseLong(infoOf(reps.get(0)).getOrDefault("master_last_sync_bytes", "0"));
+            String transport = infoOf(reps.get(0)).getOrDefault("master_last_sync_transport", "?");
+
+            for (AutoCloseable a : agents) {
+                if (a instanceof ReplicaAgent ra) {
+                    step("pull phases (ms): " + ra.lastPhases());
+                }
+            }
+            boolean verified = true;
+            long now = System.currentTimeMillis();
+            String expected = primary.call(() -> DatasetDigest.of(primary.context().keyspace(), now));
+            for (int i = 0; i < reps.size(); i++) {
+                RkvServer r = reps.get(i);
+                String got = r.call(() -> DatasetDigest.of(r.context().keyspace(), now));
+                long n = r.call(() -> r.context().keyspace().totalKeys());
+                boolean same = expected.equals(got) && n == keys;
+                verified &= same;
+                step(String.format(Locale.ROOT, "replica %d (port %d): %,d keys, digest %s, synced over %s in %.3f s", i + 1, r.port(), n,
+                    same ? "equals the primary's" : "DIFFERS", infoOf(r).get("master_last_sync_transport"), perReplica[i]));
+            }
+            if (sync != null) {
+                step(String.format(Locale.ROOT, "primary GET latency during the sync: p50 %.3f ms, p99 %.3f ms (%d GETs)", sync.p50(),
+                    sync.p99(), sync.count()));
+            }
+            String extra = "";
+            if (measure) {
+                try (ReplicaAgent raw = new ReplicaAgent(replicaOptions)) {
+                    ReplicaAgent.RawRead rr = raw.rawRead(new AcceleratedSync.Request("127.0.0.1", primary.port(), "", "", 16));
+                    step(String.format(Locale.ROOT, "raw %s READ of the same table: %s in %.3f s (%.2f GB/s)", provider,
+                        ProgressBar.mb(rr.bytes()), rr.seconds(), rr.bytes() / rr.seconds() / 1e9));
+                    extra = String.format(Locale.ROOT, " raw_read_s=%.3f p99_idle_ms=%.3f p99_sync_ms=%.3f primary_heap_bytes=%d table_bytes=%d",
+                        rr.seconds(), idle.p99(), sync == null ? -1 : sync.p99(), heap, stats.tableBytes());
+                }
+            }
+            System.out.println(String.format(Locale.ROOT, "DETAIL transport=%s load_s=%.2f per_replica_s=%s%s", transport, loadS,
+                Arrays.toString(perReplica).replace(" ", ""), extra));
+            System.out.println(String.format(Locale.ROOT, "RESULT provider=%s replicas=%d keys=%d bytes=%d sync_s=%.3f verified=%s",
+                provider, replicas, keys, bytes, syncS, verified ? "yes" : "no"));
+            return verified ? 0 : 1;
+        } finally {
+            for (AutoCloseable a : agents) {
+                a.close();
+            }
+            for (RkvServer s : servers) {
+                s.close();
+            }
+        }
+    }
+
+    private static void check(String name, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was " + v);
+        }
+    }
+
+    private static RkvServer start(List<RkvServer> servers, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--save", "", "--loglevel", "warning"));
+        args.addAll(List.of(extra));
+        ServerConfig config = new ServerConfig();
+        config.applyArgs(args);
+        RkvServer s = new RkvServer(config);
+        servers.add(s);
+        return s.start();
+    }
+
+    private void load(int port) {
+        ProgressBar bar = new ProgressBar(System.err, "load");
+        byte[] block = new byte[valueSize + 64];
+        SplittableRandom rnd = new SplittableRandom(937);
+        byte[] alphabet = "abcdefghijklmnopqrstuvwxyz0123456789".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < block.length; i++) {
+            block[i] = alphabet[rnd.nextInt(alphabet.length)];
+        }
+        try (Jedis j = new Jedis("127.0.0.1", port, 60_000)) {
+            Pipeline p = j.pipelined();
+            for (long i = 0; i < keys; i++) {
+                int off = (int) (i % 64);
+                p.set(key(i), Arrays.copyOfRange(block, off, off + valueSize));
+                if ((i + 1) % 2000 == 0) {
+                    p.sync();
+                    if ((i + 1) % 50_000 == 0) {
+                        bar.update((double) (i + 1) / keys, String.format(Locale.ROOT, "%,d keys", i + 1));
+                    }
+                }
+            }
+            p.sync();
+        }
+        bar.done(String.format(Locale.ROOT, "%,d keys", keys));
+    }
+
+    static byte[] key(long i) {
+        return String.format(Locale.ROOT, "key:%012d", i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Shows the replicas' progress until every link is up; returns each replica's seconds from {@code s0}. */
+    private double[] follow(List<RkvServer> reps, long s0) throws Exception {
+        ProgressBar bar = new ProgressBar(System.err, "sync");
+        double[] done = new double[reps.size()];
+        Arrays.fill(done, -1);
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long read = 0;
+            long total = 0;
+            long loaded = 0;
+            int up = 0;
+            for (int i = 0; i < reps.size(); i++) {
+                Map<String, String> info = infoOf(reps.get(i));
+                boolean linkUp = "up".equals(info.get("master_link_status")) && "0".equals(info.get("master_sync_in_progress"));
+                if (linkUp) {
+                    if (done[i] < 0) {
+                        done[i] = seconds(s0);
+                    }
+                    up++;
+                    long b = Long.parseLong(info.getOrDefault("master_last_sync_bytes", "0"));
+                    read += b;
+                    total += b;
+                    loaded += Long.parseLong(info.getOrDefault("master_last_sync_keys", "0"));
+                } else {
+                    read += Long.parseLong(info.getOrDefault("master_sync_read_bytes", "0"));
+                    total += Math.max(0, Long.parseLong(info.getOrDefault("master_sync_total_bytes", "0")));
+                    loaded += Long.parseLong(info.getOrDefault("master_sync_keys_loaded", "0"));
+                }
+            }
+            if (up == reps.size()) {
+                bar.done(String.format(Locale.ROOT, "%s pulled, %,d keys loaded, %d/%d replicas up", ProgressBar.mb(read), loaded, up,
+                    reps.size()));
+                return done;
+            }
+            bar.update(total > 0 ? (double) read / total : 0, String.format(Locale.ROOT, "%s / %s, %,d keys, %d/%d replicas up",
+                ProgressBar.mb(read), ProgressBar.mb(total), loaded, up, reps.size()));
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("replicas did not sync within 600 s");
+    }
+
+    private static Map<String, String> infoOf(RkvServer r) throws Exception {
+        return ReplicaofCommand.info(r.call(() -> r.context().replication().infoSection()));
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void step(String s) {
+        System.out.println("* " + s);
+    }
+
+    /** GET latencies against the primary: one connection, random existing keys. */
+    record LatencyProbe(double p50, double p99, int count) {
+        static LatencyProbe run(int port, long keys, long millis) {
+            Background b = start(port, keys);
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return b.stop();
+        }
+
+        static Background start(int port, long keys) {
+            Background b = new Background(port, keys);
+            b.thread.start();
+            return b;
+        }
+
+        static LatencyProbe of(long[] nanos, int n) {
+            if (n == 0) {
+                return new LatencyProbe(-1, -1, 0);
+            }
+            long[] s = Arrays.copyOf(nanos, n);
+            Arrays.sort(s);
+            return new LatencyProbe(s[(int) (n * 0.50)] / 1e6, s[Math.min(n - 1, (int) (n * 0.99))] / 1e6, n);
+        }
+
+        /** A thread issuing GETs back to back until stopped. */
+        static final class Background {
+            final AtomicBoolean stop = new AtomicBoolean();
+            final Thread thread;
+            long[] samples = new long[1 << 16];
+            int n;
+
+            Background(int port, long keys) {
+                thread = new Thread(() -> {
+                    SplittableRandom rnd = new SplittableRandom(42);
+                    try (Jedis j = new Jedis("127.0.0.1", port, 60_000)) {
+                        while (!stop.get()) {
+                            byte[] k = key(rnd.nextLong(keys));
+                            long t = System.nanoTime();
+                            j.get(k);
+                            long d = System.nanoTime() - t;
+                            if (n == samples.length) {
+                                samples = Arrays.copyOf(samples, n * 2);
+                            }
+                            samples[n++] = d;
+                        }
+                    }
+                }, "rkv-demo-latency");
+                thread.setDaemon(true);
+            }
+
+            LatencyProbe stop() {
+                stop.set(true);
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return of(samples, n);
+            }
+        }
+    }
+}

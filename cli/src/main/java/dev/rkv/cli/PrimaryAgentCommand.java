@@ -1,0 +1,84 @@
+package dev.rkv.cli;
+
+import dev.rkv.kvserver.RkvServer;
+import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.primary.PrimaryAgent;
+import dev.rkv.primary.PrimaryAgentOptions;
+import dev.rkv.rdma.RdmaException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code rkv primary-agent}: a server paired with a primary agent, in the foreground. */
+@Command(name = "primary-agent", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run an rkv server with a primary agent: the data is kept in a mapping table registered with an RDMA "
+        + "provider, and replicas started with 'rkv replica-agent' pull it with RDMA READ (REPLICAOF host port RDMA).",
+        "Server options follow, with redis.conf names: --port 6379 --requirepass secret ..."})
+final class PrimaryAgentCommand implements Callable<Integer> {
+    @Option(names = "--provider", defaultValue = "soft", description = "RDMA provider: soft (TCP, any host), shm (same host), disni (RDMA NIC). Default: ${DEFAULT-VALUE}.")
+    String provider;
+
+    @Option(names = "--agent-bind", defaultValue = "127.0.0.1", description = "Address of the agent's RDMA endpoint. Default: ${DEFAULT-VALUE}.")
+    String bind;
+
+    @Option(names = "--agent-port", defaultValue = "0", description = "Port of the agent's RDMA endpoint (0: any free port).")
+    int agentPort;
+
+    @Option(names = "--agent-secret", description = "Secret replicas must present (default: the server's requirepass, which replicas send as masterauth).")
+    String secret;
+
+    @Option(names = "--expected-keys", defaultValue = "0", description = "Size the first table for this many more keys (saves growing it while loading).")
+    long expectedKeys;
+
+    @Option(names = "--expected-value-size", defaultValue = "0", description = "Value bytes of those expected keys.")
+    int expectedValueSize;
+
+    @Option(names = "--headroom", defaultValue = "1.25", description = "Spare slots when the table is sized or grown, 1.0 to 4.0. Default: ${DEFAULT-VALUE}.")
+    double headroom;
+
+    @Parameters(arity = "0..1", paramLabel = "CONFIG_FILE", description = "A redis.conf-style file.")
+    Path configFile;
+
+    @Unmatched
+    List<String> options = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        PrimaryAgentOptions agentOptions;
+        ServerConfig config;
+        try {
+            agentOptions = new PrimaryAgentOptions(provider, bind, agentPort, secret, headroom, expectedKeys, expectedValueSize).validate();
+            String problem = ServerArgs.providerProblem(provider);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            config = ServerArgs.config(configFile, options);
+        } catch (IllegalArgumentException e) {
+            System.err.println("rkv primary-agent: " + e.getMessage());
+            return 2;
+        }
+        try (RkvServer server = new RkvServer(config)) {
+            server.start();
+            try (PrimaryAgent agent = PrimaryAgent.attach(server, agentOptions)) {
+                System.err.println("rkv primary-agent: server on port " + server.port() + ", table registered with " + provider
+                    + ", RDMA endpoint " + bind + ":" + agent.rdmaPort());
+                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "rkv-shutdown"));
+                server.awaitTermination();
+            }
+            return 0;
+        } catch (IOException | RdmaException e) {
+            System.err.println("rkv primary-agent: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+}
