@@ -47,10 +47,10 @@ final class LsnFilter implements StreamFilter {
 
     @Override
     public byte[][] filter(int db, byte[][] argv, long endOffset) {
-        if (argv.length < 2) {
+        String name = new String(argv[0], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        if (argv.length < 2 && !name.equals("flushall") && !name.equals("flushdb")) {
             return argv;
         }
-        String name = new String(argv[0], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
         switch (name) {
             case "select", "ping", "multi", "exec", "replconf", "publish", "spublish", "function", "script", "eval", "evalsha" -> {
                 return argv;

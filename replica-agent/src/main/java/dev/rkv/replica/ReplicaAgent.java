@@ -30,6 +30,12 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     private volatile long lastTornReads;
     private volatile int lastRestarts;
     private volatile String lastPhases = "";
+    private volatile long completedSyncs;
+
+    /** Pulls that completed (the link may still have fallen back afterwards). */
+    public long completedSyncs() {
+        return completedSyncs;
+    }
 
     /** Milliseconds per phase of the last pull (descriptor, connect, header, bulk, torn+overflow, index). */
     public String lastPhases() {
@@ -104,6 +110,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
         try {
             Result r = syncOnce(request, into, progress);
             consecutiveFailures = 0;
+            completedSyncs++;
             return r;
         } catch (Unavailable e) {
             throw e;

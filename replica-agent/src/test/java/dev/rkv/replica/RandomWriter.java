@@ -41,7 +41,13 @@ final class RandomWriter extends Thread {
                 }
                 String k = "k" + rnd.nextInt(500);
                 try {
-                    switch (rnd.nextInt(14)) {
+                    switch (rnd.nextInt(15)) {
+                        case 13 -> {
+                            redis.clients.jedis.Transaction t = j.multi();
+                            t.incr("n" + rnd.nextInt(20));
+                            t.append(k, "t");
+                            t.exec();
+                        }
                         case 0, 1, 2 -> j.set(k, "v" + rnd.nextInt(1_000_000) + "x".repeat(rnd.nextInt(rnd.nextInt(8) == 0 ? 3000 : 60)));
                         case 3 -> j.incr("n" + rnd.nextInt(20));
                         case 4 -> j.del(k, "k" + rnd.nextInt(500));
@@ -51,7 +57,13 @@ final class RandomWriter extends Thread {
                         case 8 -> j.mset(k, "m", "k" + rnd.nextInt(500), "m2");
                         case 9 -> j.incrByFloat("f" + rnd.nextInt(5), 0.5);
                         case 10 -> j.setrange(k, rnd.nextInt(10), "r");
-                        case 11 -> j.rename(k, "k" + rnd.nextInt(500));
+                        case 11 -> {
+                            if (rnd.nextInt(10) == 0) {
+                                j.rename(k, "k" + rnd.nextInt(500));
+                            } else {
+                                j.set(k, "plain");
+                            }
+                        }
                         default -> j.persist(k);
                     }
                 } catch (JedisDataException expected) {

@@ -80,6 +80,8 @@ final class MasterLink implements Runnable {
     private final String transport;
     /** Whether the next session needs a full sync whatever PSYNC could continue (nothing loaded yet, or a resync asked). */
     private volatile boolean needFullSync = true;
+    /** The dataset went out of step with the stream after an RDMA sync: the next full sync is classic. */
+    private volatile boolean classicResync;
     private volatile boolean pullingRdma;
     private final AtomicLong rdmaTotal = new AtomicLong();
     private final AtomicLong rdmaPulled = new AtomicLong();
@@ -151,9 +153,13 @@ final class MasterLink implements Runnable {
         return rdmaKeys.get();
     }
 
-    /** The dataset no longer matches the stream: the next session syncs in full. */
+    /**
+     * The dataset no longer matches the stream (an effect the LSN filter could not reconcile):
+     * the next session syncs in full with the classic sync, which a write load cannot defeat.
+     */
     void requireFullSync() {
         needFullSync = true;
+        classicResync = true;
     }
 
     long syncReadBytes() {
@@ -293,11 +299,12 @@ final class MasterLink implements Runnable {
         send(out, "REPLCONF", "capa", "eof", "capa", "psync2");
         readLine(in);
 
-        AcceleratedSync accel = transport.equals("rdma") && needFullSync ? replication.acceleratedSync() : null;
+        AcceleratedSync accel = transport.equals("rdma") && needFullSync && !classicResync ? replication.acceleratedSync() : null;
         if (accel != null && acceleratedSync(accel, in, out)) {
             return;
         }
-        PsyncRequest req = replication.psyncRequest(this);
+        PsyncRequest req = classicResync ? new PsyncRequest("?", -1) : replication.psyncRequest(this);
+        classicResync = false;
         send(out, "PSYNC", req.replId(), Long.toString(req.nextOffset()));
         String reply = readLine(in);
         while (reply.isEmpty()) {
