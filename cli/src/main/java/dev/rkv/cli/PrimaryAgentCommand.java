@@ -7,7 +7,6 @@ import dev.rkv.primary.PrimaryAgentOptions;
 import dev.rkv.rdma.RdmaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code rkv primary-agent}: a server paired with a primary agent, in the foreground. */
 @Command(name = "primary-agent", mixinStandardHelpOptions = true, sortOptions = false,
+    customSynopsis = "rkv primary-agent [agent options] [CONFIG_FILE] [--server-option value ...]",
     description = {"Run an rkv server with a primary agent: the data is kept in a mapping table registered with an RDMA "
         + "provider, and replicas started with 'rkv replica-agent' pull it with RDMA READ (REPLICAOF host port RDMA).",
         "Server options follow, with redis.conf names: --port 6379 --requirepass secret ..."})
@@ -43,11 +43,9 @@ final class PrimaryAgentCommand implements Callable<Integer> {
     @Option(names = "--headroom", defaultValue = "1.25", description = "Spare slots when the table is sized or grown, 1.0 to 4.0. Default: ${DEFAULT-VALUE}.")
     double headroom;
 
-    @Parameters(arity = "0..1", paramLabel = "CONFIG_FILE", description = "A redis.conf-style file.")
-    Path configFile;
-
+    /** Everything else: an optional redis.conf file, then server options as --name value. */
     @Unmatched
-    List<String> options = new ArrayList<>();
+    List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -59,7 +57,8 @@ final class PrimaryAgentCommand implements Callable<Integer> {
             if (problem != null) {
                 throw new IllegalArgumentException(problem);
             }
-            config = ServerArgs.config(configFile, options);
+            boolean file = !args.isEmpty() && !args.get(0).startsWith("--");
+            config = ServerArgs.config(file ? Path.of(args.get(0)) : null, file ? args.subList(1, args.size()) : args);
         } catch (IllegalArgumentException e) {
             System.err.println("rkv primary-agent: " + e.getMessage());
             return 2;

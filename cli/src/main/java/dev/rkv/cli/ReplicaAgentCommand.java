@@ -7,7 +7,6 @@ import dev.rkv.replica.ReplicaAgent;
 import dev.rkv.replica.ReplicaAgentOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code rkv replica-agent}: a server with a replica agent, in the foreground. */
 @Command(name = "replica-agent", mixinStandardHelpOptions = true, sortOptions = false,
+    customSynopsis = "rkv replica-agent [agent options] [CONFIG_FILE] [--server-option value ...]",
     description = {"Run an rkv server with a replica agent: a full sync of a link with the rdma transport "
         + "(REPLICAOF host port RDMA, or --repl-sync-transport rdma) pulls the primary's table with RDMA READ.",
         "Server options follow, with redis.conf names: --port 6380 --masterauth secret ..."})
@@ -37,11 +37,9 @@ final class ReplicaAgentCommand implements Callable<Integer> {
     @Option(names = "--sync-from", paramLabel = "HOST:PORT", description = "Start as a replica of this primary, syncing over RDMA.")
     String syncFrom;
 
-    @Parameters(arity = "0..1", paramLabel = "CONFIG_FILE", description = "A redis.conf-style file.")
-    Path configFile;
-
+    /** Everything else: an optional redis.conf file, then server options as --name value. */
     @Unmatched
-    List<String> options = new ArrayList<>();
+    List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -53,7 +51,8 @@ final class ReplicaAgentCommand implements Callable<Integer> {
             if (problem != null) {
                 throw new IllegalArgumentException(problem);
             }
-            config = ServerArgs.config(configFile, options);
+            boolean file = !args.isEmpty() && !args.get(0).startsWith("--");
+            config = ServerArgs.config(file ? Path.of(args.get(0)) : null, file ? args.subList(1, args.size()) : args);
             if (syncFrom != null) {
                 String[] hp = HostPort.parse(syncFrom, "--sync-from");
                 config.set("replicaof", hp[0] + " " + hp[1] + " rdma");

@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# Full-sync time of rkv's RDMA sync (replicas pull the primary's mapping table with READ) beside
+# stock redis-server 7.0 diskless and disk sync, all in one run, on the same dataset.
+#
+# For redis-server and for rkv on each provider (soft, shm): starts a primary on a free loopback
+# port (rkv: `rkv primary-agent`), loads KEYS keys key:000000000000.. of VALUE bytes (redis-cli
+# --pipe), then for R in 1 2 3: starts R fresh replicas (rkv: `rkv replica-agent`), sends them
+# REPLICAOF at once (rkv: REPLICAOF host port RDMA) and times until every replica reports
+# master_link_status:up, master_sync_in_progress:0 and DBSIZE = KEYS. While the first replica
+# syncs, redis-benchmark measures the primary's GET latency (p99), and again with no sync (idle).
+# Then, per rkv provider, `rkv demo` measures the provider's raw READ time for the same table
+# (same endpoints, READ size and outstanding READs, no decoding). Memory: the primary's
+# RSS after loading, beside redis-server's used_memory and RSS for the same data.
+#
+# Prints a markdown table with the issue's targets and writes it to
+# experiments/results/rdma-sync.md.
+#
+# Usage: experiments/bench-rdma-sync.sh [keys (default 937000)] [value bytes (default 1000)]
+# Env:   PROVIDERS (default "soft shm"), REPLICAS (default "1 2 3"),
+#        PRIMARY_HEAP (default 3g), REPLICA_HEAP (default 3g) and REPLICA_YOUNG (default 2400m):
+#        each rkv replica pre-touches its heap, with a young generation holding the whole pulled
+#        dataset so that no collection runs during the pull.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KEYS=${1:-937000}
+VALUE=${2:-1000}
+PROVIDERS=${PROVIDERS:-soft shm}
+REPLICAS=${REPLICAS:-1 2 3}
+PRIMARY_HEAP=${PRIMARY_HEAP:-3g}
+REPLICA_HEAP=${REPLICA_HEAP:-3g}
+REPLICA_YOUNG=${REPLICA_YOUNG:-2400m}
+JAR=cli/target/rkv.jar
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
+for tool in redis-server redis-cli redis-benchmark python3; do
+  command -v "$tool" >/dev/null || { echo "$tool not found: apt-get install -y redis-server redis-tools python3" >&2; exit 2; }
+done
+
+tmp=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+
+await_ping() { # port
+  for _ in $(seq 1200); do
+    redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 did not answer PING" >&2
+  return 1
+}
+
+# Starts a server in the background; sets SERVER_PORT and SERVER_PID.
+# kind: redis | rkv-primary:<provider> | rkv-replica:<provider>; redis.conf options follow.
+start_server() { # kind dir options...
+  local kind=$1 dir=$2 port
+  shift 2
+  port=$(free_port)
+  mkdir -p "$dir"
+  case "$kind" in
+    redis)
+      redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --daemonize no \
+        --loglevel warning "$@" >"$dir/server.log" 2>&1 & ;;
+    rkv-primary:*)
+      java -Xms"$PRIMARY_HEAP" -Xmx"$PRIMARY_HEAP" -XX:+UseParallelGC -jar "$JAR" primary-agent --provider "${kind#*:}" \
+        --expected-keys "$KEYS" --expected-value-size "$VALUE" --headroom 1.0 \
+        --port "$port" --save '' --dir "$dir" --loglevel warning "$@" >"$dir/server.log" 2>&1 & ;;
+    rkv-replica:*)
+      java -Xms"$REPLICA_HEAP" -Xmx"$REPLICA_HEAP" -Xmn"$REPLICA_YOUNG" -XX:+AlwaysPreTouch -XX:+UseParallelGC -jar "$JAR" \
+        replica-agent --provider "${kind#*:}" --port "$port" --save '' --dir "$dir" --loglevel warning "$@" \
+        >"$dir/server.log" 2>&1 & ;;
+  esac
+  SERVER_PID=$!
+  SERVER_PORT=$port
+  PIDS+=("$SERVER_PID")
+}
+
+# RESP for KEYS SETs of key:<12 digits> -> VALUE bytes (the keys redis-benchmark -r draws), in chunks.
+generate() {
+  python3 - "$KEYS" "$VALUE" <<'EOF'
+import sys, random
+keys, size = int(sys.argv[1]), int(sys.argv[2])
+rnd = random.Random(937)
+block = bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(size + 64))
+out = sys.stdout.buffer
+vhdr = b"$%d\r\n" % size
+chunk = []
+for i in range(keys):
+    k = b"key:%012d" % i
+    off = i % 64
+    chunk.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n%s%s\r\n" % (len(k), k, vhdr, block[off:off + size]))
+    if len(chunk) == 4096:
+        out.write(b"".join(chunk))
+        chunk = []
+out.write(b"".join(chunk))
+EOF
+}
+
+field() { # port section name
+  redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'
+}
+
+synced() { # port
+  [ "$(field "$1" replication master_link_status)" = up ] && [ "$(field "$1" replication master_sync_in_progress)" = 0 ] \
+    && [ "$(redis-cli -p "$1" dbsize)" = "$KEYS" ]
+}
+
+rss_bytes() { # pid
+  awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status"
+}
+
+# p99 GET latency in ms over random existing keys, from redis-benchmark's latency summary.
+get_p99() { # port requests
+  redis-benchmark -p "$1" -t get -n "$2" -c 4 -r "$KEYS" -d "$VALUE" --precision 3 2>/dev/null \
+    | awk '/latency summary/ { getline; getline; print $5; exit }'
+}
+
+# One measurement: MEASURED = seconds from REPLICAOF to every replica synced; P99 = GET p99 meanwhile.
+measure() { # kind primary_port replicas mode
+  local kind=$1 pport=$2 n=$3 mode=$4 ports=() pids=() i rkind
+  if [ "$kind" = redis ]; then
+    redis-cli -p "$pport" config set repl-diskless-sync "$([ "$mode" = diskless ] && echo yes || echo no)" >/dev/null
+    rkind=redis
+  else
+    rkind="rkv-replica:${kind#*:}"
+  fi
+  for i in $(seq "$n"); do
+    start_server "$rkind" "$tmp/replica-$mode-$n-$i"
+    ports+=("$SERVER_PORT"); pids+=("$SERVER_PID")
+  done
+  for p in "${ports[@]}"; do await_ping "$p"; done
+  local t0 t1 lat=$tmp/lat-$n-$mode
+  : >"$lat"
+  ( get_p99 "$pport" 200000 >"$lat" ) &
+  local latpid=$!
+  t0=$(now)
+  for p in "${ports[@]}"; do
+    if [ "$kind" = redis ]; then
+      redis-cli -p "$p" replicaof 127.0.0.1 "$pport" >/dev/null &
+    else
+      redis-cli -p "$p" replicaof 127.0.0.1 "$pport" RDMA >/dev/null &
+    fi
+  done
+  local left=("${ports[@]}") still
+  while [ "${#left[@]}" -gt 0 ]; do
+    still=()
+    for p in "${left[@]}"; do synced "$p" || still+=("$p"); done
+    left=("${still[@]+"${still[@]}"}")
+    [ "${#left[@]}" -gt 0 ] && sleep 0.05
+  done
+  t1=$(now)
+  wait "$latpid" || true
+  P99=$(cat "$lat")
+  TRANSPORT=$(field "${ports[0]}" replication master_last_sync_transport)
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$tmp/replica-$mode-$n-"*
+  MEASURED=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+}
+
+declare -A RESULT LAT MEM IDLE RAW TRANS
+SYSTEMS=(redis)
+for p in $PROVIDERS; do SYSTEMS+=("rkv:$p"); done
+for kind in "${SYSTEMS[@]}"; do
+  if [ "$kind" = redis ]; then
+    start_server redis "$tmp/primary-redis" --repl-diskless-sync-delay 0 --rdbcompression no
+    modes="diskless disk"
+  else
+    start_server "rkv-primary:${kind#*:}" "$tmp/primary-$kind" --repl-diskless-sync-delay 0 --repl-backlog-size 256mb
+    modes="rdma"
+  fi
+  pport=$SERVER_PORT
+  ppid=$SERVER_PID
+  await_ping "$pport"
+  echo "loading $KEYS keys x $VALUE bytes into $kind ..." >&2
+  generate | redis-cli -p "$pport" --pipe >/dev/null
+  got=$(redis-cli -p "$pport" dbsize)
+  [ "$got" = "$KEYS" ] || { echo "$kind primary has $got keys, expected $KEYS" >&2; exit 1; }
+  sleep 2
+  if [ "$kind" = redis ]; then
+    MEM[$kind]="used_memory=$(field "$pport" memory used_memory) rss=$(rss_bytes "$ppid")"
+  else
+    MEM[$kind]="rss=$(rss_bytes "$ppid")"
+  fi
+  IDLE[$kind]=$(get_p99 "$pport" 200000)
+  echo "  memory ${MEM[$kind]}, idle GET p99 ${IDLE[$kind]} ms" >&2
+  for n in $REPLICAS; do
+    for mode in $modes; do
+      echo "$kind: $n replica(s), $mode ..." >&2
+      measure "$kind" "$pport" "$n" "$mode"
+      RESULT[$kind,$n,$mode]=$MEASURED
+      LAT[$kind,$n,$mode]=$P99
+      TRANS[$kind,$n,$mode]=$TRANSPORT
+      echo "  ${RESULT[$kind,$n,$mode]} s (GET p99 during: ${LAT[$kind,$n,$mode]} ms, transport ${TRANSPORT:-classic})" >&2
+    done
+  done
+  kill "$ppid" 2>/dev/null || true
+  wait "$ppid" 2>/dev/null || true
+done
+
+# Raw READ time of the provider for the same table, and the in-process demo's own view.
+for p in $PROVIDERS; do
+  echo "rkv demo (raw READ of the table) on $p ..." >&2
+  line=$(java -Xms8g -Xmx8g -Xmn5g -XX:+AlwaysPreTouch -XX:+UseParallelGC -jar "$JAR" demo --keys "$KEYS" \
+    --value-size "$VALUE" --replicas 1 --provider "$p" 2>/dev/null | grep -E '^(DETAIL|RESULT)' | tr '\n' ' ')
+  RAW[rkv:$p]=$(sed -n 's/.*raw_read_s=\([0-9.]*\).*/\1/p' <<<"$line")
+  echo "  $line" >&2
+done
+
+mkdir -p experiments/results
+out=experiments/results/rdma-sync.md
+red1=${RESULT[redis,1,diskless]}
+{
+  echo "Full sync of $KEYS keys x $VALUE-byte values, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ);"
+  echo "seconds from REPLICAOF until every replica is up with all keys (rkv: REPLICAOF host port RDMA)."
+  echo "GET p99 of the primary (redis-benchmark, 4 clients) while the replicas sync; idle p99 per system below."
+  echo
+  echo "| system | mode | replicas | sync s | vs redis diskless x1 | GET p99 ms |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: |"
+  for kind in "${SYSTEMS[@]}"; do
+    if [ "$kind" = redis ]; then modes="diskless disk"; else modes="rdma"; fi
+    for mode in $modes; do
+      for n in $REPLICAS; do
+        awk -v k="$kind" -v m="$mode" -v n="$n" -v s="${RESULT[$kind,$n,$mode]}" -v r="$red1" -v l="${LAT[$kind,$n,$mode]}" \
+          'BEGIN { printf "| %s | %s | %d | %.2f | %.2fx faster | %s |\n", k, m, n, s, (s > 0 ? r / s : 0), l }'
+      done
+    done
+  done
+  echo
+  echo "| target | measured | met |"
+  echo "| --- | --- | --- |"
+  for p in $PROVIDERS; do
+    k=rkv:$p
+    one=${RESULT[$k,1,rdma]:-}
+    three=${RESULT[$k,3,rdma]:-}
+    [ -n "$one" ] && awk -v p="$p" -v r="$red1" -v s="$one" \
+      'BEGIN { x = r / s; printf "| %s: 1 replica >= 6x faster than redis diskless (%.2f s) | %.2fx (%.2f s) | %s |\n", p, r, x, s, (x >= 6 ? "yes" : "no") }'
+    [ -n "$one" ] && [ -n "$three" ] && awk -v p="$p" -v a="$one" -v b="$three" \
+      'BEGIN { x = b / a; printf "| %s: 3 replicas <= 1.3x one replica | %.2fx (%.2f s vs %.2f s) | %s |\n", p, x, b, a, (x <= 1.3 ? "yes" : "no") }'
+    [ -n "$one" ] && [ -n "${RAW[$k]:-}" ] && awk -v p="$p" -v a="$one" -v b="${RAW[$k]}" \
+      'BEGIN { x = a / b; printf "| %s: sync <= 1.5x raw READ of the same bytes | %.2fx (%.2f s vs raw %.3f s) | %s |\n", p, x, a, b, (x <= 1.5 ? "yes" : "no") }'
+    [ -n "$one" ] && awk -v p="$p" -v i="${IDLE[$k]}" -v d="${LAT[$k,1,rdma]}" \
+      'BEGIN { x = (i > 0 ? d / i : 0); printf "| %s: GET p99 during a sync <= 2x idle | %.2fx (%s ms vs idle %s ms) | %s |\n", p, x, d, i, (x <= 2 ? "yes" : "no") }'
+  done
+  echo
+  echo "Memory after loading: $(for k in "${SYSTEMS[@]}"; do printf '%s %s; ' "$k" "${MEM[$k]}"; done)"
+  echo "Transport the rkv replicas reported: $(for k in "${SYSTEMS[@]}"; do [ "$k" = redis ] || printf '%s %s; ' "$k" "${TRANS[$k,1,rdma]:-?}"; done)"
+} | tee "$out"
