@@ -59,7 +59,14 @@ public final class ServerConfig {
         add(ConfigOption.bool("rdbcompression", true, true));
         add(ConfigOption.bool("rdbchecksum", true, true));
         add(ConfigOption.bool("stop-writes-on-bgsave-error", true, true));
-        add(ConfigOption.oneOf("appendonly", "no", true, "no"));
+        // A yes/no option as in Redis, but rkv has no append only file: only "no" is accepted.
+        ConfigOption appendonly = ConfigOption.bool("appendonly", false, true);
+        add(ConfigOption.custom("appendonly", "no", true, raw -> {
+            if ((Boolean) appendonly.parse(raw)) {
+                throw new ConfigException("rkv has no append only file; persistence is by RDB snapshots (save)");
+            }
+            return Boolean.FALSE;
+        }, v -> "no"));
         add(ConfigOption.memory("maxmemory", 0, 0, maxLong, true));
         add(ConfigOption.oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu",
             "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));

@@ -152,6 +152,25 @@ class ServerCommandsDifferentialIT {
             CONFIG SET hz 30 maxmemory lots
             CONFIG GET hz
             CONFIG SET hz 10 maxmemory 0
+            ~ CONFIG GET maxmemory maxmemory-policy hz
+            ~ CONFIG GET maxmemory-policy MAXMEMORY-policy
+            CONFIG SET maxmemory-policy foo
+            CONFIG SET maxmemory-policy ALLKEYS-LRU
+            CONFIG GET maxmemory-policy
+            CONFIG SET maxmemory-policy noeviction
+            CONFIG SET appendonly maybe
+            CONFIG SET protected-mode maybe
+            CONFIG SET timeout -1
+            CONFIG SET timeout abc
+            CONFIG SET maxmemory 1gb
+            CONFIG GET maxmemory
+            CONFIG SET maxmemory 0
+            CONFIG SET save "100 x"
+            CONFIG SET save "100 10 200"
+            CONFIG SET requirepass ""
+            CONFIG GET requirepass
+            CONFIG SET slave-read-only yes
+            ~ CONFIG GET slave-read-only
             CONFIG RESETSTAT x
             CONFIG REWRITE
             CONFIG HELP
