@@ -249,6 +249,19 @@ class HostileInputIT {
         assertEquals(fromRedis, fromRkv);
     }
 
+    @Test
+    void largePipelineFollowedByHalfCloseStillGetsEveryReply() throws Exception {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        for (int i = 0; i < 60_000; i++) {
+            wire.writeBytes(RawClient.encode("ECHO", "e" + i));
+        }
+        byte[] bytes = wire.toByteArray();
+        String fromRedis = halfCloseExchange(redis.port(), bytes);
+        String fromRkv = halfCloseExchange(rkv.port(), bytes);
+        assertEquals(fromRedis.length(), fromRkv.length(), "every reply before the close");
+        assertEquals(fromRedis, fromRkv);
+    }
+
     private static String halfCloseExchange(int port, String input) throws IOException {
         return halfCloseExchange(port, input.getBytes(StandardCharsets.ISO_8859_1));
     }
