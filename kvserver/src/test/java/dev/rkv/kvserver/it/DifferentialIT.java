@@ -601,6 +601,16 @@ class DifferentialIT {
     }
 
     @Test
+    void replicationCommandsAnswerLikeRedisOnAPrimary() throws IOException {
+        // Not compared: REPLICAOF host port TCP|RDMA, rkv's extension for choosing the sync transport.
+        Implemented.require("replicaof", "slaveof", "role", "wait", "replconf");
+        script("ROLE", "WAIT 0 0", "WAIT 1 x", "WAIT x 0", "WAIT -1 0", "WAIT", "REPLICAOF", "REPLICAOF a",
+            "REPLICAOF NO ONE", "REPLICAOF no one", "SLAVEOF NO ONE", "REPLICAOF localhost notaport",
+            "REPLICAOF localhost -1", "REPLICAOF localhost 70000", "REPLCONF", "REPLCONF foo", "REPLCONF foo bar",
+            "ROLE x");
+    }
+
+    @Test
     void configPathsUsedByToolsMatchRedis() throws IOException {
         Implemented.require("config");
         script("CONFIG GET save", "CONFIG GET appendonly", "CONFIG GET maxmemory", "CONFIG GET databases",

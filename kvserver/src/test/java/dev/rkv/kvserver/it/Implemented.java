@@ -37,7 +37,7 @@ final class Implemented {
         // server (ServerCommands, ConfigCommand, ClientCommand)
         "config", "info", "client", "time", "command",
         // replication (ReplicationCommands)
-        "psync", "sync", "replconf", "replicaof");
+        "psync", "sync", "replconf", "replicaof", "slaveof", "role", "wait");
 
     /** The Redis 7.0 commands the differential suites cover; whatever is not in COMMANDS yet is reported. */
     static final Set<String> WANTED = Set.of(
