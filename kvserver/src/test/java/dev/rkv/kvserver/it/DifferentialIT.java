@@ -38,7 +38,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  */
 class DifferentialIT {
     private static final Long SEED = Long.getLong("rkv.diff.seed");
-    private static final int COMMANDS = Integer.getInteger("rkv.diff.commands", 4000);
+    private static final int COMMANDS = Integer.getInteger("rkv.diff.commands", 8000);
 
     private RedisReference redis;
     private RkvTestServer rkv;
