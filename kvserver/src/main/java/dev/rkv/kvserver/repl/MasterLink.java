@@ -421,6 +421,8 @@ final class MasterLink implements Runnable {
         if (!header.startsWith("$")) {
             throw new IOException("bad RDB header from master: '" + header + "'");
         }
+        // The framed streams end where the RDB ends, so buffering on top of them reads nothing
+        // of the command stream that follows.
         Keyspace fresh = new Keyspace(replication.databases(), new KeyspaceListener() { });
         RdbLoadResult result;
         boolean marked = header.startsWith("$EOF:");
@@ -429,14 +431,14 @@ final class MasterLink implements Runnable {
             SyncStreams.EofMarked rdb = new SyncStreams.EofMarked(in, mark);
             syncTotalBytes = -1;
             progress = rdb::bytesRead;
-            result = RdbLoader.load(rdb, fresh, Long.MIN_VALUE);
+            result = RdbLoader.load(new BufferedInputStream(rdb, READ_CHUNK), fresh, Long.MIN_VALUE);
             rdb.drain();
         } else {
             long len = Long.parseLong(header.substring(1));
             SyncStreams.Bounded rdb = new SyncStreams.Bounded(in, len);
             syncTotalBytes = len;
             progress = rdb::bytesRead;
-            result = RdbLoader.load(rdb, fresh, Long.MIN_VALUE);
+            result = RdbLoader.load(new BufferedInputStream(rdb, READ_CHUNK), fresh, Long.MIN_VALUE);
             rdb.drain();
         }
         lastIoMs = System.currentTimeMillis();
