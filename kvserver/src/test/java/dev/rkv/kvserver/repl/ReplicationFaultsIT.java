@@ -53,16 +53,12 @@ class ReplicationFaultsIT {
             for (int drop = 0; drop < 3; drop++) {
                 long before = ops.get();
                 await("writes flowing", () -> ops.get() > before + 1000 || !writers.get(0).isAlive());
-                if (side.equals("replica")) {
-                    call(replica, () -> {
-                        replica.server().context().replication().killMasterLink();
-                        return null;
-                    });
-                } else {
-                    call(primary, () -> {
-                        primary.server().context().replication().killReplicas();
-                        return null;
-                    });
+                // CLIENT KILL TYPE master on the replica, TYPE replica on the primary: either end drops the link.
+                RkvTestServer killer = side.equals("replica") ? replica : primary;
+                try (Jedis j = jedis(killer)) {
+                    Object killed = j.sendCommand(() -> "CLIENT".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        "KILL", "TYPE", side.equals("replica") ? "master" : "replica");
+                    assertEquals(1L, killed);
                 }
                 int dropped = drop + 1;
                 await("partial resync " + dropped, () -> stat(primary, "sync_partial_ok") >= dropped && linkUp(replica));
