@@ -93,6 +93,11 @@ public final class CommandDispatcher {
             reject(c, "READONLY You can't write against a read only replica.");
             return;
         }
+        if (!cmd.has(CommandFlag.STALE) && c.kind() != ClientKind.PRIMARY && repl != null && repl.isReplica()
+            && !repl.linkUp() && !server.config().getBool("replica-serve-stale-data")) {
+            reject(c, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+            return;
+        }
         String root = rootName(cmd);
         if (c.inMulti() && cmd.has(CommandFlag.NO_MULTI)) {
             reject(c, "ERR Command not allowed inside a transaction");

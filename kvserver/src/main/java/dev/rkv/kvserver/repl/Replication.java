@@ -114,6 +114,11 @@ public final class Replication implements Propagator {
         return link != null;
     }
 
+    /** A replica whose link to its primary is up (master_link_status:up). */
+    public boolean linkUp() {
+        return link != null && link.state() == MasterLink.State.CONNECTED && masterClient != null;
+    }
+
     public long offset() {
         return offset;
     }
@@ -938,7 +943,7 @@ public final class Replication implements Propagator {
             line(b, "role", "slave");
             line(b, "master_host", link.host());
             line(b, "master_port", link.port());
-            line(b, "master_link_status", st == MasterLink.State.CONNECTED && masterClient != null ? "up" : "down");
+            line(b, "master_link_status", linkUp() ? "up" : "down");
             line(b, "master_last_io_seconds_ago", masterClient != null ? (now - link.lastIoMs()) / 1000 : -1);
             line(b, "master_sync_in_progress", st == MasterLink.State.TRANSFER ? 1 : 0);
             line(b, "slave_read_repl_offset", masterClient != null ? link.readOffset() : offset);

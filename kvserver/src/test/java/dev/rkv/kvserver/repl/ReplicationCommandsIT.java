@@ -100,6 +100,14 @@ class ReplicationCommandsIT {
                 await("rkv ROLE shows the master", () -> k.role().get(0).equals("slave"));
                 assertEquals(r.role().subList(0, 3), k.role().subList(0, 3));
                 assertEquals(-1L, k.role().get(4));
+                for (Jedis j : List.of(r, k)) {
+                    j.configSet("replica-serve-stale-data", "no");
+                }
+                same("GET", "k");
+                same("ROLE");
+                for (Jedis j : List.of(r, k)) {
+                    j.configSet("replica-serve-stale-data", "yes");
+                }
                 setConfig("replica-read-only", "no");
                 assertEquals("OK", k.set("local", "write"));
                 setConfig("replica-read-only", "yes");

@@ -63,6 +63,22 @@ class ReplicationTopologyIT {
     }
 
     @Test
+    void replicaAuthenticatesWithMasterauth() throws Exception {
+        try (RkvTestServer primary = RkvTestServer.start("--requirepass", "s3cret", "--repl-diskless-sync-delay", "0");
+             RkvTestServer replica = RkvTestServer.start(concat(replicaOf(primary), "--masterauth", "s3cret"));
+             RedisReference redis = RedisReference.start("--replicaof", "127.0.0.1", Integer.toString(primary.port()),
+                 "--masterauth", "s3cret");
+             Jedis p = jedis(primary); Jedis r = redis.jedis()) {
+            p.auth("s3cret");
+            p.set("guarded", "1");
+            await("rkv replica up", () -> linkUp(replica));
+            assertEquals(2L, p.waitReplicas(2, 10_000));
+            assertEquals("1", r.get("guarded"));
+            assertSameDataset(primary, replica);
+        }
+    }
+
+    @Test
     void rkvReplicaOfStockRedisPrimary() throws Exception {
         try (RedisReference redis = RedisReference.start("--repl-diskless-sync", "no", "--repl-diskless-sync-delay",
                 "0"); Jedis p = redis.jedis()) {
