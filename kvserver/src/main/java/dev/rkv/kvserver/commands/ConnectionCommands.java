@@ -126,7 +126,6 @@ public final class ConnectionCommands {
         }
         byte[] user = null;
         byte[] pass = null;
-        String name = null;
         for (int i = next; i < argv.length; i++) {
             boolean more = i + 1 < argv.length;
             if (Args.is(argv[i], "auth") && i + 2 < argv.length) {
@@ -134,7 +133,14 @@ public final class ConnectionCommands {
                 pass = argv[i + 2];
                 i += 2;
             } else if (Args.is(argv[i], "setname") && more) {
-                name = Args.string(argv[i + 1]);
+                String name = Args.string(argv[i + 1]);
+                if (!ClientNames.valid(name)) {
+                    c.out().error("ERR Client names cannot contain spaces, newlines or special characters.");
+                    return;
+                }
+                // Redis 7.0 sets the name as it parses: a later bad option fails HELLO but the
+                // name stays set.
+                c.name(name);
                 i++;
             } else {
                 c.out().error("ERR Syntax error in HELLO option '" + Args.latin1(argv[i]) + "'");
@@ -150,13 +156,6 @@ public final class ConnectionCommands {
                 + "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
                 + "protocol version at the same time");
             return;
-        }
-        if (name != null) {
-            if (!ClientNames.valid(name)) {
-                c.out().error("ERR Client names cannot contain spaces, newlines or special characters.");
-                return;
-            }
-            c.name(name);
         }
         c.protocol(version);
         c.out().map(7);
@@ -176,6 +175,8 @@ public final class ConnectionCommands {
         }
         c.server().watches().unwatchAll(c);
         c.server().pubsub().forget(c);
+        c.server().monitors().remove(c);
+        c.replyMode(Client.ReplyMode.ON);
         c.select(0);
         c.protocol(2);
         c.name("");
