@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--endpoints", defaultValue = "2", description = "Endpoints per replica. Default: ${DEFAULT-VALUE}.")
     int endpoints;
 
-    @Option(names = "--read-size", defaultValue = "4194304", description = "Bytes per READ. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--read-size", defaultValue = "1048576", description = "Bytes per READ. Default: ${DEFAULT-VALUE}.")
     int readSize;
 
     @Option(names = "--outstanding", defaultValue = "8", description = "READs outstanding per endpoint. Default: ${DEFAULT-VALUE}.")

@@ -28,7 +28,7 @@ final class ReplicaAgentCommand implements Callable<Integer> {
     @Option(names = "--endpoints", defaultValue = "2", description = "Endpoints to pull over at once, 1-16. Default: ${DEFAULT-VALUE}.")
     int endpoints;
 
-    @Option(names = "--read-size", defaultValue = "4194304", description = "Bytes per READ, 4096 to 64 MiB. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--read-size", defaultValue = "1048576", description = "Bytes per READ, 4096 to 64 MiB. Default: ${DEFAULT-VALUE}.")
     int readSize;
 
     @Option(names = "--outstanding", defaultValue = "8", description = "READs outstanding per endpoint, 1-256. Default: ${DEFAULT-VALUE}.")

@@ -17,7 +17,7 @@ public record ReplicaAgentOptions(String provider, int endpoints, int readBytes,
                                   int maxRestarts) {
 
     public static ReplicaAgentOptions defaults() {
-        return new ReplicaAgentOptions("soft", 2, 4 << 20, 8, 1000, 10_000, 5);
+        return new ReplicaAgentOptions("soft", 2, 1 << 20, 8, 1000, 10_000, 5);
     }
 
     public ReplicaAgentOptions withProvider(String p) {

@@ -81,6 +81,8 @@ final class TablePuller implements AutoCloseable {
     private long nextWrId = 1;
     private long bytesPulled;
     private long tornReads;
+    private long decodeNanos;
+    private long waitNanos;
     private final StringBuilder phases = new StringBuilder();
     private long phaseStart = System.nanoTime();
 
@@ -155,8 +157,14 @@ final class TablePuller implements AutoCloseable {
             }
         }
         phase("header");
-        bulk(plan, reader, decoder, listener);
+        decoder.startPipeline();
+        try {
+            bulk(plan, reader, decoder, listener);
+        } finally {
+            decoder.finishPipeline();
+        }
         phase("bulk");
+        phases.append("(decode=").append(decodeNanos / 1_000_000).append(" wait=").append(waitNanos / 1_000_000).append(") ");
         listener.bulkDone(decoder.torn.size());
         rereadTorn(reader, decoder);
         resolveOverflow(reader, decoder);
@@ -219,7 +227,9 @@ final class TablePuller implements AutoCloseable {
                 next++;
                 outstanding++;
             }
+            long w0 = System.nanoTime();
             int n = cq.await(completions, completions.length, options.stallMillis(), TimeUnit.MILLISECONDS);
+            waitNanos += System.nanoTime() - w0;
             if (n == 0) {
                 throw new IOException("no READ completed in " + options.stallMillis() + " ms: primary gone or stalled");
             }
@@ -234,7 +244,10 @@ final class TablePuller implements AutoCloseable {
                 bytesPulled += r.length();
                 listener.pulled(r.length());
                 if (decoder != null) {
+                    long d0 = System.nanoTime();
                     reader.decodeRange(copy, r.offset(), decoder);
+                    decoder.handOff();
+                    decodeNanos += System.nanoTime() - d0;
                 }
                 free.add(b);
             }
@@ -313,45 +326,75 @@ final class TablePuller implements AutoCloseable {
     }
 
     /**
-     * Reads the index and makes sure every slot an entry names was loaded with the key the
-     * entry's tag belongs to: a key that moved into a range pulled before the move is found
-     * this way. Repeats while slots keep changing under it.
+     * Reads the index once and makes sure every slot an entry names was loaded with the key the
+     * entry's tag belongs to: a key that moved into a range pulled before the move is found this
+     * way. An entry whose slot changed again is followed on its own (an entry keeps its index
+     * position while its key lives; the writer switches it in place when the key moves) until
+     * its slot holds its key or the entry is gone (the key was deleted: the stream deletes it).
      */
     private void checkIndex(TableGeometry g, TableReader reader, Decoder decoder) throws IOException, InterruptedException {
-        for (int round = 0; round < 5; round++) {
-            List<Long> stale = new ArrayList<>();
-            long length = g.indexLength();
-            int chunk = options.readBytes() - options.readBytes() % IndexDescriptor.BUCKET_SIZE;
-            for (long at = 0; at < length; at += chunk) {
-                int n = (int) Math.min(chunk, length - at);
-                ByteBuffer copy = read(g.indexOffset() + at, n);
-                for (int b = 0; b < n; b += IndexDescriptor.BUCKET_SIZE) {
-                    for (int e = 0; e < IndexDescriptor.ENTRIES_PER_BUCKET; e++) {
-                        long entry = getLong(copy, b + IndexDescriptor.FIRST_ENTRY_OFFSET + e * IndexDescriptor.ENTRY_SIZE);
-                        if (!IndexDescriptor.isOccupied(entry)) {
-                            continue;
-                        }
-                        int c = IndexDescriptor.classId(entry);
-                        long i = IndexDescriptor.slotIndex(entry);
-                        if (c >= g.classCount() || i >= g.slotCount(c)) {
-                            continue;
-                        }
-                        if (decoder.tags[c][(int) i] != (IndexDescriptor.tag(entry) | Decoder.LOADED)) {
-                            stale.add(((long) c << 40) | i);
-                        }
+        List<long[]> stale = new ArrayList<>();
+        long length = g.indexLength();
+        int chunk = options.readBytes() - options.readBytes() % IndexDescriptor.BUCKET_SIZE;
+        for (long at = 0; at < length; at += chunk) {
+            int n = (int) Math.min(chunk, length - at);
+            ByteBuffer copy = read(g.indexOffset() + at, n);
+            for (int b = 0; b < n; b += IndexDescriptor.BUCKET_SIZE) {
+                for (int e = 0; e < IndexDescriptor.ENTRIES_PER_BUCKET; e++) {
+                    int entryAt = b + IndexDescriptor.FIRST_ENTRY_OFFSET + e * IndexDescriptor.ENTRY_SIZE;
+                    long entry = getLong(copy, entryAt);
+                    if (!IndexDescriptor.isOccupied(entry)) {
+                        continue;
+                    }
+                    int c = IndexDescriptor.classId(entry);
+                    long i = IndexDescriptor.slotIndex(entry);
+                    if (c >= g.classCount() || i >= g.slotCount(c)) {
+                        continue;
+                    }
+                    if (decoder.tags[c][(int) i] != (IndexDescriptor.tag(entry) | Decoder.LOADED)) {
+                        stale.add(new long[] {g.indexOffset() + at + entryAt, entry});
                     }
                 }
             }
-            if (stale.isEmpty()) {
+        }
+        SlotView view = new SlotView();
+        for (long[] s : stale) {
+            followEntry(g, reader, decoder, view, s[0], s[1]);
+        }
+    }
+
+    private void followEntry(TableGeometry g, TableReader reader, Decoder decoder, SlotView view, long entryAddress, long entry)
+        throws IOException, InterruptedException {
+        int tag = IndexDescriptor.tag(entry);
+        for (int attempt = 0; attempt < options.slotRetries(); attempt++) {
+            int c = IndexDescriptor.classId(entry);
+            long i = IndexDescriptor.slotIndex(entry);
+            if (c < g.classCount() && i < g.slotCount(c)) {
+                tornReads++;
+                ByteBuffer slot = read(g.slotAddress(c, i), g.slotSize(c));
+                SlotStatus st = reader.decodeSlot(slot, 0, c, view);
+                if (st == SlotStatus.OK) {
+                    byte[] key = view.key();
+                    if (IndexDescriptor.tagOf(KeyHash.hash(key)) == tag) {
+                        decoder.tags[c][(int) i] = tag | Decoder.LOADED;
+                        if (view.isOverflow()) {
+                            decoder.overflow.add(((long) c << 40) | i);
+                            resolveOverflow(reader, decoder);
+                        } else {
+                            decoder.load(key, view.value(), view.expireAtMs(), view.lsn());
+                        }
+                        return;
+                    }
+                }
+            }
+            ByteBuffer e = read(entryAddress, IndexDescriptor.ENTRY_SIZE);
+            long now = getLong(e, 0);
+            if (!IndexDescriptor.isOccupied(now) || IndexDescriptor.tag(now) != tag) {
                 return;
             }
-            for (long s : stale) {
-                decoder.torn.add(s);
-            }
-            rereadTorn(reader, decoder);
-            resolveOverflow(reader, decoder);
+            entry = now;
         }
-        throw new IOException("the index kept naming slots that changed under the pull");
+        throw new IOException("an index entry kept naming slots that changed under the pull (" + options.slotRetries() + " attempts)");
     }
 
     // ------------------------------------------------------------------ READ helpers
@@ -458,8 +501,92 @@ final class TablePuller implements AutoCloseable {
         }
 
         void load(byte[] key, byte[] value, long expireAtMs, long lsn) {
+            if (pipeline != null) {
+                batch.add(new Record(key, value, expireAtMs, lsn));
+                return;
+            }
+            offer(key, value, expireAtMs, lsn);
+        }
+
+        private void offer(byte[] key, byte[] value, long expireAtMs, long lsn) {
             if (loader.offer(key, value, expireAtMs, lsn)) {
                 listener.loaded(1);
+            }
+        }
+
+        // ---- the bulk phase's two-stage pipeline: this thread decodes and verifies, a loader
+        // ---- thread puts the records into the keyspace (it owns the keyspace until finish)
+
+        private record Record(byte[] key, byte[] value, long expireAtMs, long lsn) {
+        }
+
+        private static final List<Record> END = new ArrayList<>();
+        private java.util.concurrent.BlockingQueue<List<Record>> queue;
+        private Thread pipeline;
+        private List<Record> batch = new ArrayList<>();
+        private volatile Throwable pipelineFailure;
+
+        void startPipeline() {
+            queue = new java.util.concurrent.ArrayBlockingQueue<>(64);
+            pipeline = new Thread(() -> {
+                try {
+                    for (List<Record> b = queue.take(); b != END; b = queue.take()) {
+                        for (Record r : b) {
+                            offer(r.key(), r.value(), r.expireAtMs(), r.lsn());
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException | Error e) {
+                    pipelineFailure = e;
+                    queue.clear();
+                }
+            }, "rkv-replica-loader");
+            pipeline.setDaemon(true);
+            pipeline.start();
+        }
+
+        /** Hands the records decoded so far to the loader thread. */
+        void handOff() throws InterruptedException {
+            if (pipeline == null || batch.isEmpty()) {
+                return;
+            }
+            checkPipeline();
+            queue.put(batch);
+            batch = new ArrayList<>();
+        }
+
+        /** Waits until the loader thread put every record; later loads run on this thread. */
+        void finishPipeline() throws InterruptedException {
+            if (pipeline == null) {
+                return;
+            }
+            Thread t = pipeline;
+            try {
+                if (pipelineFailure == null) {
+                    if (!batch.isEmpty()) {
+                        queue.put(batch);
+                    }
+                    queue.put(END);
+                    t.join();
+                } else {
+                    t.interrupt();
+                    t.join();
+                }
+            } finally {
+                pipeline = null;
+                batch = new ArrayList<>();
+            }
+            checkPipeline();
+        }
+
+        private void checkPipeline() {
+            Throwable f = pipelineFailure;
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error e) {
+                throw e;
             }
         }
     }
