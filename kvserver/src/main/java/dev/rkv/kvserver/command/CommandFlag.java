@@ -1,6 +1,6 @@
 package dev.rkv.kvserver.command;
 
-/** Command flags, with the names COMMAND INFO reports. */
+/** Command flags, with the names COMMAND INFO reports, in the order Redis 7.0 lists them. */
 public enum CommandFlag {
     WRITE("write"),
     READONLY("readonly"),
@@ -16,6 +16,8 @@ public enum CommandFlag {
     FAST("fast"),
     NO_AUTH("no_auth"),
     MAY_REPLICATE("may_replicate"),
+    /** Rejected while a replica loads the primary's RDB asynchronously (PSYNC, REPLICAOF ...). */
+    NO_ASYNC_LOADING("no_async_loading"),
     NO_MULTI("no_multi"),
     ALLOW_BUSY("allow_busy");
 

@@ -27,7 +27,7 @@ public final class CommandSpec {
     private final Map<String, CommandSpec> subcommands;
     private final List<String> aclCategories;
     private final List<String> tips;
-    private final List<String> keySpecFlags;
+    private final List<KeySpec> keySpecs;
 
     private CommandSpec(Builder b, String parentName) {
         this.name = b.name.toLowerCase(Locale.ROOT);
@@ -43,7 +43,7 @@ public final class CommandSpec {
         this.handler = b.handler;
         this.aclCategories = b.aclCategories;
         this.tips = b.tips;
-        this.keySpecFlags = b.keySpecFlags;
+        this.keySpecs = b.keySpecs != null ? b.keySpecs : derivedKeySpecs(b);
         Map<String, CommandSpec> subs = new LinkedHashMap<>();
         for (Builder sb : b.subcommands) {
             CommandSpec s = new CommandSpec(sb, name);
@@ -130,9 +130,25 @@ public final class CommandSpec {
         return tips;
     }
 
-    /** The key spec flags COMMAND INFO reports ("RW", "access" ...); null when not given (derived). */
-    public List<String> keySpecFlags() {
-        return keySpecFlags;
+    /** The key specs COMMAND INFO reports and COMMAND GETKEYS follows; empty for keyless commands. */
+    public List<KeySpec> keySpecs() {
+        return keySpecs;
+    }
+
+    /**
+     * Without explicit key specs, one range spec over the legacy key positions, flagged as given
+     * or else RW update for writes, RO access for reads, RO otherwise.
+     */
+    private static List<KeySpec> derivedKeySpecs(Builder b) {
+        if (b.firstKey <= 0) {
+            return List.of();
+        }
+        List<String> flags = b.keySpecFlags != null ? b.keySpecFlags
+            : b.flags.contains(CommandFlag.WRITE) ? List.of("RW", "update")
+            : b.flags.contains(CommandFlag.READONLY) ? List.of("RO", "access")
+            : List.of("RO");
+        int last = b.lastKey < 0 ? b.lastKey : b.lastKey - b.firstKey;
+        return List.of(new KeySpec(null, flags, b.firstKey, last, b.keyStep, null));
     }
 
     public boolean isContainer() {
@@ -155,6 +171,7 @@ public final class CommandSpec {
         private List<String> aclCategories;
         private List<String> tips = List.of();
         private List<String> keySpecFlags;
+        private List<KeySpec> keySpecs;
 
         private Builder(String name, int arity) {
             this.name = name;
@@ -205,9 +222,18 @@ public final class CommandSpec {
             return this;
         }
 
-        /** Key spec flags as Redis's command table gives them ("RO", "access"; "RW", "update"; "RM", "delete"). */
+        /**
+         * Flags of the one key spec derived from {@link #keys}, as Redis's command table gives them
+         * ("RO", "access"; "RW", "update"; "RM", "delete").
+         */
         public Builder keySpecFlags(String... f) {
             this.keySpecFlags = List.of(f);
+            return this;
+        }
+
+        /** Explicit key specs, in Redis's order, for commands one derived spec cannot describe. */
+        public Builder keySpecs(KeySpec... specs) {
+            this.keySpecs = List.of(specs);
             return this;
         }
 

@@ -5,6 +5,7 @@ import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandFlag;
 import dev.rkv.kvserver.command.CommandSpec;
 import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.KeySpec;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.protocol.RespWriter;
 import dev.rkv.kvserver.util.Glob;
@@ -20,8 +21,8 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
 
 /**
  * COMMAND and its subcommands COUNT / LIST / INFO / DOCS / GETKEYS / GETKEYSANDFLAGS / HELP,
- * answered from the command table in Redis 7.0's formats. ACL categories and key specs are
- * derived from each spec's flags, group and key positions (see {@link AclCategories}).
+ * answered from the command table in Redis 7.0's formats. ACL categories are derived from each
+ * spec's flags and group (see {@link AclCategories}); keys come from its {@link KeySpec}s.
  */
 public final class CommandCommand {
     private static final List<String> HELP = List.of(
@@ -141,34 +142,23 @@ public final class CommandCommand {
         }
     }
 
-    /** One range key spec from the legacy key positions; access flags follow the write/readonly flags. */
+    /** Each key spec as a map: notes (when any), flags, begin_search by index, find_keys by range. */
     private static void writeKeySpecs(RespWriter out, CommandSpec spec) {
-        if (spec.firstKey() <= 0) {
-            out.set(0);
-            return;
+        out.set(spec.keySpecs().size());
+        for (KeySpec ks : spec.keySpecs()) {
+            out.map(ks.notes() == null ? 3 : 4);
+            if (ks.notes() != null) {
+                out.bulk("notes").bulk(ks.notes());
+            }
+            out.bulk("flags").set(ks.flags().size());
+            for (String f : ks.flags()) {
+                out.simple(f);
+            }
+            out.bulk("begin_search").map(2).bulk("type").bulk("index").bulk("spec").map(1).bulk("index")
+                .integer(ks.index());
+            out.bulk("find_keys").map(2).bulk("type").bulk("range").bulk("spec").map(3)
+                .bulk("lastkey").integer(ks.lastKey()).bulk("keystep").integer(ks.keyStep()).bulk("limit").integer(0);
         }
-        out.set(1).map(3);
-        List<String> flags = keyFlags(spec);
-        out.bulk("flags").set(flags.size());
-        for (String f : flags) {
-            out.simple(f);
-        }
-        out.bulk("begin_search").map(2).bulk("type").bulk("index").bulk("spec").map(1).bulk("index")
-            .integer(spec.firstKey());
-        int last = spec.lastKey() < 0 ? spec.lastKey() : spec.lastKey() - spec.firstKey();
-        out.bulk("find_keys").map(2).bulk("type").bulk("range").bulk("spec").map(3)
-            .bulk("lastkey").integer(last).bulk("keystep").integer(spec.keyStep()).bulk("limit").integer(0);
-    }
-
-    /** The spec's own key spec flags, else RW update for writes, RO access for reads, RO otherwise. */
-    private static List<String> keyFlags(CommandSpec spec) {
-        if (spec.keySpecFlags() != null) {
-            return spec.keySpecFlags();
-        }
-        if (spec.has(CommandFlag.WRITE)) {
-            return List.of("RW", "update");
-        }
-        return spec.has(CommandFlag.READONLY) ? List.of("RO", "access") : List.of("RO");
     }
 
     // COMMAND DOCS [command-name ...]
@@ -254,7 +244,7 @@ public final class CommandCommand {
             c.out().error("ERR Invalid command specified");
             return;
         }
-        if (spec.firstKey() <= 0) {
+        if (spec.keySpecs().stream().allMatch(KeySpec::notKey)) {
             c.out().error("ERR The command has no key arguments");
             return;
         }
@@ -263,26 +253,30 @@ public final class CommandCommand {
             return;
         }
         List<byte[]> keys = new ArrayList<>();
-        if (spec.firstKey() > 0) {
-            int last = spec.lastKey() < 0 ? cmdArgv.length + spec.lastKey() : Math.min(spec.lastKey(), cmdArgv.length - 1);
-            for (int i = spec.firstKey(); i <= last; i += Math.max(1, spec.keyStep())) {
+        List<List<String>> keyFlags = new ArrayList<>();
+        for (KeySpec ks : spec.keySpecs()) {
+            if (ks.notKey()) {
+                continue;
+            }
+            for (int i : ks.positions(cmdArgv.length)) {
                 keys.add(cmdArgv[i]);
+                keyFlags.add(ks.flagsFor(cmdArgv));
             }
         }
         if (keys.isEmpty()) {
-            c.out().error("ERR The command has no key arguments");
+            c.out().error("ERR Invalid arguments specified for command");
             return;
         }
-        List<String> flags = keyFlags(spec);
         c.out().array(keys.size());
-        for (byte[] k : keys) {
+        for (int k = 0; k < keys.size(); k++) {
             if (withFlags) {
-                c.out().array(2).bulk(k).set(flags.size());
+                List<String> flags = keyFlags.get(k);
+                c.out().array(2).bulk(keys.get(k)).set(flags.size());
                 for (String f : flags) {
                     c.out().simple(f);
                 }
             } else {
-                c.out().bulk(k);
+                c.out().bulk(keys.get(k));
             }
         }
     }
