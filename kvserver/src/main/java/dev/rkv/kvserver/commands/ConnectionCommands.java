@@ -25,19 +25,20 @@ public final class ConnectionCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("ping", -1).flags(FAST, STALE).group("connection").summary("Ping the server")
+        t.register(command("ping", -1).flags(FAST)
+            .tips("request_policy:all_shards", "response_policy:all_succeeded").group("connection").summary("Ping the server")
             .handler(ConnectionCommands::ping).build());
-        t.register(command("echo", 2).flags(FAST).group("connection").summary("Echo the given string")
+        t.register(command("echo", 2).flags(LOADING, STALE, FAST).group("connection").summary("Echo the given string")
             .handler((c, argv) -> c.out().bulk(argv[1])).build());
         t.register(command("select", 2).flags(LOADING, STALE, FAST).group("connection")
             .summary("Change the selected database for the current connection").handler(ConnectionCommands::select).build());
         t.register(command("quit", -1).flags(ALLOW_BUSY, NOSCRIPT, LOADING, STALE, FAST, NO_AUTH).group("connection")
             .summary("Close the connection").handler(ConnectionCommands::quit).build());
-        t.register(command("auth", -2).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH).group("connection")
+        t.register(command("auth", -2).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).group("connection")
             .summary("Authenticate to the server").handler(ConnectionCommands::auth).build());
-        t.register(command("hello", -1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH).group("connection")
+        t.register(command("hello", -1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).group("connection")
             .summary("Handshake with Redis").since("6.0.0").handler(ConnectionCommands::hello).build());
-        t.register(command("reset", 1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH).group("connection")
+        t.register(command("reset", 1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).group("connection")
             .summary("Reset the connection").since("6.2.0").handler(ConnectionCommands::reset).build());
     }
 

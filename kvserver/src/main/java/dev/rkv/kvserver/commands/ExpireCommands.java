@@ -40,10 +40,10 @@ public final class ExpireCommands {
         t.register(command("pexpireat", -3).flags(WRITE, FAST).keys(1, 1, 1).since("2.6.0")
             .summary("Set the expiration for a key as a UNIX timestamp specified in milliseconds")
             .handler((c, argv) -> expireGeneric(c, argv, 0, false, "pexpireat")).build());
-        t.register(command("ttl", 2).flags(READONLY, FAST).keys(1, 1, 1)
+        t.register(command("ttl", 2).flags(READONLY, FAST).keys(1, 1, 1).tips("nondeterministic_output")
             .summary("Get the time to live for a key in seconds")
             .handler((c, argv) -> ttlGeneric(c, argv, false, false)).build());
-        t.register(command("pttl", 2).flags(READONLY, FAST).keys(1, 1, 1).since("2.6.0")
+        t.register(command("pttl", 2).flags(READONLY, FAST).keys(1, 1, 1).tips("nondeterministic_output").since("2.6.0")
             .summary("Get the time to live for a key in milliseconds")
             .handler((c, argv) -> ttlGeneric(c, argv, true, false)).build());
         t.register(command("expiretime", 2).flags(READONLY, FAST).keys(1, 1, 1).since("7.0.0")

@@ -3,6 +3,7 @@ package dev.rkv.kvserver.commands;
 import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.KeySpec;
 import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.protocol.Replies;
@@ -37,40 +38,52 @@ public final class KeyCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("del", -2).flags(WRITE).keys(1, -1, 1).group("generic")
+        t.register(command("del", -2).flags(WRITE).keys(1, -1, 1).keySpecFlags("RM", "delete")
+            .tips("request_policy:multi_shard", "response_policy:agg_sum").group("generic")
             .summary("Delete a key").handler((c, argv) -> delGeneric(c, argv, DEL)).build());
-        t.register(command("unlink", -2).flags(WRITE, FAST).keys(1, -1, 1).group("generic").since("4.0.0")
+        t.register(command("unlink", -2).flags(WRITE, FAST).keys(1, -1, 1).keySpecFlags("RM", "delete")
+            .tips("request_policy:multi_shard", "response_policy:agg_sum").group("generic").since("4.0.0")
             .summary("Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.")
             .handler((c, argv) -> delGeneric(c, argv, UNLINK)).build());
-        t.register(command("exists", -2).flags(READONLY, FAST).keys(1, -1, 1).group("generic")
+        t.register(command("exists", -2).flags(READONLY, FAST).keys(1, -1, 1).keySpecFlags("RO")
+            .tips("request_policy:multi_shard", "response_policy:agg_sum").group("generic")
             .summary("Determine if a key exists").handler(KeyCommands::exists).build());
-        t.register(command("type", 2).flags(READONLY, FAST).keys(1, 1, 1).group("generic")
+        t.register(command("type", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("generic")
             .summary("Determine the type stored at key").handler(KeyCommands::type).build());
-        t.register(command("rename", 3).flags(WRITE).keys(1, 2, 1).group("generic")
+        t.register(command("rename", 3).flags(WRITE).keys(1, 2, 1)
+            .keySpecs(KeySpec.single(1, "RW", "access", "delete"), KeySpec.single(2, "OW", "update")).group("generic")
             .summary("Rename a key").handler((c, argv) -> renameGeneric(c, argv, false)).build());
-        t.register(command("renamenx", 3).flags(WRITE, FAST).keys(1, 2, 1).group("generic")
+        t.register(command("renamenx", 3).flags(WRITE, FAST).keys(1, 2, 1)
+            .keySpecs(KeySpec.single(1, "RW", "access", "delete"), KeySpec.single(2, "OW", "insert")).group("generic")
             .summary("Rename a key, only if the new key does not exist")
             .handler((c, argv) -> renameGeneric(c, argv, true)).build());
-        t.register(command("keys", 2).flags(READONLY).group("generic")
+        t.register(command("keys", 2).flags(READONLY).acl("keyspace", "dangerous")
+            .tips("request_policy:all_shards", "nondeterministic_output_order").group("generic")
             .summary("Find all keys matching the given pattern").handler(KeyCommands::keys).build());
-        t.register(command("scan", -2).flags(READONLY).group("generic").since("2.8.0")
+        t.register(command("scan", -2).flags(READONLY).tips("nondeterministic_output", "request_policy:special").group("generic").since("2.8.0")
             .summary("Incrementally iterate the keys space").handler(KeyCommands::scan).build());
-        t.register(command("randomkey", 1).flags(READONLY).group("generic")
+        t.register(command("randomkey", 1).flags(READONLY)
+            .tips("request_policy:all_shards", "nondeterministic_output").group("generic")
             .summary("Return a random key from the keyspace").handler(KeyCommands::randomkey).build());
-        t.register(command("dbsize", 1).flags(READONLY, FAST).group("server")
+        t.register(command("dbsize", 1).flags(READONLY, FAST).acl("keyspace")
+            .tips("request_policy:all_shards", "response_policy:agg_sum").group("server")
             .summary("Return the number of keys in the selected database")
             .handler((c, argv) -> c.out().integer(c.db().size())).build());
-        t.register(command("flushdb", -1).flags(WRITE).group("server")
+        t.register(command("flushdb", -1).flags(WRITE).acl("keyspace", "dangerous")
+            .tips("request_policy:all_shards", "response_policy:all_succeeded").group("server")
             .summary("Remove all keys from the current database").handler(KeyCommands::flushdb).build());
-        t.register(command("flushall", -1).flags(WRITE).group("server")
+        t.register(command("flushall", -1).flags(WRITE).acl("keyspace", "dangerous")
+            .tips("request_policy:all_shards", "response_policy:all_succeeded").group("server")
             .summary("Remove all keys from all databases").handler(KeyCommands::flushall).build());
-        t.register(command("copy", -3).flags(WRITE, DENYOOM).keys(1, 2, 1).group("generic").since("6.2.0")
+        t.register(command("copy", -3).flags(WRITE, DENYOOM).keys(1, 2, 1)
+            .keySpecs(KeySpec.single(1, "RO", "access"), KeySpec.single(2, "OW", "update")).group("generic").since("6.2.0")
             .summary("Copy a key").handler(KeyCommands::copy).build());
-        t.register(command("move", 3).flags(WRITE, FAST).keys(1, 1, 1).group("generic")
+        t.register(command("move", 3).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "update").group("generic")
             .summary("Move a key to another database").handler(KeyCommands::move).build());
-        t.register(command("swapdb", 3).flags(WRITE, FAST).group("server").since("4.0.0")
+        t.register(command("swapdb", 3).flags(WRITE, FAST).acl("keyspace", "dangerous").group("server").since("4.0.0")
             .summary("Swaps two Redis databases").handler(KeyCommands::swapdb).build());
-        t.register(command("touch", -2).flags(READONLY, FAST).keys(1, -1, 1).group("generic").since("3.2.1")
+        t.register(command("touch", -2).flags(READONLY, FAST).keys(1, -1, 1).keySpecFlags("RO")
+            .tips("request_policy:multi_shard", "response_policy:agg_sum").group("generic").since("3.2.1")
             .summary("Alters the last access time of a key(s). Returns the number of existing keys specified.")
             .handler(KeyCommands::touch).build());
     }

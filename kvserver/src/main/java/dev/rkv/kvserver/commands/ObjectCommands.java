@@ -10,7 +10,9 @@ import dev.rkv.kvserver.store.StringEncoding;
 import dev.rkv.kvserver.store.ValueType;
 import dev.rkv.kvserver.util.Numbers;
 
+import static dev.rkv.kvserver.command.CommandFlag.LOADING;
 import static dev.rkv.kvserver.command.CommandFlag.READONLY;
+import static dev.rkv.kvserver.command.CommandFlag.STALE;
 import static dev.rkv.kvserver.command.CommandSpec.command;
 
 /**
@@ -51,16 +53,20 @@ public final class ObjectCommands {
     public static void register(CommandTable t) {
         t.register(command("object", -2).group("generic").since("2.2.3")
             .summary("A container for object introspection commands")
-            .subcommand(command("encoding", 3).flags(READONLY).keys(2, 2, 1).since("2.2.3")
+            .subcommand(command("encoding", 3).flags(READONLY).keys(2, 2, 1).keySpecFlags("RO")
+                .tips("nondeterministic_output").since("2.2.3")
                 .summary("Inspect the internal encoding of a Redis object").handler(ObjectCommands::encoding))
-            .subcommand(command("freq", 3).flags(READONLY).keys(2, 2, 1).since("4.0.0")
+            .subcommand(command("freq", 3).flags(READONLY).keys(2, 2, 1).keySpecFlags("RO")
+                .tips("nondeterministic_output").since("4.0.0")
                 .summary("Get the logarithmic access frequency counter of a Redis object")
                 .handler(ObjectCommands::freq))
-            .subcommand(command("idletime", 3).flags(READONLY).keys(2, 2, 1).since("2.2.3")
+            .subcommand(command("idletime", 3).flags(READONLY).keys(2, 2, 1).keySpecFlags("RO")
+                .tips("nondeterministic_output").since("2.2.3")
                 .summary("Get the time since a Redis object was last accessed").handler(ObjectCommands::idletime))
-            .subcommand(command("refcount", 3).flags(READONLY).keys(2, 2, 1).since("2.2.3")
+            .subcommand(command("refcount", 3).flags(READONLY).keys(2, 2, 1).keySpecFlags("RO")
+                .tips("nondeterministic_output").since("2.2.3")
                 .summary("Get the number of references to the value of the key").handler(ObjectCommands::refcount))
-            .subcommand(command("help", 2).flags(READONLY).since("6.2.0")
+            .subcommand(command("help", 2).flags(LOADING, STALE).since("6.2.0")
                 .summary("Show helpful text about the different subcommands").handler(ObjectCommands::help))
             .build());
     }

@@ -3,6 +3,7 @@ package dev.rkv.kvserver.commands;
 import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.KeySpec;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
@@ -41,6 +42,10 @@ public final class StringCommands {
     private static final int PERSIST = 1 << 8;
     private static final int ANY_EXPIRE = EX | PX | EXAT | PXAT;
 
+    /** SET's key spec flags per command, as COMMAND GETKEYSANDFLAGS reports them. */
+    private static final List<String> SET_GET_KEY_FLAGS = List.of("RW", "access", "update");
+    private static final List<String> SET_KEY_FLAGS = List.of("OW", "update");
+
     private static final String NAN_OR_INFINITY = "ERR increment would produce NaN or Infinity";
 
     private StringCommands() {
@@ -49,40 +54,52 @@ public final class StringCommands {
     public static void register(CommandTable t) {
         t.register(command("get", 2).flags(READONLY, FAST).keys(1, 1, 1).group("string")
             .summary("Get the value of a key").handler(StringCommands::get).build());
-        t.register(command("set", -3).flags(WRITE, DENYOOM).keys(1, 1, 1).group("string")
+        t.register(command("set", -3).flags(WRITE, DENYOOM).keys(1, 1, 1)
+            .keySpecs(KeySpec.single(1, "RW", "access", "update", "variable_flags")
+                .withNotes("RW and ACCESS due to the optional `GET` argument")
+                .withFlagsResolvedBy(StringCommands::setKeyFlags)).group("string")
             .summary("Set the string value of a key").handler(StringCommands::set).build());
-        t.register(command("setnx", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string")
+        t.register(command("setnx", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("OW", "insert").group("string")
             .summary("Set the value of a key, only if the key does not exist").handler(StringCommands::setnx).build());
-        t.register(command("setex", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("string").since("2.0.0")
+        t.register(command("setex", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecFlags("OW", "update").group("string").since("2.0.0")
             .summary("Set the value and expiration of a key").handler(StringCommands::setex).build());
-        t.register(command("psetex", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("string").since("2.6.0")
+        t.register(command("psetex", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecFlags("OW", "update").group("string").since("2.6.0")
             .summary("Set the value and expiration in milliseconds of a key").handler(StringCommands::psetex).build());
-        t.register(command("getset", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string")
+        t.register(command("getset", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1)
+            .keySpecFlags("RW", "access", "update").group("string")
             .summary("Set the string value of a key and return its old value").handler(StringCommands::getset).build());
-        t.register(command("getdel", 2).flags(WRITE, FAST).keys(1, 1, 1).group("string").since("6.2.0")
+        t.register(command("getdel", 2).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "delete").group("string").since("6.2.0")
             .summary("Get the value of a key and delete the key").handler(StringCommands::getdel).build());
-        t.register(command("getex", -2).flags(WRITE, FAST).keys(1, 1, 1).group("string").since("6.2.0")
+        t.register(command("getex", -2).flags(WRITE, FAST).keys(1, 1, 1)
+            .keySpecs(KeySpec.single(1, "RW", "access", "update").withNotes("RW and UPDATE because it changes the TTL")).group("string").since("6.2.0")
             .summary("Get the value of a key and optionally set its expiration").handler(StringCommands::getex).build());
-        t.register(command("mget", -2).flags(READONLY, FAST).keys(1, -1, 1).group("string")
+        t.register(command("mget", -2).flags(READONLY, FAST).keys(1, -1, 1).tips("request_policy:multi_shard").group("string")
             .summary("Get the values of all the given keys").handler(StringCommands::mget).build());
-        t.register(command("mset", -3).flags(WRITE, DENYOOM).keys(1, -1, 2).group("string").since("1.0.1")
+        t.register(command("mset", -3).flags(WRITE, DENYOOM).keys(1, -1, 2).keySpecFlags("OW", "update")
+            .tips("request_policy:multi_shard", "response_policy:all_succeeded").group("string").since("1.0.1")
             .summary("Set multiple keys to multiple values").handler((c, argv) -> msetGeneric(c, argv, false)).build());
-        t.register(command("msetnx", -3).flags(WRITE, DENYOOM).keys(1, -1, 2).group("string").since("1.0.1")
+        t.register(command("msetnx", -3).flags(WRITE, DENYOOM).keys(1, -1, 2).keySpecFlags("OW", "insert")
+            .tips("request_policy:multi_shard", "response_policy:agg_min").group("string").since("1.0.1")
             .summary("Set multiple keys to multiple values, only if none of the keys exist")
             .handler((c, argv) -> msetGeneric(c, argv, true)).build());
-        t.register(command("append", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string").since("2.0.0")
+        t.register(command("append", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("string").since("2.0.0")
             .summary("Append a value to a key").handler(StringCommands::append).build());
-        t.register(command("strlen", 2).flags(READONLY, FAST).keys(1, 1, 1).group("string").since("2.2.0")
+        t.register(command("strlen", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("string").since("2.2.0")
             .summary("Get the length of the value stored in a key").handler(StringCommands::strlen).build());
-        t.register(command("incr", 2).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string")
+        t.register(command("incr", 2).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1)
+            .keySpecFlags("RW", "access", "update").group("string")
             .summary("Increment the integer value of a key by one").handler((c, argv) -> incrDecr(c, argv, 1)).build());
-        t.register(command("decr", 2).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string")
+        t.register(command("decr", 2).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1)
+            .keySpecFlags("RW", "access", "update").group("string")
             .summary("Decrement the integer value of a key by one").handler((c, argv) -> incrDecr(c, argv, -1)).build());
-        t.register(command("incrby", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string")
+        t.register(command("incrby", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1)
+            .keySpecFlags("RW", "access", "update").group("string")
             .summary("Increment the integer value of a key by the given amount").handler(StringCommands::incrby).build());
-        t.register(command("decrby", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string")
+        t.register(command("decrby", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1)
+            .keySpecFlags("RW", "access", "update").group("string")
             .summary("Decrement the integer value of a key by the given number").handler(StringCommands::decrby).build());
-        t.register(command("incrbyfloat", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("string").since("2.6.0")
+        t.register(command("incrbyfloat", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1)
+            .keySpecFlags("RW", "access", "update").group("string").since("2.6.0")
             .summary("Increment the float value of a key by the given amount").handler(StringCommands::incrbyfloat).build());
         t.register(command("getrange", 4).flags(READONLY).keys(1, 1, 1).group("string").since("2.4.0")
             .summary("Get a substring of the string stored at a key").handler(StringCommands::getrange).build());
@@ -291,6 +308,16 @@ public final class StringCommands {
         if (o != null) {
             setGeneric(c, argv, o, "set", null, null);
         }
+    }
+
+    /** SET's key is read and updated with GET anywhere among its options, else only overwritten. */
+    private static List<String> setKeyFlags(byte[][] argv) {
+        for (int i = 3; i < argv.length; i++) {
+            if (Args.is(argv[i], "get")) {
+                return SET_GET_KEY_FLAGS;
+            }
+        }
+        return SET_KEY_FLAGS;
     }
 
     // SETNX key value

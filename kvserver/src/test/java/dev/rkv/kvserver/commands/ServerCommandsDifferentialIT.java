@@ -263,6 +263,28 @@ class ServerCommandsDifferentialIT {
     }
 
     @Test
+    void getkeysandflagsGivesEachKeyTheFlagsOfItsKeySpec() throws Exception {
+        assertSameReplies(redis, rkv, """
+            COMMAND GETKEYSANDFLAGS set k v
+            COMMAND GETKEYSANDFLAGS set k v get
+            COMMAND GETKEYSANDFLAGS set k v nx GET ex 10
+            COMMAND GETKEYSANDFLAGS copy a b
+            COMMAND GETKEYSANDFLAGS rename a b
+            COMMAND GETKEYSANDFLAGS renamenx a b
+            COMMAND GETKEYSANDFLAGS mset a 1 b 2
+            COMMAND GETKEYSANDFLAGS msetnx a 1 b 2
+            COMMAND GETKEYSANDFLAGS del a b
+            COMMAND GETKEYSANDFLAGS exists a b
+            COMMAND GETKEYSANDFLAGS getex k
+            COMMAND GETKEYSANDFLAGS object encoding k
+            COMMAND GETKEYSANDFLAGS watch a b
+            COMMAND GETKEYSANDFLAGS spublish ch msg
+            COMMAND GETKEYS copy a b db 1
+            COMMAND GETKEYS mset a
+            """);
+    }
+
+    @Test
     void errorstatsCountErrorRepliesByCode() throws Exception {
         assertSameReplies(redis, rkv, """
             CONFIG RESETSTAT
