@@ -8,6 +8,7 @@ import dev.rkv.kvserver.protocol.Replies;
 
 import static dev.rkv.kvserver.command.CommandFlag.ADMIN;
 import static dev.rkv.kvserver.command.CommandFlag.NOSCRIPT;
+import static dev.rkv.kvserver.command.CommandFlag.NO_ASYNC_LOADING;
 import static dev.rkv.kvserver.command.CommandFlag.NO_MULTI;
 import static dev.rkv.kvserver.command.CommandSpec.command;
 
@@ -17,9 +18,9 @@ public final class PersistenceCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("save", 1).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server")
+        t.register(command("save", 1).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI).group("server")
             .summary("Synchronously save the dataset to disk").handler(PersistenceCommands::save).build());
-        t.register(command("bgsave", -1).flags(ADMIN, NOSCRIPT).group("server")
+        t.register(command("bgsave", -1).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING).group("server")
             .summary("Asynchronously save the dataset to disk").handler(PersistenceCommands::bgsave).build());
     }
 
