@@ -33,12 +33,17 @@ done
 # One test: prints "rps p50 p99" from redis-benchmark's CSV line.
 run() { # port test pipeline
   redis-benchmark -p "$1" -t "$2" -c 50 -d 1000 -r 1000000 -n "$N" -P "$3" --csv 2>/dev/null \
-    | awk -F'","' 'NR==2 { gsub(/"/, ""); print $2, $5, $7 }'
+    | awk -F',' 'NR==2 { gsub(/"/, ""); print $2, $5, $7 }'
 }
 
-echo "warming up both servers (JIT, allocation) ..." >&2
+# The JVM needs several passes before its JIT has compiled the hot paths; redis-server gets the
+# same passes so both serve the same dataset when measured.
+echo "warming up both servers (JIT, allocation): 3 passes of set,get with and without -P 16 ..." >&2
 for p in "$REDIS_PORT" "$RKV_PORT"; do
-  redis-benchmark -p "$p" -t set,get -c 50 -d 1000 -r 1000000 -n $((N / 2)) -P 16 -q >/dev/null 2>&1
+  for _ in 1 2 3; do
+    redis-benchmark -p "$p" -t set,get -c 50 -d 1000 -r 1000000 -n "$N" -P 16 -q >/dev/null 2>&1
+    redis-benchmark -p "$p" -t set,get -c 50 -d 1000 -r 1000000 -n $((N / 4)) -q >/dev/null 2>&1
+  done
 done
 
 out=experiments/results/server-bench.md
