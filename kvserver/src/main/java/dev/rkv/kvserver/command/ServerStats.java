@@ -1,11 +1,13 @@
 package dev.rkv.kvserver.command;
 
 import java.util.Map;
+import java.util.HashMap;
 import java.util.TreeMap;
 
 /** Counters behind INFO stats and commandstats. Owned by the event loop thread. */
 public final class ServerStats {
-    private final Map<String, CommandStats> perCommand = new TreeMap<>();
+    /** Looked up once per command executed: a HashMap, since command names cache their hash. */
+    private final Map<String, CommandStats> perCommand = new HashMap<>();
     public long commandsProcessed;
     public long connectionsReceived;
     public long rejectedConnections;
@@ -28,8 +30,9 @@ public final class ServerStats {
         return perCommand.computeIfAbsent(fullName, n -> new CommandStats());
     }
 
+    /** A sorted copy, for INFO commandstats. */
     public Map<String, CommandStats> perCommand() {
-        return perCommand;
+        return new TreeMap<>(perCommand);
     }
 
     /** Counts an error reply under its code (INFO errorstats, total_error_replies). */

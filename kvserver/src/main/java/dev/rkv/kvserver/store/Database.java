@@ -18,8 +18,7 @@ import java.util.function.BiConsumer;
 public final class Database {
     private final int index;
     private final KeyspaceListener listener;
-    @SuppressWarnings("unchecked")
-    private HashMap<Key, Entry>[] slots = new HashMap[KeySlot.SLOTS];
+    private HashMap<Key, Entry>[] slots = emptySlots();
     /** Keys with an expiry, per slot, so the active expiry cycle can skip slots without any. */
     private int[] volatileBySlot = new int[KeySlot.SLOTS];
     /**
@@ -169,11 +168,16 @@ public final class Database {
         return expiredKeys;
     }
 
+    /** A fresh array of slot maps; generic arrays can only be made raw, hence the one cast here. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static HashMap<Key, Entry>[] emptySlots() {
+        return new HashMap[KeySlot.SLOTS];
+    }
+
     /** Removes every key. */
-    @SuppressWarnings("unchecked")
     public void clear() {
         listener.databaseReplacing(this, null);
-        slots = new HashMap[KeySlot.SLOTS];
+        slots = emptySlots();
         volatileBySlot = new int[KeySlot.SLOTS];
         sharedWithSnapshot = new boolean[KeySlot.SLOTS];
         size = 0;
@@ -220,7 +224,7 @@ public final class Database {
         size = source.size;
         volatileSize = source.volatileSize;
         expireCursor = 0;
-        source.slots = new HashMap[KeySlot.SLOTS];
+        source.slots = emptySlots();
         source.sharedWithSnapshot = new boolean[KeySlot.SLOTS];
         source.volatileBySlot = new int[KeySlot.SLOTS];
         source.size = 0;

@@ -11,6 +11,8 @@ import java.util.Arrays;
 public final class Key implements Comparable<Key> {
     private final byte[] bytes;
     private final int hash;
+    /** The cluster slot, computed on first use: every lookup and write needs it. */
+    private int slot = -1;
 
     public Key(byte[] bytes) {
         this.bytes = bytes;
@@ -31,7 +33,12 @@ public final class Key implements Comparable<Key> {
     }
 
     public int slot() {
-        return KeySlot.of(bytes);
+        int s = slot;
+        if (s < 0) {
+            s = KeySlot.of(bytes);
+            slot = s;
+        }
+        return s;
     }
 
     @Override
