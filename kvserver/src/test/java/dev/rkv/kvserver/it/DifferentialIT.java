@@ -682,11 +682,54 @@ class DifferentialIT {
         for (String name : new TreeSet<>(Implemented.COMMANDS)) {
             String expected = canonicalCommandInfo(RespReply.parse(d.redis.call("COMMAND", "INFO", name)));
             String actual = canonicalCommandInfo(RespReply.parse(d.rkv.call("COMMAND", "INFO", name)));
+            if (DELIBERATE_COMMAND_INFO_DIFFERENCES.containsKey(name)) {
+                expected = withoutField(expected, DELIBERATE_COMMAND_INFO_DIFFERENCES.get(name));
+                actual = withoutField(actual, DELIBERATE_COMMAND_INFO_DIFFERENCES.get(name));
+            }
             if (!expected.equals(actual)) {
                 differ.add(name + "\n  redis: " + DualClient.escape(expected) + "\n  rkv:   " + DualClient.escape(actual));
             }
         }
         assertEquals("", String.join("\n", differ), differ.size() + " commands differ in COMMAND INFO");
+    }
+
+    /**
+     * Where rkv's COMMAND INFO differs from Redis 7.0 on purpose, the field (0-based index in the
+     * 10-field entry) left out of the comparison, with the reason:
+     * <ul>
+     * <li>client (9, subcommands): CLIENT SETINFO exists because Jedis 5 sends it on every
+     * connection (Redis added it in 7.2); CLIENT PAUSE is not implemented. Each subcommand both
+     * servers have is still compared by {@link #clientSubcommandsMatchRedis}.</li>
+     * <li>replicaof (1, arity): rkv takes an optional transport, REPLICAOF host port [TCP|RDMA].</li>
+     * </ul>
+     */
+    private static final java.util.Map<String, Integer> DELIBERATE_COMMAND_INFO_DIFFERENCES =
+        java.util.Map.of("client", 9, "replicaof", 1);
+
+    /** The canonical COMMAND INFO text with one field of the entry replaced by a placeholder. */
+    private static String withoutField(String canonical, int field) {
+        RespReply r = RespReply.parse(canonical);
+        RespReply entry = r.children().get(0);
+        StringBuilder b = new StringBuilder("*1\r\n*10\r\n");
+        for (int i = 0; i < 10; i++) {
+            b.append(i == field ? "+(not compared)\r\n" : entry.children().get(i).raw());
+        }
+        return b.toString();
+    }
+
+    @Test
+    void clientSubcommandsMatchRedis() throws IOException {
+        Implemented.require("client");
+        List<String> differ = new ArrayList<>();
+        for (String sub : List.of("caching", "getname", "getredir", "id", "info", "kill", "list", "no-evict", "reply",
+            "setname", "tracking", "trackinginfo", "unblock", "unpause", "help")) {
+            String expected = canonicalCommandInfo(RespReply.parse(d.redis.call("COMMAND", "INFO", "client|" + sub)));
+            String actual = canonicalCommandInfo(RespReply.parse(d.rkv.call("COMMAND", "INFO", "client|" + sub)));
+            if (!expected.equals(actual)) {
+                differ.add(sub + "\n  redis: " + DualClient.escape(expected) + "\n  rkv:   " + DualClient.escape(actual));
+            }
+        }
+        assertEquals("", String.join("\n", differ), differ.size() + " CLIENT subcommands differ in COMMAND INFO");
     }
 
     /**
