@@ -13,6 +13,7 @@ import static dev.rkv.kvserver.command.CommandFlag.ALLOW_BUSY;
 import static dev.rkv.kvserver.command.CommandFlag.FAST;
 import static dev.rkv.kvserver.command.CommandFlag.LOADING;
 import static dev.rkv.kvserver.command.CommandFlag.NOSCRIPT;
+import static dev.rkv.kvserver.command.CommandFlag.NO_ASYNC_LOADING;
 import static dev.rkv.kvserver.command.CommandFlag.NO_MULTI;
 import static dev.rkv.kvserver.command.CommandFlag.STALE;
 import static dev.rkv.kvserver.command.CommandSpec.command;
@@ -23,22 +24,23 @@ public final class ReplicationCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("replicaof", -3).flags(ADMIN, NOSCRIPT, STALE).group("server").since("5.0.0")
+        t.register(command("replicaof", -3).flags(ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING).group("server").since("5.0.0")
             .summary("Configure a server as replica of another, or promote it to a master.")
             .handler(ReplicationCommands::replicaof).build());
-        t.register(command("slaveof", 3).flags(ADMIN, NOSCRIPT, STALE).group("server")
+        t.register(command("slaveof", 3).flags(ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING).group("server")
             .summary("Sets a Redis server as a replica of another, or promotes it to being a master.")
             .handler(ReplicationCommands::replicaof).build());
-        t.register(command("role", 1).flags(NOSCRIPT, LOADING, STALE, FAST).group("server").since("2.8.12")
+        t.register(command("role", 1).flags(NOSCRIPT, LOADING, STALE, FAST).group("server").acl("admin", "dangerous").since("2.8.12")
             .summary("Returns the replication role.").handler((c, argv) -> repl(c).role(c)).build());
         t.register(command("replconf", -1).flags(ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY).group("server")
             .since("3.0.0").summary("An internal command for configuring the replication stream")
             .handler(ReplicationCommands::replconf).build());
-        t.register(command("psync", -3).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server").since("2.8.0")
+        t.register(command("psync", -3).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI).group("server").since("2.8.0")
             .summary("An internal command used in replication").handler(ReplicationCommands::psync).build());
-        t.register(command("sync", 1).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server")
+        t.register(command("sync", 1).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI).group("server")
             .summary("An internal command used in replication").handler(ReplicationCommands::psync).build());
-        t.register(command("wait", 3).flags(NOSCRIPT).group("generic").since("3.0.0")
+        t.register(command("wait", 3).flags(NOSCRIPT).group("generic").acl("connection")
+            .tips("request_policy:all_shards", "response_policy:agg_min").since("3.0.0")
             .summary("Wait for the synchronous replication of all the write commands sent in the context of the "
                 + "current connection").handler(ReplicationCommands::await).build());
     }
