@@ -20,6 +20,8 @@
 #        PRIMARY_HEAP (default 3g), REPLICA_HEAP (default 3g) and REPLICA_YOUNG (default 2400m):
 #        each rkv replica pre-touches its heap, with a young generation holding the whole pulled
 #        dataset so that no collection runs during the pull.
+#        REDIS=no skips redis-server (then REDIS_DISKLESS_S, default 6.3, the time DESIGN.md
+#        measured, is the baseline the targets compare with).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KEYS=${1:-937000}
@@ -112,7 +114,7 @@ synced() { # port
 }
 
 rss_bytes() { # pid
-  awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status"
+  awk '/^VmRSS:/ { printf "%.0f\n", $2 * 1024 }' "/proc/$1/status"
 }
 
 # p99 GET latency in ms over random existing keys, from redis-benchmark's latency summary.
@@ -165,7 +167,8 @@ measure() { # kind primary_port replicas mode
 }
 
 declare -A RESULT LAT MEM IDLE RAW TRANS
-SYSTEMS=(redis)
+SYSTEMS=()
+[ "${REDIS:-yes}" = no ] || SYSTEMS+=(redis)
 for p in $PROVIDERS; do SYSTEMS+=("rkv:$p"); done
 for kind in "${SYSTEMS[@]}"; do
   if [ "$kind" = redis ]; then
@@ -215,7 +218,7 @@ done
 
 mkdir -p experiments/results
 out=experiments/results/rdma-sync.md
-red1=${RESULT[redis,1,diskless]}
+red1=${RESULT[redis,1,diskless]:-${REDIS_DISKLESS_S:-6.3}}
 {
   echo "Full sync of $KEYS keys x $VALUE-byte values, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ);"
   echo "seconds from REPLICAOF until every replica is up with all keys (rkv: REPLICAOF host port RDMA)."
