@@ -52,6 +52,12 @@ final class FullSyncJob implements Runnable {
 
     private final long id;
     private final DatabaseSnapshot[] snapshot;
+    /**
+     * When the snapshot was taken. Entries are judged expired against this time, not the time
+     * the RDB is written: a key alive at the snapshot may have had its expiry extended by a
+     * write that the replica receives in the stream after the RDB, so it must be in the RDB.
+     */
+    private final long snapshotTimeMs = System.currentTimeMillis();
     private final RdbAux aux;
     private final boolean compress;
     private final Path diskFile;
@@ -134,7 +140,7 @@ final class FullSyncJob implements Runnable {
     private long writeFileAndSend() throws IOException, InterruptedException {
         long bytes;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(diskFile), 1 << 20)) {
-            bytes = new RdbWriter(compress).write(snapshot, aux, out, System.currentTimeMillis());
+            bytes = new RdbWriter(compress).write(snapshot, aux, out, snapshotTimeMs);
         } catch (IOException e) {
             for (Target t : closeTargets()) {
                 listener.sent(this, t.handle(), e);
@@ -188,7 +194,7 @@ final class FullSyncJob implements Runnable {
         out.write(("$EOF:" + new String(mark, StandardCharsets.US_ASCII) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         long bytes;
         try (BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 20)) {
-            bytes = new RdbWriter(compress).write(snapshot, aux, buffered, System.currentTimeMillis());
+            bytes = new RdbWriter(compress).write(snapshot, aux, buffered, snapshotTimeMs);
             buffered.flush();
             out.write(mark);
         } finally {
