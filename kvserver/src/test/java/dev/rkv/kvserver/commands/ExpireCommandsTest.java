@@ -1,14 +1,9 @@
 package dev.rkv.kvserver.commands;
 
-import dev.rkv.kvserver.testing.RkvTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.rkv.kvserver.testing.SharedServerTest;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ExpiryOption;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -20,35 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Behaviour of the expiry commands, and of expiry itself, over a real socket with Jedis. */
-class ExpireCommandsTest {
-    private static RkvTestServer server;
-    private Jedis jedis;
-
-    @BeforeAll
-    static void start() {
-        server = RkvTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        jedis = server.jedis();
-        jedis.flushAll();
-    }
-
-    @AfterEach
-    void disconnect() {
-        jedis.close();
-    }
-
-    private static void assertError(String expected, Runnable command) {
-        JedisDataException e = assertThrows(JedisDataException.class, command::run);
-        assertEquals(expected, e.getMessage());
-    }
+class ExpireCommandsTest extends SharedServerTest {
 
     /** Polls a condition (expiry is time-driven) for at most five seconds. */
     static void eventually(BooleanSupplier condition, String what) {

@@ -4,16 +4,12 @@ import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.ValueType;
 import dev.rkv.kvserver.testing.RkvTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.rkv.kvserver.testing.SharedServerTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.args.FlushMode;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -31,30 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Behaviour of the keyspace commands over a real socket with Jedis. */
-class KeyCommandsTest {
-    private static RkvTestServer server;
-    private Jedis jedis;
-
-    @BeforeAll
-    static void start() {
-        server = RkvTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        jedis = server.jedis();
-        jedis.flushAll();
-    }
-
-    @AfterEach
-    void disconnect() {
-        jedis.close();
-    }
+class KeyCommandsTest extends SharedServerTest {
 
     /** Stores a list value in db 0 directly (the list commands live elsewhere). */
     static void putList(RkvTestServer server, String key) {
@@ -67,11 +40,6 @@ class KeyCommandsTest {
         } catch (Exception e) {
             throw new AssertionError("could not store a list", e);
         }
-    }
-
-    private static void assertError(String expected, Runnable command) {
-        JedisDataException e = assertThrows(JedisDataException.class, command::run);
-        assertEquals(expected, e.getMessage());
     }
 
     @Test

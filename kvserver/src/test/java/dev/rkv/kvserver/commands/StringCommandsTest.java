@@ -1,13 +1,8 @@
 package dev.rkv.kvserver.commands;
 
-import dev.rkv.kvserver.testing.RkvTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.rkv.kvserver.testing.SharedServerTest;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.GetExParams;
 import redis.clients.jedis.params.LCSParams;
 import redis.clients.jedis.resps.LCSMatchResult;
@@ -25,35 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Behaviour of the string commands over a real socket with Jedis. */
-class StringCommandsTest {
-    private static RkvTestServer server;
-    private Jedis jedis;
-
-    @BeforeAll
-    static void start() {
-        server = RkvTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        jedis = server.jedis();
-        jedis.flushAll();
-    }
-
-    @AfterEach
-    void disconnect() {
-        jedis.close();
-    }
-
-    private static void assertError(String expected, Runnable command) {
-        JedisDataException e = assertThrows(JedisDataException.class, command::run);
-        assertEquals(expected, e.getMessage());
-    }
+class StringCommandsTest extends SharedServerTest {
 
     @Test
     void getOnMissingKeyReturnsNil() {
