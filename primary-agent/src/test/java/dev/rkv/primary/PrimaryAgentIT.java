@@ -1,5 +1,6 @@
 package dev.rkv.primary;
 
+import dev.rkv.kvserver.testing.RkvTestServer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -22,11 +23,11 @@ class PrimaryAgentIT {
     @ParameterizedTest(name = "provider {0}")
     @ValueSource(strings = {"soft", "shm"})
     void tableFollowsTheKeyspaceThroughWritesDeletesExpiryAndGrowth(String provider) throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = s.jedis()) {
+        try (RkvTestServer s = RkvTestServer.start(); Jedis j = s.jedis()) {
             for (int i = 0; i < 200; i++) {
                 j.set("before:" + i, "v" + i);
             }
-            try (PrimaryAgent agent = PrimaryAgent.attach(s.server, PrimaryAgentOptions.defaults().withProvider(provider))) {
+            try (PrimaryAgent agent = PrimaryAgent.attach(s.server(), PrimaryAgentOptions.defaults().withProvider(provider))) {
                 for (int i = 0; i < 3000; i++) {
                     j.set("k:" + i, "x".repeat(i % 300));
                 }
@@ -44,9 +45,9 @@ class PrimaryAgentIT {
 
                 Map<String, Long> lsns = new HashMap<>();
                 Map<String, String> table = agent.withTable((w, r) -> TableDump.table(copyOf(r.buffer()), lsns));
-                Map<String, String> keyspace = s.call(() -> TableDump.keyspace(s.server.context().keyspace()));
+                Map<String, String> keyspace = s.call(() -> TableDump.keyspace(s.server().context().keyspace()));
                 assertEquals(keyspace, table);
-                long offset = s.call(() -> s.server.context().replication().offset());
+                long offset = s.call(() -> s.server().context().replication().offset());
                 assertTrue(lsns.values().stream().allMatch(l -> l <= offset), "an LSN beyond the replication offset");
                 assertTrue(lsns.get("0/counter") > lsns.get("0/k:2999"), "a later write has a later LSN");
                 assertEquals(offset, (long) agent.withTable((w, r) -> w.replicationOffset()));
@@ -59,9 +60,9 @@ class PrimaryAgentIT {
 
     @Test
     void descriptorNeedsTheSecretAndDefaultsToRequirepass() throws Exception {
-        try (TestServer s = TestServer.start("--requirepass", "sesame"); Jedis j = s.jedis()) {
+        try (RkvTestServer s = RkvTestServer.start("--requirepass", "sesame"); Jedis j = s.jedis()) {
             j.auth("sesame");
-            try (PrimaryAgent agent = PrimaryAgent.attach(s.server, PrimaryAgentOptions.defaults())) {
+            try (PrimaryAgent agent = PrimaryAgent.attach(s.server(), PrimaryAgentOptions.defaults())) {
                 String d = SafeEncoder.encode((byte[]) j.sendCommand(() -> SafeEncoder.encode("RKVSYNC"), "DESCRIPTOR", "sesame"));
                 assertTrue(d.contains("provider=soft\n") && d.contains("port=" + agent.rdmaPort() + "\n"), d);
                 JedisDataException wrong = assertThrows(JedisDataException.class,
@@ -78,8 +79,8 @@ class PrimaryAgentIT {
 
     @Test
     void anExplicitSecretReplacesRequirepass() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = s.jedis();
-             PrimaryAgent agent = PrimaryAgent.attach(s.server, PrimaryAgentOptions.defaults().withSecret("agent-only"))) {
+        try (RkvTestServer s = RkvTestServer.start(); Jedis j = s.jedis();
+             PrimaryAgent agent = PrimaryAgent.attach(s.server(), PrimaryAgentOptions.defaults().withSecret("agent-only"))) {
             assertThrows(JedisDataException.class, () -> j.sendCommand(() -> SafeEncoder.encode("RKVSYNC"), "DESCRIPTOR", ""));
             String d = SafeEncoder.encode((byte[]) j.sendCommand(() -> SafeEncoder.encode("RKVSYNC"), "DESCRIPTOR", "agent-only"));
             assertTrue(d.startsWith("rkv-descriptor=1\n"), d);
@@ -88,8 +89,8 @@ class PrimaryAgentIT {
 
     @Test
     void flushallStartsANewEpochHoldingTheRest() throws Exception {
-        try (TestServer s = TestServer.start(); Jedis j = s.jedis();
-             PrimaryAgent agent = PrimaryAgent.attach(s.server, PrimaryAgentOptions.defaults())) {
+        try (RkvTestServer s = RkvTestServer.start(); Jedis j = s.jedis();
+             PrimaryAgent agent = PrimaryAgent.attach(s.server(), PrimaryAgentOptions.defaults())) {
             j.set("a", "1");
             long epoch = agent.stats().epoch();
             j.flushAll();

@@ -1,5 +1,6 @@
 package dev.rkv.replica;
 
+import dev.rkv.kvserver.testing.RkvTestServer;
 import dev.rkv.primary.PrimaryAgent;
 import dev.rkv.primary.PrimaryAgentOptions;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,8 @@ class AcceleratedReplicationIT {
     @ParameterizedTest(name = "{0} replica(s), provider {1}")
     @CsvSource({"1,soft", "2,shm", "3,soft", "3,shm"})
     void replicasConvergeUnderConcurrentWrites(int replicaCount, String provider) throws Exception {
-        try (TestServer primary = TestServer.start(PRIMARY);
-             PrimaryAgent agent = PrimaryAgent.attach(primary.server, PrimaryAgentOptions.defaults().withProvider(provider))) {
+        try (RkvTestServer primary = RkvTestServer.start(PRIMARY);
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults().withProvider(provider))) {
             try (Jedis j = primary.jedis()) {
                 for (int i = 0; i < 3000; i++) {
                     j.set("seed:" + i, "s".repeat(i % 900));
@@ -50,14 +51,14 @@ class AcceleratedReplicationIT {
                 writers.add(w);
                 w.start();
             }
-            List<TestServer> replicas = new ArrayList<>();
+            List<RkvTestServer> replicas = new ArrayList<>();
             List<ReplicaAgent> agents = new ArrayList<>();
             try {
                 await("writes before the replicas join", () -> ops.get() > 1000);
                 for (int i = 0; i < replicaCount; i++) {
-                    TestServer r = TestServer.start();
+                    RkvTestServer r = RkvTestServer.start();
                     replicas.add(r);
-                    agents.add(ReplicaAgent.attach(r.server, ReplicaAgentOptions.defaults().withProvider(provider).withReads(256 << 10, 4)));
+                    agents.add(ReplicaAgent.attach(r.server(), ReplicaAgentOptions.defaults().withProvider(provider).withReads(256 << 10, 4)));
                     try (Jedis rj = r.jedis()) {
                         Object reply = rj.sendCommand(redis.clients.jedis.Protocol.Command.REPLICAOF, "127.0.0.1",
                             Integer.toString(primary.port()), "RDMA");
@@ -65,7 +66,7 @@ class AcceleratedReplicationIT {
                     }
                 }
                 for (int i = 0; i < replicas.size(); i++) {
-                    TestServer r = replicas.get(i);
+                    RkvTestServer r = replicas.get(i);
                     ReplicaAgent a = agents.get(i);
                     await("replica link up during the load", () -> linkUp(r));
                     // An effect the LSN filter cannot reconcile (a RENAME racing the pull) makes the link resync classically.
@@ -82,22 +83,22 @@ class AcceleratedReplicationIT {
                     p.set("fence", "last");
                     assertEquals(replicaCount, p.waitReplicas(replicaCount, 20_000));
                 }
-                for (TestServer r : replicas) {
+                for (RkvTestServer r : replicas) {
                     await("replica reaches the primary's offset", () -> linkUp(r) && offset(r) == offset(primary));
                     assertSameDataset(primary, r);
                 }
             } finally {
                 stop.set(true);
                 agents.forEach(ReplicaAgent::close);
-                replicas.forEach(TestServer::close);
+                replicas.forEach(RkvTestServer::close);
             }
         }
     }
 
     @Test
     void primaryWithoutAgentGetsTheClassicSync() throws Exception {
-        try (TestServer primary = TestServer.start(PRIMARY); TestServer replica = TestServer.start();
-             ReplicaAgent agent = ReplicaAgent.attach(replica.server, ReplicaAgentOptions.defaults())) {
+        try (RkvTestServer primary = RkvTestServer.start(PRIMARY); RkvTestServer replica = RkvTestServer.start();
+             ReplicaAgent agent = ReplicaAgent.attach(replica.server(), ReplicaAgentOptions.defaults())) {
             try (Jedis j = primary.jedis()) {
                 j.set("a", "1");
             }
@@ -113,10 +114,10 @@ class AcceleratedReplicationIT {
 
     @Test
     void primaryKilledMidPullLeavesTheOldDataThenConvergesAfterItsRestart() throws Exception {
-        try (TestServer old = TestServer.start(PRIMARY);
-             PrimaryAgent oldAgent = PrimaryAgent.attach(old.server, PrimaryAgentOptions.defaults());
-             TestServer replica = TestServer.start("--repl-sync-transport", "rdma");
-             ReplicaAgent agent = ReplicaAgent.attach(replica.server, ReplicaAgentOptions.defaults().withStallMillis(2000))) {
+        try (RkvTestServer old = RkvTestServer.start(PRIMARY);
+             PrimaryAgent oldAgent = PrimaryAgent.attach(old.server(), PrimaryAgentOptions.defaults());
+             RkvTestServer replica = RkvTestServer.start("--repl-sync-transport", "rdma");
+             ReplicaAgent agent = ReplicaAgent.attach(replica.server(), ReplicaAgentOptions.defaults().withStallMillis(2000))) {
             try (Jedis j = old.jedis()) {
                 for (int i = 0; i < 500; i++) {
                     j.set("old:" + i, "o" + i);
@@ -128,9 +129,9 @@ class AcceleratedReplicationIT {
             await("first sync", () -> linkUp(replica));
             String oldDigest = digest(old, System.currentTimeMillis());
 
-            TestServer doomed = TestServer.start(PRIMARY);
+            RkvTestServer doomed = RkvTestServer.start(PRIMARY);
             int port = doomed.port();
-            PrimaryAgent doomedAgent = PrimaryAgent.attach(doomed.server, PrimaryAgentOptions.defaults());
+            PrimaryAgent doomedAgent = PrimaryAgent.attach(doomed.server(), PrimaryAgentOptions.defaults());
             try (Jedis j = doomed.jedis()) {
                 for (int i = 0; i < 2000; i++) {
                     j.set("new:" + i, "n".repeat(i % 500));
@@ -156,8 +157,8 @@ class AcceleratedReplicationIT {
             assertEquals(oldDigest, digest(replica, System.currentTimeMillis()), "the replica keeps its old data");
             assertTrue(!linkUp(replica));
 
-            try (TestServer reborn = TestServer.start(concat(PRIMARY, "--port", Integer.toString(port)));
-                 PrimaryAgent rebornAgent = PrimaryAgent.attach(reborn.server, PrimaryAgentOptions.defaults())) {
+            try (RkvTestServer reborn = RkvTestServer.start(concat(PRIMARY, "--port", Integer.toString(port)));
+                 PrimaryAgent rebornAgent = PrimaryAgent.attach(reborn.server(), PrimaryAgentOptions.defaults())) {
                 try (Jedis j = reborn.jedis()) {
                     for (int i = 0; i < 1000; i++) {
                         j.set("reborn:" + i, "r" + i);

@@ -1,5 +1,6 @@
 package dev.rkv.replica;
 
+import dev.rkv.kvserver.testing.RkvTestServer;
 import dev.rkv.kvserver.repl.AcceleratedSync;
 import dev.rkv.kvserver.store.Keyspace;
 import dev.rkv.kvserver.store.KeyspaceListener;
@@ -33,8 +34,8 @@ class PullIT {
     @ParameterizedTest(name = "provider {0}")
     @ValueSource(strings = {"soft", "shm"})
     void pullLoadsExactlyThePrimarysData(String provider) throws Exception {
-        try (TestServer primary = TestServer.start("--requirepass", "pw");
-             PrimaryAgent agent = PrimaryAgent.attach(primary.server, PrimaryAgentOptions.defaults().withProvider(provider));
+        try (RkvTestServer primary = RkvTestServer.start("--requirepass", "pw");
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults().withProvider(provider));
              ReplicaAgent replica = new ReplicaAgent(ReplicaAgentOptions.defaults().withProvider(provider).withReads(64 << 10, 4))) {
             fill(primary, 4000);
             Keyspace fresh = new Keyspace(16, new KeyspaceListener() { });
@@ -51,8 +52,8 @@ class PullIT {
 
     @Test
     void tornSlotIsReadAgainUntilItSettles() throws Exception {
-        try (TestServer primary = TestServer.start();
-             PrimaryAgent agent = PrimaryAgent.attach(primary.server, PrimaryAgentOptions.defaults());
+        try (RkvTestServer primary = RkvTestServer.start();
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults());
              ReplicaAgent replica = new ReplicaAgent(ReplicaAgentOptions.defaults())) {
             fill(primary, 500);
             long[] torn = tear(agent);
@@ -79,8 +80,8 @@ class PullIT {
 
     @Test
     void slotThatNeverSettlesFailsThePullAndLoadsNothing() throws Exception {
-        try (TestServer primary = TestServer.start();
-             PrimaryAgent agent = PrimaryAgent.attach(primary.server, PrimaryAgentOptions.defaults());
+        try (RkvTestServer primary = RkvTestServer.start();
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults());
              ReplicaAgent replica = new ReplicaAgent(ReplicaAgentOptions.defaults().withSlotRetries(20))) {
             fill(primary, 500);
             tear(agent);
@@ -93,8 +94,8 @@ class PullIT {
 
     @Test
     void epochChangeDuringThePullStartsItOver() throws Exception {
-        try (TestServer primary = TestServer.start();
-             PrimaryAgent agent = PrimaryAgent.attach(primary.server, PrimaryAgentOptions.defaults());
+        try (RkvTestServer primary = RkvTestServer.start();
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults());
              ReplicaAgent replica = new ReplicaAgent(ReplicaAgentOptions.defaults())) {
             fill(primary, 1000);
             AtomicLong headers = new AtomicLong();
@@ -120,8 +121,8 @@ class PullIT {
 
     @Test
     void wrongSecretIsRefused() throws Exception {
-        try (TestServer primary = TestServer.start();
-             PrimaryAgent agent = PrimaryAgent.attach(primary.server, PrimaryAgentOptions.defaults().withSecret("right"));
+        try (RkvTestServer primary = RkvTestServer.start();
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults().withSecret("right"));
              ReplicaAgent replica = new ReplicaAgent(ReplicaAgentOptions.defaults())) {
             fill(primary, 10);
             Keyspace fresh = new Keyspace(16, new KeyspaceListener() { });
@@ -134,7 +135,7 @@ class PullIT {
 
     @Test
     void primaryWithoutAgentIsUnavailable() throws Exception {
-        try (TestServer primary = TestServer.start();
+        try (RkvTestServer primary = RkvTestServer.start();
              ReplicaAgent replica = new ReplicaAgent(ReplicaAgentOptions.defaults())) {
             AcceleratedSync.Unavailable e = assertThrows(AcceleratedSync.Unavailable.class,
                 () -> replica.sync(request(primary, ""), new Keyspace(16, new KeyspaceListener() { }), new Counters()));
@@ -145,8 +146,8 @@ class PullIT {
     @ParameterizedTest(name = "provider {0}")
     @ValueSource(strings = {"soft", "shm"})
     void wrongRkeyIsRefusedWithARemoteAccessError(String provider) throws Exception {
-        try (TestServer primary = TestServer.start();
-             PrimaryAgent agent = PrimaryAgent.attach(primary.server, PrimaryAgentOptions.defaults().withProvider(provider));
+        try (RkvTestServer primary = RkvTestServer.start();
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults().withProvider(provider));
              RdmaDevice device = Providers.open(provider)) {
             fill(primary, 100);
             Descriptor d = DescriptorClient.fetch(request(primary, ""), 5000);
@@ -162,10 +163,10 @@ class PullIT {
 
     // ------------------------------------------------------------------ helpers
 
-    static void fill(TestServer s, int n) throws Exception {
+    static void fill(RkvTestServer s, int n) throws Exception {
         try (Jedis j = s.jedis()) {
-            if (!s.server.config().getString("requirepass").isEmpty()) {
-                j.auth(s.server.config().getString("requirepass"));
+            if (!s.server().config().getString("requirepass").isEmpty()) {
+                j.auth(s.server().config().getString("requirepass"));
             }
             for (int i = 0; i < n; i++) {
                 j.set("key:" + i, "v".repeat(i % 700) + i);
@@ -195,20 +196,20 @@ class PullIT {
         });
     }
 
-    static AcceleratedSync.Request request(TestServer primary, String password) {
+    static AcceleratedSync.Request request(RkvTestServer primary, String password) {
         return new AcceleratedSync.Request("127.0.0.1", primary.port(), "", password, 16);
     }
 
-    static java.util.Map<String, String> primaryDump(TestServer s) throws Exception {
-        return s.call(() -> Datasets.dump(s.server.context().keyspace()));
+    static java.util.Map<String, String> primaryDump(RkvTestServer s) throws Exception {
+        return s.call(() -> Datasets.dump(s.server().context().keyspace()));
     }
 
-    static long offset(TestServer s) throws Exception {
-        return s.call(() -> s.server.context().replication().offset());
+    static long offset(RkvTestServer s) throws Exception {
+        return s.call(() -> s.server().context().replication().offset());
     }
 
-    static String replid(TestServer s) throws Exception {
-        return s.call(() -> s.server.context().replication().replId());
+    static String replid(RkvTestServer s) throws Exception {
+        return s.call(() -> s.server().context().replication().replId());
     }
 
     /** Progress counters. */

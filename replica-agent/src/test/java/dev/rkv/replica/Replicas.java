@@ -1,5 +1,6 @@
 package dev.rkv.replica;
 
+import dev.rkv.kvserver.testing.RkvTestServer;
 import dev.rkv.kvserver.store.DatasetDigest;
 
 import java.time.Duration;
@@ -24,8 +25,8 @@ final class Replicas {
         await(what, Duration.ofSeconds(30), condition);
     }
 
-    static String info(TestServer s, String field) {
-        String section = call(s, () -> s.server.context().replication().infoSection());
+    static String info(RkvTestServer s, String field) {
+        String section = call(s, () -> s.server().context().replication().infoSection());
         for (String line : section.split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).equals(field)) {
@@ -35,20 +36,20 @@ final class Replicas {
         return null;
     }
 
-    static boolean linkUp(TestServer replica) {
+    static boolean linkUp(RkvTestServer replica) {
         return "up".equals(info(replica, "master_link_status")) && "0".equals(info(replica, "master_sync_in_progress"));
     }
 
-    static long offset(TestServer s) {
-        return call(s, () -> s.server.context().replication().offset());
+    static long offset(RkvTestServer s) {
+        return call(s, () -> s.server().context().replication().offset());
     }
 
-    static String digest(TestServer s, long nowMs) {
-        return call(s, () -> DatasetDigest.of(s.server.context().keyspace(), nowMs));
+    static String digest(RkvTestServer s, long nowMs) {
+        return call(s, () -> DatasetDigest.of(s.server().context().keyspace(), nowMs));
     }
 
     /** Asserts equal datasets, naming the first differing keys when not. */
-    static void assertSameDataset(TestServer primary, TestServer replica) {
+    static void assertSameDataset(RkvTestServer primary, RkvTestServer replica) {
         long now = System.currentTimeMillis();
         if (digest(primary, now).equals(digest(replica, now))) {
             return;
@@ -58,8 +59,8 @@ final class Replicas {
         Datasets.assertSame(p, r, "replica on port " + replica.port());
     }
 
-    private static java.util.Map<String, String> live(TestServer s, long now) {
-        java.util.Map<String, String> all = call(s, () -> Datasets.dump(s.server.context().keyspace()));
+    private static java.util.Map<String, String> live(RkvTestServer s, long now) {
+        java.util.Map<String, String> all = call(s, () -> Datasets.dump(s.server().context().keyspace()));
         all.values().removeIf(v -> {
             long at = Long.parseLong(v.substring(v.lastIndexOf(" @") + 2));
             return at != -1 && at <= now;
@@ -67,7 +68,7 @@ final class Replicas {
         return all;
     }
 
-    static <T> T call(TestServer s, java.util.concurrent.Callable<T> task) {
+    static <T> T call(RkvTestServer s, java.util.concurrent.Callable<T> task) {
         try {
             return s.call(task);
         } catch (Exception e) {

@@ -45,8 +45,14 @@ public final class RkvTestServer implements AutoCloseable {
         return server;
     }
 
+    /** A client with a 10 s timeout: syncs and big loads can be slow on a busy 2-core machine. */
     public Jedis jedis() {
-        return new Jedis("127.0.0.1", port());
+        return new Jedis("127.0.0.1", port(), 10_000);
+    }
+
+    /** Runs a task on the server's event loop and returns its result. */
+    public <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
+        return server.call(task);
     }
 
     /** Connected clients, read on the event loop. */
