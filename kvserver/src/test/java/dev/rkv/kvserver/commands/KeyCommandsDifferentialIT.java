@@ -1,34 +1,12 @@
 package dev.rkv.kvserver.commands;
 
-import dev.rkv.kvserver.testing.RedisReference;
-import dev.rkv.kvserver.testing.RkvTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.rkv.kvserver.testing.ReferencePairTest;
 import org.junit.jupiter.api.Test;
 
 import static dev.rkv.kvserver.commands.Differential.assertSameReplies;
 
 /** The key and expire families against the real redis-server 7.0: same scripts, same raw replies. */
-class KeyCommandsDifferentialIT {
-    private static RedisReference redis;
-    private static RkvTestServer rkv;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RedisReference.start();
-        rkv = RkvTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (rkv != null) {
-            rkv.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class KeyCommandsDifferentialIT extends ReferencePairTest {
     @Test
     void deleteExistsTypeAndTouch() throws Exception {
         assertSameReplies(redis, rkv, """

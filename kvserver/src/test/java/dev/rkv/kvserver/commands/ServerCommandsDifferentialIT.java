@@ -1,10 +1,7 @@
 package dev.rkv.kvserver.commands;
 
+import dev.rkv.kvserver.testing.ReferencePairTest;
 import dev.rkv.kvserver.testing.RawClient;
-import dev.rkv.kvserver.testing.RedisReference;
-import dev.rkv.kvserver.testing.RkvTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,26 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * redis-server 7.0, on the replies that must match byte for byte: errors, MULTI/EXEC flows,
  * PUBLISH counts, subscription replies and messages.
  */
-class ServerCommandsDifferentialIT {
-    private static RedisReference redis;
-    private static RkvTestServer rkv;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RedisReference.start();
-        rkv = RkvTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (rkv != null) {
-            rkv.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class ServerCommandsDifferentialIT extends ReferencePairTest {
     @Test
     void transactionsOnOneConnection() throws Exception {
         assertSameReplies(redis, rkv, """

@@ -1,9 +1,6 @@
 package dev.rkv.kvserver.commands;
 
-import dev.rkv.kvserver.testing.RedisReference;
-import dev.rkv.kvserver.testing.RkvTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.rkv.kvserver.testing.ReferencePairTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -11,26 +8,7 @@ import java.util.Random;
 import static dev.rkv.kvserver.commands.Differential.assertSameReplies;
 
 /** The string family against the real redis-server 7.0: same scripts, same raw replies. */
-class StringCommandsDifferentialIT {
-    private static RedisReference redis;
-    private static RkvTestServer rkv;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RedisReference.start();
-        rkv = RkvTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (rkv != null) {
-            rkv.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class StringCommandsDifferentialIT extends ReferencePairTest {
     @Test
     void getAndSetWithEveryOptionCombination() throws Exception {
         assertSameReplies(redis, rkv, """
