@@ -17,32 +17,10 @@ KEYS=${1:-937000}
 VALUE=${2:-1000}
 RKV_HEAP=${RKV_HEAP:-3g}
 COMPRESSION=${RDB_COMPRESSION:-no}
-JAR=cli/target/rkv.jar
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
-for tool in redis-server redis-cli python3; do
-  command -v "$tool" >/dev/null || { echo "$tool not found: apt-get install -y redis-server redis-tools python3" >&2; exit 2; }
-done
-
-tmp=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now() { date +%s.%N; }
-
-await_ping() { # port
-  for _ in $(seq 600); do
-    redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0
-    sleep 0.1
-  done
-  echo "server on port $1 did not answer PING" >&2
-  return 1
-}
+AWAIT_PING_TENTHS=600
+# shellcheck source=lib/common.sh
+source experiments/lib/common.sh
+require_tools redis-server redis-cli python3
 
 # Starts a server in the background; sets SERVER_PORT and SERVER_PID. kind: rkv|redis; redis.conf options follow.
 start_server() { # kind dir options...

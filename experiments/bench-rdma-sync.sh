@@ -31,32 +31,10 @@ REPLICAS=${REPLICAS:-1 2 3}
 PRIMARY_HEAP=${PRIMARY_HEAP:-3g}
 REPLICA_HEAP=${REPLICA_HEAP:-3g}
 REPLICA_YOUNG=${REPLICA_YOUNG:-2400m}
-JAR=cli/target/rkv.jar
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
-for tool in redis-server redis-cli redis-benchmark python3; do
-  command -v "$tool" >/dev/null || { echo "$tool not found: apt-get install -y redis-server redis-tools python3" >&2; exit 2; }
-done
-
-tmp=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now() { date +%s.%N; }
-
-await_ping() { # port
-  for _ in $(seq 1200); do
-    redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0
-    sleep 0.1
-  done
-  echo "server on port $1 did not answer PING" >&2
-  return 1
-}
+AWAIT_PING_TENTHS=1200
+# shellcheck source=lib/common.sh
+source experiments/lib/common.sh
+require_tools redis-server redis-cli redis-benchmark python3
 
 # Starts a server in the background; sets SERVER_PORT and SERVER_PID.
 # kind: redis | rkv-primary:<provider> | rkv-replica:<provider>; redis.conf options follow.

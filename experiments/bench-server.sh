@@ -10,25 +10,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-200000}
-JAR=cli/target/rkv.jar
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
-command -v redis-benchmark >/dev/null || { echo "redis-benchmark not found: apt-get install -y redis-tools redis-server" >&2; exit 2; }
+# shellcheck source=lib/common.sh
+source experiments/lib/common.sh
+require_tools redis-server redis-cli redis-benchmark python3
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 REDIS_PORT=$(free_port); RKV_PORT=$(free_port)
-tmp=$(mktemp -d)
-cleanup() { kill "$REDIS_PID" "$RKV_PID" 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" --daemonize no \
   --loglevel warning >"$tmp/redis.log" 2>&1 &
 REDIS_PID=$!
+PIDS+=("$REDIS_PID")
 java -Xms2g -Xmx4g -XX:+UseParallelGC -jar "$JAR" server --port "$RKV_PORT" --save '' --loglevel warning \
   >"$tmp/rkv.log" 2>&1 &
 RKV_PID=$!
-for p in "$REDIS_PORT" "$RKV_PORT"; do
-  for _ in $(seq 100); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
-done
+PIDS+=("$RKV_PID")
+for p in "$REDIS_PORT" "$RKV_PORT"; do await_ping "$p"; done
 
 # One test: prints "rps p50 p99" from redis-benchmark's CSV line.
 run() { # port test pipeline

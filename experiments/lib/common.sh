@@ -1,0 +1,38 @@
+# Shared by the experiments/ benchmark scripts (sourced, not run). Expects to be sourced from
+# the repository root, after `set -euo pipefail`.
+
+JAR=cli/target/rkv.jar
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
+
+# Stops with an install hint when a tool the benchmark needs is missing.
+require_tools() { # tool...
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || {
+      echo "$tool not found: apt-get install -y redis-server redis-tools python3" >&2
+      exit 2
+    }
+  done
+}
+
+# A scratch directory and the background servers (PIDS) are removed/stopped on exit.
+tmp=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+
+# Waits until a server answers PING, for at most AWAIT_PING_TENTHS tenths of a second (default 60 s).
+await_ping() { # port
+  for _ in $(seq "${AWAIT_PING_TENTHS:-600}"); do
+    redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 did not answer PING" >&2
+  return 1
+}
