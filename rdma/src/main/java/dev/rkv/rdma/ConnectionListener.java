@@ -13,8 +13,15 @@ public interface ConnectionListener extends AutoCloseable {
     /** The bound address; the port is the real one when 0 was asked for. */
     InetSocketAddress localAddress();
 
-    /** Waits for the next connection and accepts it. */
-    Endpoint accept(EndpointOptions options) throws InterruptedException;
+    /** Waits for the next connection and accepts it (a closed listener throws ResourceClosedException). */
+    default Endpoint accept(EndpointOptions options) throws InterruptedException {
+        while (true) {
+            Endpoint e = accept(options, 1, TimeUnit.SECONDS);
+            if (e != null) {
+                return e;
+            }
+        }
+    }
 
     /** Accepts the next connection, waiting up to {@code timeout}; null if none came. */
     Endpoint accept(EndpointOptions options, long timeout, TimeUnit unit) throws InterruptedException;

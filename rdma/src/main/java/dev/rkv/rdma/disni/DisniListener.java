@@ -68,16 +68,6 @@ final class DisniListener implements ConnectionListener {
     }
 
     @Override
-    public Endpoint accept(EndpointOptions options) throws InterruptedException {
-        while (true) {
-            Endpoint e = accept(options, 1, TimeUnit.SECONDS);
-            if (e != null) {
-                return e;
-            }
-        }
-    }
-
-    @Override
     public Endpoint accept(EndpointOptions options, long timeout, TimeUnit unit) throws InterruptedException {
         if (closed) {
             throw new ResourceClosedException("disni listener " + address + " is closed");

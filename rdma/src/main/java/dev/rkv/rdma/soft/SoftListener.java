@@ -141,16 +141,6 @@ final class SoftListener implements ConnectionListener {
     }
 
     @Override
-    public Endpoint accept(EndpointOptions options) throws InterruptedException {
-        while (true) {
-            Endpoint ep = accept(options, 1, TimeUnit.SECONDS);
-            if (ep != null) {
-                return ep;
-            }
-        }
-    }
-
-    @Override
     public Endpoint accept(EndpointOptions options, long timeout, TimeUnit unit) throws InterruptedException {
         if (closed) {
             throw new ResourceClosedException("listener " + address + " is closed");
