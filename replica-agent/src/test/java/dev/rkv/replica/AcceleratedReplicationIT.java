@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static dev.rkv.replica.Replicas.assertSameDataset;
-import static dev.rkv.replica.Replicas.await;
-import static dev.rkv.replica.Replicas.digest;
-import static dev.rkv.replica.Replicas.info;
-import static dev.rkv.replica.Replicas.linkUp;
-import static dev.rkv.replica.Replicas.offset;
+import static dev.rkv.kvserver.testing.ReplicationChecks.assertSameDataset;
+import static dev.rkv.kvserver.testing.ReplicationChecks.await;
+import static dev.rkv.kvserver.testing.ReplicationChecks.digest;
+import static dev.rkv.kvserver.testing.ReplicationChecks.info;
+import static dev.rkv.kvserver.testing.ReplicationChecks.linkUp;
+import static dev.rkv.kvserver.testing.ReplicationChecks.offset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -2,6 +2,7 @@ package dev.rkv.kvserver.repl;
 
 import dev.rkv.kvserver.testing.RawClient;
 import dev.rkv.kvserver.testing.RedisReference;
+import dev.rkv.kvserver.testing.ReplicationChecks;
 import dev.rkv.kvserver.testing.RkvTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +12,7 @@ import redis.clients.jedis.Jedis;
 import java.io.IOException;
 import java.util.List;
 
-import static dev.rkv.kvserver.repl.ReplTesting.await;
+import static dev.rkv.kvserver.testing.ReplicationChecks.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Replies of the replication commands, byte for byte against a stock redis-server 7.0. */
@@ -42,7 +43,7 @@ class ReplicationCommandsIT {
     }
 
     private static void setConfig(String name, String value) {
-        ReplTesting.call(rkv, () -> {
+        ReplicationChecks.call(rkv, () -> {
             rkv.server().config().set(name, value);
             return null;
         });

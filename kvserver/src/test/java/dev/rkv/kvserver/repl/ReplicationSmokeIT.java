@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 import static dev.rkv.kvserver.repl.ReplTesting.*;
+import static dev.rkv.kvserver.testing.ReplicationChecks.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -11,7 +11,7 @@ import redis.clients.jedis.resps.ScanResult;
 import java.util.HashMap;
 import java.util.Map;
 
-import static dev.rkv.kvserver.repl.ReplTesting.await;
+import static dev.rkv.kvserver.testing.ReplicationChecks.await;
 import static dev.rkv.kvserver.repl.ReplTesting.jedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
