@@ -9,7 +9,7 @@ public final class Glob {
     }
 
     public static boolean matches(byte[] pattern, byte[] string, boolean nocase) {
-        return match(pattern, 0, string, 0, nocase, 0);
+        return match(pattern, 0, string, 0, nocase, 0) == MATCH;
     }
 
     public static boolean matches(String pattern, String string) {
@@ -22,10 +22,20 @@ public final class Glob {
         return pattern.length == 1 && pattern[0] == '*';
     }
 
-    private static boolean match(byte[] p, int pi, byte[] s, int si, boolean nocase, int depth) {
+    private static final int MATCH = 0;
+    private static final int NO_MATCH = 1;
+    /**
+     * The rest of the pattern after a {@code *} matched no suffix of the string at all, so an
+     * enclosing {@code *} that skips more characters cannot succeed either: every caller stops
+     * instead of retrying. This is what keeps {@code a*a*a*...b} linear-ish instead of
+     * exponential (the same cut Redis 7.0 makes after CVE-2022-36021).
+     */
+    private static final int NO_MATCH_ANYWHERE = 2;
+
+    private static int match(byte[] p, int pi, byte[] s, int si, boolean nocase, int depth) {
         // Redis bounds recursion too: a pathological pattern must not blow the stack.
         if (depth > 1000) {
-            return false;
+            return NO_MATCH;
         }
         while (pi < p.length && si <= s.length) {
             byte c = p[pi];
@@ -35,24 +45,25 @@ public final class Glob {
                         pi++;
                     }
                     if (pi + 1 == p.length) {
-                        return true;
+                        return MATCH;
                     }
                     for (int k = si; k <= s.length; k++) {
-                        if (match(p, pi + 1, s, k, nocase, depth + 1)) {
-                            return true;
+                        int rest = match(p, pi + 1, s, k, nocase, depth + 1);
+                        if (rest != NO_MATCH) {
+                            return rest;
                         }
                     }
-                    return false;
+                    return NO_MATCH_ANYWHERE;
                 }
                 case '?' -> {
                     if (si >= s.length) {
-                        return false;
+                        return NO_MATCH;
                     }
                     si++;
                 }
                 case '[' -> {
                     if (si >= s.length) {
-                        return false;
+                        return NO_MATCH;
                     }
                     pi++;
                     boolean not = pi < p.length && p[pi] == '^';
@@ -99,7 +110,7 @@ public final class Glob {
                         matched = !matched;
                     }
                     if (!matched) {
-                        return false;
+                        return NO_MATCH;
                     }
                     si++;
                 }
@@ -108,13 +119,13 @@ public final class Glob {
                         pi++;
                     }
                     if (si >= s.length || !eq(p[pi], s[si], nocase)) {
-                        return false;
+                        return NO_MATCH;
                     }
                     si++;
                 }
                 default -> {
                     if (si >= s.length || !eq(c, s[si], nocase)) {
-                        return false;
+                        return NO_MATCH;
                     }
                     si++;
                 }
@@ -127,7 +138,7 @@ public final class Glob {
                 break;
             }
         }
-        return pi == p.length && si == s.length;
+        return pi == p.length && si == s.length ? MATCH : NO_MATCH;
     }
 
     private static boolean eq(byte a, byte b, boolean nocase) {
