@@ -69,9 +69,9 @@ public final class RkvServer implements AutoCloseable {
         this.context = new ServerContext(config, table);
         Commands.attach(context);
         this.dispatcher = new CommandDispatcher(context);
-        this.loop = new EventLoop(t -> log.warning("event loop error: " + t));
+        this.loop = new EventLoop(t -> log.warning("event loop error: " + dev.rkv.kvserver.util.Throwables.stackTrace(t)));
         context.shutdownHook(this::stopAsync);
-        context.securityWarnings(log::warning);
+        context.warnings(log::warning);
         context.dispatcher(dispatcher);
         this.persistence = new Persistence(context, loop::execute, log);
         context.persistence(persistence);

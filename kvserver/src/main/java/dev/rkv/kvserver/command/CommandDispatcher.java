@@ -121,7 +121,14 @@ public final class CommandDispatcher {
         ServerStats stats = server.stats();
         long errorsBefore = stats.errorReplies;
         long start = System.nanoTime();
-        cmd.handler().execute(c, argv);
+        long encodedBefore = c.output().encoded();
+        try {
+            cmd.handler().execute(c, argv);
+        } catch (Throwable t) {
+            // A bug in one command must cost that command only, never the event loop that every
+            // client shares (an Error escaping here used to end the loop for good).
+            CommandFailure.answer(server, c, cmd, t, c.output().encoded() != encodedBefore);
+        }
         stats.commandsProcessed++;
         CommandStats cs = stats.forCommand(cmd.fullName());
         cs.record((System.nanoTime() - start) / 1000);

@@ -45,7 +45,7 @@ public final class ServerContext {
     /** Effects held while a transaction runs (see {@link #beginAtomic}); null otherwise. */
     private List<PendingEffect> atomicEffects;
     private volatile Runnable shutdownHook = () -> { };
-    private java.util.function.Consumer<String> securityWarnings = System.err::println;
+    private java.util.function.Consumer<String> warnings = System.err::println;
     private long lastSecurityWarningMs;
     private long lastSaveTimeMs;
     private CommandDispatcher dispatcher;
@@ -276,15 +276,20 @@ public final class ServerContext {
         long now = nowMs();
         if (now - lastSecurityWarningMs > 60_000) {
             lastSecurityWarningMs = now;
-            securityWarnings.accept("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or "
+            warnings.accept("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or "
                 + "Host: commands to rkv. This is likely due to an attacker attempting to use Cross Protocol Scripting "
                 + "to compromise your rkv instance. Connection from " + c.connection().peerAddress() + " aborted.");
         }
     }
 
-    /** Where security warnings go (the server log). */
-    public void securityWarnings(java.util.function.Consumer<String> sink) {
-        securityWarnings = sink;
+    /** Where warnings of the command layer go (the server log). */
+    public void warnings(java.util.function.Consumer<String> sink) {
+        warnings = sink;
+    }
+
+    /** Logs a warning in the server log (security warnings, commands that failed inside). */
+    public void warning(String message) {
+        warnings.accept(message);
     }
 
     public void shutdownHook(Runnable r) {

@@ -148,11 +148,12 @@ public final class EventLoop implements Runnable {
                 if (key.isValid()) {
                     h.onReady(key);
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 h.onError(e);
-                if (e instanceof RuntimeException) {
-                    report(e);
-                }
+            } catch (Throwable t) {
+                // Any failure, Errors included, costs this handler only: the loop serves everyone.
+                report(t);
+                h.onError(t instanceof Exception e ? e : new IOException("handler failed: " + t, t));
             }
         }
     }
@@ -163,8 +164,8 @@ public final class EventLoop implements Runnable {
         while (budget-- > 0 && (r = tasks.poll()) != null) {
             try {
                 r.run();
-            } catch (RuntimeException e) {
-                report(e);
+            } catch (Throwable t) {
+                report(t);
             }
         }
     }
@@ -178,8 +179,8 @@ public final class EventLoop implements Runnable {
         for (Flushable f : batch) {
             try {
                 f.flush();
-            } catch (RuntimeException e) {
-                report(e);
+            } catch (Throwable t) {
+                report(t);
             }
         }
     }
@@ -191,8 +192,8 @@ public final class EventLoop implements Runnable {
                 c.nextRunMs = now + c.periodMs;
                 try {
                     c.task.run();
-                } catch (RuntimeException e) {
-                    report(e);
+                } catch (Throwable t) {
+                    report(t);
                 }
             }
         }

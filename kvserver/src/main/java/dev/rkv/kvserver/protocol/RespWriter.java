@@ -46,6 +46,7 @@ public final class RespWriter {
     private int tailEnd;
     private ByteBuffer tailView = ByteBuffer.wrap(tail);
     private long pending;
+    private long encoded;
     private ByteBuffer[] gather = new ByteBuffer[8];
 
     public RespWriter() {
@@ -246,6 +247,14 @@ public final class RespWriter {
 
     // ------------------------------------------------------------------ output
 
+    /**
+     * Bytes encoded since this writer was made (never decreases, also after {@link #clear}): a
+     * caller compares two readings to learn whether anything was appended in between.
+     */
+    public long encoded() {
+        return encoded;
+    }
+
     /** Bytes encoded and not yet written to the channel (for client-output-buffer-limit). */
     public long pending() {
         return pending;
@@ -392,6 +401,7 @@ public final class RespWriter {
         tail[tailEnd++] = '\r';
         tail[tailEnd++] = '\n';
         pending += 2;
+        encoded += 2;
         return this;
     }
 
@@ -408,6 +418,7 @@ public final class RespWriter {
             System.arraycopy(b, off, tail, tailEnd, n);
             tailEnd += n;
             pending += n;
+            encoded += n;
             off += n;
             len -= n;
         }
@@ -431,6 +442,7 @@ public final class RespWriter {
         } while (v != 0);
         tailEnd = end;
         pending += size;
+        encoded += size;
     }
 
     /** ASCII only (callers check). */
@@ -445,6 +457,7 @@ public final class RespWriter {
             }
             tailEnd += n;
             pending += n;
+            encoded += n;
             i += n;
         }
     }
@@ -508,6 +521,7 @@ public final class RespWriter {
         sealTail();
         queue.addLast(ByteBuffer.wrap(b, off, len).asReadOnlyBuffer());
         pending += len;
+        encoded += len;
     }
 
     private static boolean isAscii(String s) {
