@@ -486,6 +486,41 @@ class HostileInputIT {
         }
     }
 
+    /**
+     * CVE-2022-36021's kind of pattern: with plain backtracking one KEYS held the event loop for
+     * minutes. Both servers must answer at once, with the same replies, and go on serving.
+     */
+    @Test
+    void pathologicalGlobPatternsAnswerAtOnceLikeRedis() throws Exception {
+        String key = "hostile:" + "a".repeat(40);
+        String pattern = "hostile:" + "a*".repeat(20) + "b";
+        String matching = "hostile:" + "*a".repeat(20);
+        for (int port : new int[] {redis.port(), rkv.port()}) {
+            try (Jedis j = new Jedis("127.0.0.1", port, 10_000)) {
+                j.set(key, "v");
+            }
+        }
+        String input = "KEYS " + pattern + "\r\nKEYS " + matching + "\r\nSCAN 0 MATCH " + pattern + " COUNT 1000\r\n"
+            + "CONFIG GET " + "*a".repeat(30) + "b\r\nPING\r\n";
+        List<String> fromRedis;
+        List<String> fromRkv;
+        try (RawClient r = new RawClient(redis.port()); RawClient k = new RawClient(rkv.port())) {
+            r.send(input);
+            k.send(input);
+            fromRedis = r.readReplies(5);
+            fromRkv = k.readReplies(5);
+        }
+        assertEquals(fromRedis, fromRkv);
+        assertTrue(fromRkv.get(1).contains(key), fromRkv.toString());
+        try (Jedis j = rkv.jedis()) {
+            assertEquals("PONG", j.ping());
+            j.del(key);
+        }
+        try (Jedis j = new Jedis("127.0.0.1", redis.port(), 10_000)) {
+            j.del(key);
+        }
+    }
+
     @Test
     void protectedModeDeniesNonLoopbackClientsWithoutPassword() throws Exception {
         String external = nonLoopbackAddress();
