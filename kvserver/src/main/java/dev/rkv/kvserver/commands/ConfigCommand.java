@@ -89,6 +89,10 @@ public final class ConfigCommand {
                 c.out().error(failed(given, "can't set immutable config"));
                 return;
             }
+            if (config.isProtected(name) && !ProtectedActions.allowed(c, "enable-protected-configs")) {
+                c.out().error(failed(given, "can't set protected config"));
+                return;
+            }
             if (names.contains(name)) {
                 c.out().error(failed(given, "duplicate parameter"));
                 return;

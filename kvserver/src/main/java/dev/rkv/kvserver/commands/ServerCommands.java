@@ -129,7 +129,7 @@ public final class ServerCommands {
 
     // DEBUG subcommand [argument ...]
     private static void debug(Client c, byte[][] argv) {
-        if (!debugAllowed(c)) {
+        if (!ProtectedActions.allowed(c, "enable-debug-command")) {
             c.out().error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you "
                 + "can run it from a local connection, otherwise you need to set this option in the configuration file, "
                 + "and then restart the server.");
@@ -158,14 +158,6 @@ public final class ServerCommands {
             c.out().error("ERR unknown subcommand or wrong number of arguments for '" + Help.ascii(argv[1])
                 + "'. Try DEBUG HELP.");
         }
-    }
-
-    /** enable-debug-command: "yes", or "local" and the client is on the loopback interface. */
-    private static boolean debugAllowed(Client c) {
-        String mode = c.server().config().getString("enable-debug-command");
-        String peer = c.connection().peerAddress();
-        boolean local = peer.startsWith("127.") || peer.startsWith("0:0:0:0:0:0:0:1:") || peer.startsWith("::1:");
-        return mode.equals("yes") || (mode.equals("local") && local);
     }
 
     private static Double parseSeconds(byte[] arg) {

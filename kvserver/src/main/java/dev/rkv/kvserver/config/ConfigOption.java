@@ -19,13 +19,33 @@ public final class ConfigOption {
     private final boolean mutable;
     private final Parser parser;
     private final Function<Object, String> printer;
+    private final boolean protectedConfig;
 
     ConfigOption(String name, String defaultValue, boolean mutable, Parser parser, Function<Object, String> printer) {
+        this(name, defaultValue, mutable, parser, printer, false);
+    }
+
+    private ConfigOption(String name, String defaultValue, boolean mutable, Parser parser, Function<Object, String> printer,
+                         boolean protectedConfig) {
         this.name = name;
         this.defaultValue = defaultValue;
         this.mutable = mutable;
         this.parser = parser;
         this.printer = printer;
+        this.protectedConfig = protectedConfig;
+    }
+
+    /**
+     * The same option, marked protected as Redis 7.0 marks {@code dir} and {@code dbfilename}:
+     * CONFIG SET may change it only when {@code enable-protected-configs} allows (a client that
+     * can point the RDB file anywhere can write files anywhere the server may).
+     */
+    ConfigOption protectedConfig() {
+        return new ConfigOption(name, defaultValue, mutable, parser, printer, true);
+    }
+
+    public boolean isProtected() {
+        return protectedConfig;
     }
 
     public String name() {

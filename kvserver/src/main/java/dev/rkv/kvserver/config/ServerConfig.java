@@ -38,8 +38,8 @@ public final class ServerConfig {
         add(ConfigOption.string("requirepass", "", true));
         add(ConfigOption.string("masterauth", "", true));
         add(ConfigOption.string("masteruser", "", true));
-        add(ConfigOption.custom("dir", ".", true, ServerConfig::parseDir, v -> (String) v));
-        add(ConfigOption.string("dbfilename", "dump.rdb", true));
+        add(ConfigOption.custom("dir", ".", true, ServerConfig::parseDir, v -> (String) v).protectedConfig());
+        add(ConfigOption.custom("dbfilename", "dump.rdb", true, ServerConfig::parseDbFilename, v -> (String) v).protectedConfig());
         add(ConfigOption.integer("databases", 16, 1, Integer.MAX_VALUE, false));
         add(ConfigOption.integer("maxclients", 10000, 1, Integer.MAX_VALUE, true));
         add(ConfigOption.integer("timeout", 0, 0, Integer.MAX_VALUE, true));
@@ -88,9 +88,9 @@ public final class ServerConfig {
         add(ConfigOption.integer("slowlog-log-slower-than", 10000, -1, maxLong, true));
         add(ConfigOption.integer("slowlog-max-len", 128, 0, maxLong, true));
         add(ConfigOption.string("notify-keyspace-events", "", true));
-        // Redis's default is "no"; rkv allows DEBUG from the loopback interface, where its tests
-        // and tools (DEBUG DIGEST to compare a replica with its primary) run.
-        add(ConfigOption.oneOf("enable-debug-command", "local", false, "no", "yes", "local"));
+        // As in Redis 7.0: "no" by default, "local" allows loopback clients, "yes" everyone.
+        add(ConfigOption.oneOf("enable-debug-command", "no", false, "no", "yes", "local"));
+        add(ConfigOption.oneOf("enable-protected-configs", "no", false, "no", "yes", "local"));
     }
 
     private void add(ConfigOption o) {
@@ -110,6 +110,14 @@ public final class ServerConfig {
         return p.toAbsolutePath().normalize().toString();
     }
 
+    /** A file name in {@code dir}, never a path: the RDB must not be written anywhere else. */
+    private static Object parseDbFilename(String raw) throws ConfigException {
+        if (raw.indexOf('/') >= 0) {
+            throw new ConfigException("dbfilename can't be a path, just a filename");
+        }
+        return raw;
+    }
+
     /** The canonical option name for a name or alias, or null when unknown. */
     public String canonicalName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
@@ -119,6 +127,12 @@ public final class ServerConfig {
 
     public boolean isKnown(String name) {
         return canonicalName(name) != null;
+    }
+
+    /** True for options CONFIG SET may change only when enable-protected-configs allows it. */
+    public boolean isProtected(String name) {
+        String n = canonicalName(name);
+        return n != null && options.get(n).isProtected();
     }
 
     public boolean isMutable(String name) {
