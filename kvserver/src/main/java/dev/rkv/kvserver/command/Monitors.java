@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Clients in MONITOR mode and the feed they get: one status line per executed command, in
  * Redis's format {@code +1700000000.123456 [0 127.0.0.1:50000] "SET" "k" "v"}. Admin commands
- * and those flagged skip_monitor are not shown, as in Redis. Owned by the event loop thread.
+ * and those flagged skip_monitor are not shown, and passwords are redacted, as in Redis. Owned by
+ * the event loop thread.
  */
 public final class Monitors {
     private final Set<Client> monitors = new LinkedHashSet<>();
@@ -36,7 +37,7 @@ public final class Monitors {
         if (monitors.isEmpty() || cmd.has(CommandFlag.ADMIN) || cmd.has(CommandFlag.SKIP_MONITOR)) {
             return;
         }
-        String line = line(Instant.now(), c.dbIndex(), c.connection().peerAddress(), argv);
+        String line = line(Instant.now(), c.dbIndex(), c.connection().peerAddress(), SecretArguments.redacted(cmd, argv));
         List<Client> gone = new ArrayList<>();
         for (Client m : monitors) {
             if (server.clients().byId(m.id()) != m) {

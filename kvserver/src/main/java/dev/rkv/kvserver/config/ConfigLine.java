@@ -55,8 +55,9 @@ final class ConfigLine {
         return out;
     }
 
+    /** The value as one argument of a line that {@link #split} reads back as exactly this value. */
     static String quote(String value) {
-        if (!value.isEmpty() && value.chars().noneMatch(c -> c == '"' || c == '\'' || c == '\\' || c < 32)) {
+        if (!value.isEmpty() && value.chars().noneMatch(c -> c == '"' || c == '\'' || c == '\\' || c <= ' ' || c == '#')) {
             return value;
         }
         StringBuilder b = new StringBuilder("\"");

@@ -268,6 +268,28 @@ public final class ServerConfig {
         }
     }
 
+    /**
+     * Options whose value is a list of words, written as words like redis.conf has them
+     * ({@code save 3600 1 300 100}); every other value is one argument, quoted when it holds
+     * spaces, quotes or control characters, so that loading the file gives back the exact value
+     * (a password with two spaces stays one with two spaces).
+     */
+    private static final java.util.Set<String> WORD_LISTS = java.util.Set.of("save", "bind", "client-output-buffer-limit", "replicaof");
+
+    private String fileValue(String name) {
+        String value = getString(name);
+        if (!WORD_LISTS.contains(name)) {
+            return ConfigLine.quote(value);
+        }
+        List<String> words = new ArrayList<>();
+        for (String w : value.trim().split(" +")) {
+            if (!w.isEmpty()) {
+                words.add(ConfigLine.quote(w));
+            }
+        }
+        return words.isEmpty() ? "\"\"" : String.join(" ", words);
+    }
+
     /** Writes the current values to the file it was loaded from (CONFIG REWRITE). */
     public void rewrite() throws IOException, ConfigException {
         if (configFile == null) {
@@ -282,12 +304,12 @@ public final class ServerConfig {
             if (n == null) {
                 out.add(line);
             } else if (written.add(n)) {
-                out.add(n + " " + ConfigLine.quote(getString(n)));
+                out.add(n + " " + fileValue(n));
             }
         }
         for (String n : options.keySet()) {
             if (!written.contains(n) && !getString(n).equals(options.get(n).defaultValue())) {
-                out.add(n + " " + ConfigLine.quote(getString(n)));
+                out.add(n + " " + fileValue(n));
             }
         }
         Path tmp = configFile.resolveSibling(configFile.getFileName() + ".tmp");

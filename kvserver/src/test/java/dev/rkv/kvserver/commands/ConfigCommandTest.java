@@ -134,4 +134,33 @@ class ConfigCommandTest {
         reloaded.loadFile(file);
         assertEquals(25, reloaded.getInt("hz"));
     }
+
+    /** What CONFIG SET set is what a restart from the rewritten file reads, byte for byte. */
+    @Test
+    void rewriteQuotesValuesSoThatARestartReadsThemBackExactly(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rkv.conf");
+        Files.writeString(file, "port 0\nsave \"\"\nrequirepass old\nloglevel warning\n");
+        ServerConfig config = new ServerConfig();
+        config.loadFile(file);
+        Map<String, String> set = new java.util.LinkedHashMap<>();
+        set.put("requirepass", "two  spaces \"quoted\" 'single' back\\slash #hash\ttab");
+        set.put("masterauth", " leading and trailing ");
+        set.put("masteruser", "");
+        set.put("save", "900 1 300 10");
+        set.put("client-output-buffer-limit", "normal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60");
+        try (RkvServer server = new RkvServer(config).start(); Jedis j = new Jedis("127.0.0.1", server.port())) {
+            j.auth("old");
+            for (Map.Entry<String, String> e : set.entrySet()) {
+                assertEquals("OK", j.configSet(e.getKey(), e.getValue()), e.getKey());
+            }
+            assertEquals("OK", j.configRewrite());
+        }
+        ServerConfig reloaded = new ServerConfig();
+        reloaded.loadFile(file);
+        for (Map.Entry<String, String> e : set.entrySet()) {
+            assertEquals(config.getString(e.getKey()), reloaded.getString(e.getKey()), e.getKey() + " in " + Files.readString(file));
+        }
+        assertEquals(set.get("requirepass"), reloaded.getString("requirepass"));
+        assertTrue(Files.readAllLines(file).contains("save 900 1 300 10"), Files.readString(file));
+    }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 
 import static dev.rkv.kvserver.commands.Differential.assertSameReplies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Transactions, Pub/Sub, CONFIG, CLIENT, COMMAND and server commands against the real
@@ -322,17 +323,23 @@ class ServerCommandsDifferentialIT extends ReferencePairTest {
 
     @Test
     void monitorShowsExecutedCommandsAsRedis() throws Exception {
-        assertEquals(monitorFeed(redis.port()), monitorFeed(rkv.port()));
+        List<String> fromRkv = monitorFeed(rkv.port());
+        assertEquals(monitorFeed(redis.port()), fromRkv);
+        assertTrue(fromRkv.stream().noneMatch(line -> line.contains("secret")), fromRkv.toString());
     }
 
-    /** What a MONITOR client sees of another client's commands, with times and addresses masked. */
+    /**
+     * What a MONITOR client sees of another client's commands, with times and addresses masked;
+     * passwords (AUTH, HELLO AUTH) must show as "(redacted)".
+     */
     private static List<String> monitorFeed(int port) throws IOException {
         List<String> lines = new ArrayList<>();
         try (RawClient m = new RawClient(port); RawClient b = new RawClient(port)) {
             m.command("MONITOR");
             lines.add(m.readReply());
             String[][] commands = {{"SET", "k", "a \"b\"\n\u0001"}, {"GET", "k"}, {"MULTI"}, {"INCR", "n"},
-                {"EXEC"}, {"SELECT", "2"}, {"PING"}, {"CONFIG", "GET", "hz"}, {"NOSUCH"}, {"GET"}, {"ECHO", "last"}};
+                {"EXEC"}, {"SELECT", "2"}, {"PING"}, {"CONFIG", "GET", "hz"}, {"NOSUCH"}, {"GET"}, {"AUTH", "secret"}, {"AUTH", "user", "secret"},
+                {"HELLO", "2", "AUTH", "default", "secret", "SETNAME", "visible"}, {"ECHO", "last"}};
             for (String[] cmd : commands) {
                 b.command(cmd);
                 b.readReply();
