@@ -125,7 +125,7 @@ public final class PubSubCommands {
                 names.add(PubSub.bytes(n));
             }
             if (names.isEmpty()) {
-                c.out().push(3).bulk(kind).nullBulk().integer(c.subscriptionCount());
+                c.output().push(3).bulk(kind).nullBulk().integer(c.subscriptionCount());
                 return;
             }
         } else {
@@ -144,7 +144,7 @@ public final class PubSubCommands {
     }
 
     private static void confirm(Client c, String kind, byte[] name) {
-        c.out().push(3).bulk(kind).bulk(name).integer(c.subscriptionCount());
+        c.output().push(3).bulk(kind).bulk(name).integer(c.subscriptionCount());
     }
 
     // PUBLISH channel message
@@ -158,7 +158,7 @@ public final class PubSubCommands {
     private static void ssubscribe(Client c, byte[][] argv) {
         for (int i = 1; i < argv.length; i++) {
             c.server().pubsub().ssubscribe(c, PubSub.name(argv[i]));
-            c.out().push(3).bulk("ssubscribe").bulk(argv[i]).integer(c.shardChannels().size());
+            c.output().push(3).bulk("ssubscribe").bulk(argv[i]).integer(c.shardChannels().size());
         }
     }
 
@@ -170,7 +170,7 @@ public final class PubSubCommands {
                 names.add(PubSub.bytes(n));
             }
             if (names.isEmpty()) {
-                c.out().push(3).bulk("sunsubscribe").nullBulk().integer(0);
+                c.output().push(3).bulk("sunsubscribe").nullBulk().integer(0);
                 return;
             }
         } else {
@@ -178,7 +178,7 @@ public final class PubSubCommands {
         }
         for (byte[] n : names) {
             c.server().pubsub().sunsubscribe(c, PubSub.name(n));
-            c.out().push(3).bulk("sunsubscribe").bulk(n).integer(c.shardChannels().size());
+            c.output().push(3).bulk("sunsubscribe").bulk(n).integer(c.shardChannels().size());
         }
     }
 
