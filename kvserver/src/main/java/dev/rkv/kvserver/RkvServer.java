@@ -317,17 +317,85 @@ public final class RkvServer implements AutoCloseable {
         }
     }
 
+    /** How long a stopping server waits for the event loop to take its last tasks. */
+    private static final long LOOP_GRACE_MS = 5_000;
+
+    /**
+     * SIGTERM and SIGINT, as Redis handles them: long commands are told to give up, the final
+     * RDB is saved when save points are configured, then the server closes. Returns within a few
+     * seconds even when a command holds the event loop (a bug, or one that does not poll
+     * {@link dev.rkv.kvserver.command.ServerContext#stopping()}): then it exits without the
+     * final save and says so, rather than hang. A save that has started is waited for.
+     *
+     * @return false when the final save was due but failed or could not run
+     */
+    public boolean shutdownOnSignal() {
+        context.beginStopping();
+        boolean saved = true;
+        if (started && !config.savePoints().points().isEmpty()) {
+            saved = finalSave();
+        }
+        // When the loop did not even take the save, it is held: do not wait for it again.
+        close(loopHeld ? 500 : LOOP_GRACE_MS);
+        return saved;
+    }
+
+    private volatile boolean loopHeld;
+
+    private boolean finalSave() {
+        CompletableFuture<Void> picked = new CompletableFuture<>();
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            picked.complete(null);
+            try {
+                done.complete(persistence.saveForShutdown());
+            } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            picked.get(LOOP_GRACE_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warning("A command has held the event loop for more than " + LOOP_GRACE_MS / 1000
+                + " s after the shutdown request: exiting WITHOUT the final RDB save.");
+            loopHeld = true;
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            log.warning("The final RDB save failed: " + e.getCause());
+            return false;
+        }
+    }
+
     @Override
     public void close() {
+        close(LOOP_GRACE_MS);
+    }
+
+    private void close(long graceMs) {
         replication.shutdown();
         if (!started) {
             closeAcceptors();
             persistence.close();
             return;
         }
+        context.beginStopping();
         loop.stop();
         try {
-            loop.awaitStop();
+            if (!loop.awaitStop(graceMs)) {
+                log.warning("The event loop is still busy " + graceMs + " ms after the stop request (a long command); "
+                    + "closing without waiting for it.");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

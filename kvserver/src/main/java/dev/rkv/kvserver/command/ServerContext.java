@@ -296,6 +296,21 @@ public final class ServerContext {
         shutdownHook = r;
     }
 
+    private volatile boolean stopping;
+
+    /**
+     * The process was asked to stop (SIGTERM): commands that may run long (KEYS, DEBUG SLEEP ...)
+     * poll {@link #stopping()} and give up, so that the final save and the exit are not held
+     * behind them. Any thread may call it.
+     */
+    public void beginStopping() {
+        stopping = true;
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
     /** Asks the server to stop (SHUTDOWN). */
     public void requestShutdown() {
         shutdownHook.run();

@@ -280,9 +280,14 @@ public final class KeyCommands {
         byte[] pattern = argv[1];
         boolean all = Glob.matchesAll(pattern);
         List<Key> matched = new ArrayList<>();
+        int visited = 0;
         for (Key k : c.db().keys(c.server().nowMs())) {
             if (all || Glob.matches(pattern, k.bytes(), false)) {
                 matched.add(k);
+            }
+            if ((++visited & 0xFFF) == 0 && c.server().stopping()) {
+                c.out().error(STOPPING);
+                return;
             }
         }
         c.out().array(matched.size());
@@ -290,6 +295,9 @@ public final class KeyCommands {
             c.out().bulk(k.bytes());
         }
     }
+
+    /** The reply of a long command given up because the server is stopping (SIGTERM). */
+    static final String STOPPING = "ERR the server is shutting down; the command was interrupted";
 
     // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
     private static void scan(Client c, byte[][] argv) {

@@ -144,9 +144,17 @@ public final class ServerCommands {
                 c.out().raw(Replies.NOT_FLOAT);
                 return;
             }
+            // Blocks the event loop on purpose, as DEBUG SLEEP does in Redis, but gives up when
+            // the server is stopping so that SIGTERM is not held behind it.
+            long deadline = System.nanoTime() + (long) (seconds * 1e9);
             try {
-                // Blocks the event loop on purpose, as DEBUG SLEEP does in Redis.
-                Thread.sleep((long) (seconds * 1000));
+                for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                    if (c.server().stopping()) {
+                        c.out().error(KeyCommands.STOPPING);
+                        return;
+                    }
+                    Thread.sleep(Math.max(1, Math.min(50, left / 1_000_000)));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

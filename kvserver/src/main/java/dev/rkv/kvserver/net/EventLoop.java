@@ -97,6 +97,11 @@ public final class EventLoop implements Runnable {
         stopped.await();
     }
 
+    /** Waits at most {@code ms} for the loop to stop; false when it is still running (a long command). */
+    public boolean awaitStop(long ms) throws InterruptedException {
+        return stopped.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** Errors reported by handlers and tasks since start. */
     public long errors() {
         return errors;
