@@ -60,6 +60,8 @@ final class MasterLink implements Runnable {
     private static final int MAX_IN_FLIGHT = 64 * 1024 * 1024;
     /** Pause before reconnecting; a link that was up retries at once the first time. */
     private static final long RETRY_MS = 1000;
+    /** The longest pause between attempts after failures in a row. */
+    private static final long MAX_RETRY_MS = 8000;
 
     private final Replication replication;
     private final String host;
@@ -76,6 +78,8 @@ final class MasterLink implements Runnable {
     /** Bytes of stream read since the sync point (slave_read_repl_offset). */
     private volatile long readOffset;
     private boolean retryNow;
+    private volatile int failures;
+    private volatile String lastError;
     /** "rdma" or "tcp": how a full sync is done when one is needed. */
     private final String transport;
     /** Whether the next session needs a full sync whatever PSYNC could continue (nothing loaded yet, or a resync asked). */
@@ -224,11 +228,13 @@ final class MasterLink implements Runnable {
             try {
                 session();
             } catch (IOException | RdbFormatException e) {
-                if (!stopped) {
-                    replication.log("replication link to " + host + ":" + port + " lost: " + e.getMessage());
-                }
+                failed(e.getMessage(), null);
             } catch (InterruptedException e) {
                 break;
+            } catch (RuntimeException | Error e) {
+                // Nothing a primary sends may end this thread: a bug found by hostile input is
+                // logged with its stack and the link retries like after any other failure.
+                failed(e.toString(), e);
             } finally {
                 Socket s = socket;
                 socket = null;
@@ -251,12 +257,50 @@ final class MasterLink implements Runnable {
                 break;
             }
             try {
-                Thread.sleep(retryNow ? 10 : RETRY_MS);
+                Thread.sleep(retryNow ? 10 : retryDelayMs());
                 retryNow = false;
             } catch (InterruptedException e) {
                 break;
             }
         }
+    }
+
+    /** Logs one line for a failed session and counts it toward the backoff. */
+    private void failed(String reason, Throwable bug) {
+        if (stopped) {
+            return;
+        }
+        failures++;
+        lastError = reason;
+        String line = "replication link to " + host + ":" + port + " failed: " + reason + "; dataset kept, retrying in "
+            + retryDelayMs() + " ms";
+        // A warning, as Redis logs a failed sync: a link that keeps failing needs an operator.
+        replication.warn(bug == null ? line : line + "\n" + dev.rkv.kvserver.util.Throwables.stackTrace(bug));
+    }
+
+    /**
+     * Backoff between failed sessions: 1 s, doubled after each failure in a row, at most
+     * {@link #MAX_RETRY_MS}; a session that reached the stream resets it.
+     */
+    private long retryDelayMs() {
+        int doublings = Math.min(Math.max(0, failures - 1), 10);
+        return Math.min(MAX_RETRY_MS, RETRY_MS << doublings);
+    }
+
+    /** The session reached the stream: the backoff starts over. */
+    private void connected() {
+        state = State.CONNECTED;
+        failures = 0;
+    }
+
+    /** Sessions that failed in a row (0 once the link is up again), for INFO. */
+    int failures() {
+        return failures;
+    }
+
+    /** What ended the last failed session, or null, for INFO. */
+    String lastError() {
+        return lastError;
     }
 
     private void session() throws IOException, RdbFormatException, InterruptedException {
@@ -312,20 +356,18 @@ final class MasterLink implements Runnable {
         }
         long startOffset;
         if (reply.startsWith("+FULLRESYNC")) {
-            String[] parts = reply.split(" ");
-            if (parts.length < 3) {
-                throw new IOException("bad FULLRESYNC reply: '" + reply + "'");
-            }
-            startOffset = Long.parseLong(parts[2]);
-            int streamDb = parts.length > 3 ? Integer.parseInt(parts[3]) : 0;
-            receiveFullSync(in, parts[1], startOffset, streamDb);
+            FullResync full = FullResync.parse(reply);
+            startOffset = full.offset();
+            receiveFullSync(in, full.replId(), startOffset, full.streamDb());
             needFullSync = false;
+        } else if (reply.startsWith("+CONTINUE") && req.nextOffset() < 0) {
+            throw new IOException("master answered '" + reply + "' to a request for a full sync");
         } else if (reply.startsWith("+CONTINUE")) {
             String[] parts = reply.split(" ");
             String newId = parts.length > 1 ? parts[1].trim() : null;
             startOffset = req.nextOffset() - 1;
             replication.continued(this, newId);
-            state = State.CONNECTED;
+            connected();
         } else {
             throw new IOException("unexpected reply to PSYNC: '" + reply + "'");
         }
@@ -389,7 +431,7 @@ final class MasterLink implements Runnable {
             replication.installAccelerated(this, fresh, result, millis);
             pullingRdma = false;
             needFullSync = false;
-            state = State.CONNECTED;
+            connected();
             streamLoop(in, result.offset());
             return true;
         }
@@ -397,12 +439,9 @@ final class MasterLink implements Runnable {
         if (reply.startsWith("+FULLRESYNC")) {
             replication.log("MASTER <-> REPLICA sync: primary cannot continue from the pulled offset " + result.offset()
                 + " (repl-backlog-size too small for the writes during the pull?); classic full sync");
-            String[] parts = reply.split(" ");
-            if (parts.length < 3) {
-                throw new IOException("bad FULLRESYNC reply: '" + reply + "'");
-            }
-            long startOffset = Long.parseLong(parts[2]);
-            receiveFullSync(in, parts[1], startOffset, parts.length > 3 ? Integer.parseInt(parts[3]) : 0);
+            FullResync full = FullResync.parse(reply);
+            long startOffset = full.offset();
+            receiveFullSync(in, full.replId(), startOffset, full.streamDb());
             needFullSync = false;
             streamLoop(in, startOffset);
             return true;
@@ -434,7 +473,7 @@ final class MasterLink implements Runnable {
             result = RdbLoader.load(new BufferedInputStream(rdb, READ_CHUNK), fresh, Long.MIN_VALUE);
             rdb.drain();
         } else {
-            long len = Long.parseLong(header.substring(1));
+            long len = parseRdbLength(header);
             SyncStreams.Bounded rdb = new SyncStreams.Bounded(in, len);
             syncTotalBytes = len;
             progress = rdb::bytesRead;
@@ -445,7 +484,7 @@ final class MasterLink implements Runnable {
         replication.log("MASTER <-> REPLICA sync: loaded " + result.keys() + " keys from " + host + ":" + port);
         replication.installFullSync(this, fresh, replId, offset, streamDb);
         replication.syncFinished("tcp", (System.nanoTime() - started) / 1_000_000, syncReadBytes(), result.keys());
-        state = State.CONNECTED;
+        connected();
         progress = null;
         syncTotalBytes = -1;
         if (marked) {
@@ -493,6 +532,20 @@ final class MasterLink implements Runnable {
                 replication.apply(this, batch, permits);
             }
         }
+    }
+
+    /** The length of "$len" before an RDB: a non-negative decimal, else the primary is broken. */
+    private static long parseRdbLength(String header) throws IOException {
+        String digits = header.substring(1);
+        try {
+            long len = Long.parseLong(digits);
+            if (len >= 0) {
+                return len;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException("bad RDB length from master: '" + header + "'");
     }
 
     private static void send(OutputStream out, String... argv) throws IOException {

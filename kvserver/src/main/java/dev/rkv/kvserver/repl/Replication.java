@@ -780,6 +780,11 @@ public final class Replication implements Propagator {
         log.notice(message);
     }
 
+    /** Any thread: a failure that should not happen (a bug met by hostile input). */
+    void warn(String message) {
+        log.warning(message);
+    }
+
     /** Any thread: settings the link reads. */
     long timeoutMs() {
         return server.config().getLong("repl-timeout") * 1000;
@@ -979,6 +984,12 @@ public final class Replication implements Propagator {
             }
             if (masterClient == null) {
                 line(b, "master_link_down_since_seconds", linkDownSinceMs < 0 ? -1 : (now - linkDownSinceMs) / 1000);
+            }
+            // rkv: why the link is down, so that a primary that keeps failing the sync is visible.
+            line(b, "master_link_failures", link.failures());
+            String lastError = link.lastError();
+            if (lastError != null) {
+                line(b, "master_link_last_error", lastError.replace('\r', ' ').replace('\n', ' '));
             }
             line(b, "slave_priority", 100);
             line(b, "slave_read_only", server.config().getBool("replica-read-only") ? 1 : 0);

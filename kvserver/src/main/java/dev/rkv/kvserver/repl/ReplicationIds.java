@@ -18,6 +18,19 @@ public final class ReplicationIds {
     private long secondReplOffset = -1;
 
     /** 40 random hex characters. */
+    /** True for a replication id as Redis makes them: 40 hexadecimal characters. */
+    public static boolean isValid(String id) {
+        if (id.length() != NONE.length()) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (Character.digit(id.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static String random() {
         byte[] b = new byte[20];
         RANDOM.nextBytes(b);
