@@ -9,6 +9,7 @@ import dev.rkv.rdma.MemoryRegion;
 import dev.rkv.rdma.RdmaDevice;
 import dev.rkv.rdma.RegistrationException;
 import dev.rkv.rdma.ResourceClosedException;
+import dev.rkv.rdma.soft.ListenerLimits;
 import dev.rkv.rdma.soft.OneSided;
 import dev.rkv.rdma.soft.SoftDevice;
 
@@ -37,7 +38,7 @@ final class ShmDevice implements RdmaDevice, OneSided {
     private final SoftDevice engine;
     private volatile boolean closed;
 
-    ShmDevice(Path shmRoot) {
+    ShmDevice(Path shmRoot, ListenerLimits listenerLimits) {
         sweepStale(shmRoot);
         byte[] secret = new byte[12];
         RANDOM.nextBytes(secret);
@@ -47,7 +48,7 @@ final class ShmDevice implements RdmaDevice, OneSided {
         } catch (IOException e) {
             throw new RegistrationException("shm: cannot create " + dir + ": " + e, e);
         }
-        this.engine = new SoftDevice(ShmProvider.NAME, this);
+        this.engine = new SoftDevice(ShmProvider.NAME, this, listenerLimits);
     }
 
     /** Removes directories left by processes that died without closing their device. */
