@@ -1,6 +1,7 @@
 package dev.rkv.rdma;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -9,7 +10,9 @@ import java.util.Map;
  * @param shmDirectory where {@code shm} keeps its region files (default {@code /dev/shm})
  * @param bindAddress  local IP address of the RDMA interface ({@code disni}; ignored by others);
  *                     null means "the first address used by listen or connect"
- * @param properties   provider-specific extras, by name
+ * @param properties   provider-specific extras, by name; {@code soft} and {@code shm} read their
+ *                     listener limits here ({@code listener.max-endpoints} and the others of
+ *                     {@link dev.rkv.rdma.soft.ListenerLimits}), refusing bad values at open
  */
 public record DeviceOptions(Path shmDirectory, String bindAddress, Map<String, String> properties) {
 
@@ -28,5 +31,12 @@ public record DeviceOptions(Path shmDirectory, String bindAddress, Map<String, S
 
     public DeviceOptions withBindAddress(String address) {
         return new DeviceOptions(shmDirectory, address, properties);
+    }
+
+    /** These options plus (or with a new value for) one provider property. */
+    public DeviceOptions withProperty(String name, String value) {
+        Map<String, String> p = new HashMap<>(properties);
+        p.put(name, value);
+        return new DeviceOptions(shmDirectory, bindAddress, p);
     }
 }

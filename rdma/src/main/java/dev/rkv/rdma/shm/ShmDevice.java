@@ -9,14 +9,15 @@ import dev.rkv.rdma.MemoryRegion;
 import dev.rkv.rdma.RdmaDevice;
 import dev.rkv.rdma.RegistrationException;
 import dev.rkv.rdma.ResourceClosedException;
+import dev.rkv.rdma.soft.ListenerLimits;
 import dev.rkv.rdma.soft.OneSided;
 import dev.rkv.rdma.soft.SoftDevice;
+import dev.rkv.rdma.support.BasicRegion;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,63 +27,35 @@ import java.util.HexFormat;
 /**
  * An shm device: a private directory of region files plus the soft engine for connections,
  * SENDs and immediates. READ and WRITE never reach the peer's threads: {@link ShmPeer}
- * copies to or from the peer's mapped region after checking its header.
+ * copies to or from the peer's mapped region after checking its header. The directory is
+ * named after its owner ({@link ShmDirectoryName}) and removed on close or JVM exit, and a
+ * dead owner's is swept at the next open ({@link ShmDirectoryJanitor}).
  */
 final class ShmDevice implements RdmaDevice, OneSided {
     private static final System.Logger LOG = System.getLogger(ShmDevice.class.getName());
-    private static final String DIR_PREFIX = "rkv-shm-";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
     private final SoftDevice engine;
     private volatile boolean closed;
 
-    ShmDevice(Path shmRoot) {
-        sweepStale(shmRoot);
+    ShmDevice(Path shmRoot, ListenerLimits listenerLimits) {
+        ShmDirectoryJanitor.sweepStale(shmRoot);
         byte[] secret = new byte[12];
         RANDOM.nextBytes(secret);
-        this.dir = shmRoot.resolve(DIR_PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(secret));
+        this.dir = shmRoot.resolve(ShmDirectoryName.ofThisProcess().format(HexFormat.of().formatHex(secret)));
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new RegistrationException("shm: cannot create " + dir + ": " + e, e);
         }
-        this.engine = new SoftDevice(ShmProvider.NAME, this);
-    }
-
-    /** Removes directories left by processes that died without closing their device. */
-    private static void sweepStale(Path root) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, DIR_PREFIX + "*")) {
-            for (Path p : ds) {
-                String rest = p.getFileName().toString().substring(DIR_PREFIX.length());
-                int dash = rest.indexOf('-');
-                if (dash <= 0) {
-                    continue;
-                }
-                long pid;
-                try {
-                    pid = Long.parseLong(rest.substring(0, dash));
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (ProcessHandle.of(pid).isEmpty()) {
-                    deleteTree(p);
-                }
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "sweeping stale shm directories in " + root + ": " + e);
+        try {
+            this.engine = new SoftDevice(ShmProvider.NAME, this, listenerLimits);
+        } catch (RuntimeException e) {
+            ShmDirectoryJanitor.delete(dir);
+            throw e;
         }
-    }
-
-    private static void deleteTree(Path d) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
-            for (Path f : ds) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(d);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "deleting " + d + ": " + e);
-        }
+        ShmDirectoryJanitor.releaseAtExit(this);
     }
 
     /** The directory holding this device's region files. */
@@ -228,6 +201,19 @@ final class ShmDevice implements RdmaDevice, OneSided {
         }
         closed = true;
         engine.close();
-        deleteTree(dir);
+        ShmDirectoryJanitor.delete(dir);
+        ShmDirectoryJanitor.forget(this);
+    }
+
+    /**
+     * At JVM exit: every region is marked dead (peers holding a mapping stop using it) and its
+     * file unlinked, then the directory goes. Sockets and threads are left to the exiting JVM,
+     * so this cannot hang shutdown.
+     */
+    void releaseAtExit() {
+        for (BasicRegion r : engine.regions().all()) {
+            r.deregister();
+        }
+        ShmDirectoryJanitor.delete(dir);
     }
 }

@@ -4,6 +4,7 @@ import dev.rkv.rdma.DeviceOptions;
 import dev.rkv.rdma.ProviderUnavailableException;
 import dev.rkv.rdma.RdmaDevice;
 import dev.rkv.rdma.RdmaProvider;
+import dev.rkv.rdma.soft.ListenerLimits;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
 /**
  * {@code shm}: same-host transport. Regions live in shared-memory files; READ and WRITE are
  * executed by the requester copying to or from the peer's mapped region, so the responder
- * spends no CPU on them. SENDs and immediates travel over a loopback TCP doorbell.
+ * spends no CPU on them. SENDs and immediates travel over a loopback TCP doorbell, whose
+ * listener takes the {@link ListenerLimits} ({@code listener.*}) from
+ * {@link DeviceOptions#properties()}.
  */
 public final class ShmProvider implements RdmaProvider {
     public static final String NAME = "shm";
@@ -43,6 +46,6 @@ public final class ShmProvider implements RdmaProvider {
         if (!a.available()) {
             throw new ProviderUnavailableException("shm: " + a.detail());
         }
-        return new ShmDevice(options.shmDirectory());
+        return new ShmDevice(options.shmDirectory(), ListenerLimits.from(options.properties()));
     }
 }

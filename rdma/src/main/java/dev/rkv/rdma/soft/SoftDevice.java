@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -46,6 +47,7 @@ public final class SoftDevice implements RdmaDevice {
 
     private final String provider;
     private final OneSided oneSided;
+    private final ListenerLimits listenerLimits;
     private final RegionTable regions = new RegionTable();
     private final Set<SoftEndpoint> endpoints = ConcurrentHashMap.newKeySet();
     private final Set<SoftListener> listeners = ConcurrentHashMap.newKeySet();
@@ -56,12 +58,14 @@ public final class SoftDevice implements RdmaDevice {
     private volatile boolean closed;
 
     /**
-     * @param provider the provider name peers must match in the handshake
-     * @param oneSided local execution of READ/WRITE, or null to send everything over TCP
+     * @param provider       the provider name peers must match in the handshake
+     * @param oneSided       local execution of READ/WRITE, or null to send everything over TCP
+     * @param listenerLimits what each listener of this device lets peers hold
      */
-    public SoftDevice(String provider, OneSided oneSided) {
+    public SoftDevice(String provider, OneSided oneSided, ListenerLimits listenerLimits) {
         this.provider = provider;
         this.oneSided = oneSided;
+        this.listenerLimits = listenerLimits;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rkv-" + provider + "-watchdog");
             t.setDaemon(true);
@@ -143,7 +147,7 @@ public final class SoftDevice implements RdmaDevice {
     public ConnectionListener listen(String host, int port) {
         ensureOpen();
         try {
-            SoftListener l = new SoftListener(this, host, port);
+            SoftListener l = new SoftListener(this, host, port, listenerLimits);
             listeners.add(l);
             return l;
         } catch (IOException e) {
@@ -173,6 +177,10 @@ public final class SoftDevice implements RdmaDevice {
             Handshake.checkMagic(in);
             byte status = in.readByte();
             byte[] peerInfo = Handshake.readField(in, 4);
+            if (status == Wire.REPLY_FULL) {
+                throw new RdmaConnectException("peer " + target + " refused the connection: "
+                        + new String(peerInfo, StandardCharsets.UTF_8));
+            }
             if (status != Wire.REPLY_OK) {
                 throw new RdmaConnectException("peer " + target + " refused the connection (it is not a '" + provider
                         + "' device)");

@@ -660,6 +660,26 @@ final class SoftEndpoint implements Endpoint {
         }
     }
 
+    /** Whether both connections are closed: the endpoint holds no socket and no thread reads. */
+    boolean connectionsClosed() {
+        return !reqChannel.isOpen() && !respChannel.isOpen();
+    }
+
+    /**
+     * Called by the listener that accepted this endpoint: with nothing received on either
+     * connection for {@code idleNanos}, the endpoint enters ERROR and its connections close.
+     */
+    void closeIfIdle(long nowNanos, long idleNanos) {
+        if (state != EndpointState.CONNECTED) {
+            return;
+        }
+        long idle = nowNanos - Math.max(requests.lastProgressNanos(), responses.lastProgressNanos());
+        if (idle > idleNanos) {
+            enterError("nothing received for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms (idle timeout)");
+            closeChannels();
+        }
+    }
+
     /** The oldest outstanding request fails with {@code first}, the rest flush; the endpoint enters ERROR. */
     private void failOutstanding(CompletionStatus first, String reason) {
         Pending head;

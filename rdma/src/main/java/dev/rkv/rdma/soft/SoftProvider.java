@@ -6,7 +6,8 @@ import dev.rkv.rdma.RdmaProvider;
 
 /**
  * {@code soft}: reliable-connected verbs emulated over TCP in user space. Runs anywhere
- * Java runs; peers may be on other hosts.
+ * Java runs; peers may be on other hosts. {@link dev.rkv.rdma.DeviceOptions#properties()}
+ * may set the {@link ListenerLimits} ({@code listener.*}).
  */
 public final class SoftProvider implements RdmaProvider {
     public static final String NAME = "soft";
@@ -23,6 +24,6 @@ public final class SoftProvider implements RdmaProvider {
 
     @Override
     public RdmaDevice open(DeviceOptions options) {
-        return new SoftDevice(NAME, null);
+        return new SoftDevice(NAME, null, ListenerLimits.from(options.properties()));
     }
 }

@@ -63,6 +63,8 @@ final class Wire {
     static final byte HELLO_JOIN = 2;
     static final byte REPLY_OK = 0;
     static final byte REPLY_REFUSED = 1;
+    /** The listener is at its endpoint limit; the reply's info is the reason in UTF-8. */
+    static final byte REPLY_FULL = 2;
     static final byte ACCEPTED = 1;
 
     private Wire() {
