@@ -64,7 +64,16 @@ public final class PrimaryAgent implements AutoCloseable {
      */
     public static PrimaryAgent attach(RkvServer server, PrimaryAgentOptions options) throws InterruptedException {
         options.validate();
-        RdmaDevice device = Providers.open(options.provider());
+        return attach(server, options, Providers.open(options.provider()));
+    }
+
+    /**
+     * {@link #attach(RkvServer, PrimaryAgentOptions)} with a device the caller opened (of the
+     * options' provider); the agent owns it from now on and closes it. Tests pass a device
+     * whose registrations fail on demand.
+     */
+    static PrimaryAgent attach(RkvServer server, PrimaryAgentOptions options, RdmaDevice device) throws InterruptedException {
+        options.validate();
         PrimaryAgent agent;
         try {
             agent = new PrimaryAgent(server, options, device);
@@ -76,7 +85,7 @@ public final class PrimaryAgent implements AutoCloseable {
             server.call(() -> {
                 ServerContext ctx = server.context();
                 ctx.replication().keepHistory();
-                agent.mirror = new TableMirror(ctx, device, options);
+                agent.mirror = new TableMirror(ctx, server.log(), device, options);
                 agent.mirror.start();
                 ctx.addKeyspaceListener(agent.mirror);
                 ctx.addPropagationListener(agent.mirror);
@@ -121,6 +130,8 @@ public final class PrimaryAgent implements AutoCloseable {
         if (ctx.replication().isReplica()) {
             return "this server is a replica; sync from its primary";
         }
+        // A table behind the keyspace (it could not grow) catches up here too, not only on the next write.
+        mirror.flush();
         String why = mirror.unavailable();
         if (why != null) {
             return why;
@@ -191,18 +202,19 @@ public final class PrimaryAgent implements AutoCloseable {
         });
     }
 
-    /** Counters for INFO-like reports: table bytes, keys, epoch, grows, rebuilds, descriptors, refusals. */
+    /** Counters for INFO-like reports: table bytes, keys, epoch, grows, failed grows, rebuilds, descriptors, refusals. */
     public Stats stats() throws Exception {
         return server.call(() -> {
             TableWriter w = mirror.writer();
             return new Stats(w == null ? 0 : w.geometry().tableLength(), w == null ? 0 : w.touchedBytes(), w == null ? 0 : w.keyCount(),
-                w == null ? 0 : w.epoch(), mirror.grows(), mirror.rebuilds(), descriptorsServed.get(), refusals.get(), mirror.unavailable());
+                w == null ? 0 : w.epoch(), mirror.grows(), mirror.growFailures(), mirror.rebuilds(), descriptorsServed.get(), refusals.get(),
+                mirror.unavailable());
         });
     }
 
     /** A snapshot of the agent's counters. */
-    public record Stats(long tableBytes, long touchedBytes, long keys, long epoch, long grows, long rebuilds, long descriptorsServed,
-                        long refusals, String unavailable) {
+    public record Stats(long tableBytes, long touchedBytes, long keys, long epoch, long grows, long growFailures, long rebuilds,
+                        long descriptorsServed, long refusals, String unavailable) {
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.rkv.primary;
 
+import dev.rkv.kvserver.ServerLog;
 import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.repl.PropagationListener;
 import dev.rkv.kvserver.repl.Replication;
@@ -12,6 +13,7 @@ import dev.rkv.kvserver.store.ValueType;
 import dev.rkv.rdma.Access;
 import dev.rkv.rdma.MemoryRegion;
 import dev.rkv.rdma.RdmaDevice;
+import dev.rkv.rdma.RdmaException;
 import dev.rkv.table.HeaderCodec;
 import dev.rkv.table.PutStatus;
 import dev.rkv.table.TableGeometry;
@@ -22,7 +24,9 @@ import dev.rkv.table.layout.SlotDescriptor;
 import dev.rkv.table.layout.TableHeaderDescriptor;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Keeps a mapping table equal to the server's keyspace, on the event loop thread.
@@ -34,6 +38,13 @@ import java.util.List;
  * and the header's replication offset is published after them. A whole database replaced
  * (FLUSHDB, FLUSHALL, SWAPDB, a full sync) rebuilds the table as a new epoch; a table that
  * runs out of room grows into a new region (a new epoch too).
+ *
+ * <p>Getting a new region can fail (the provider cannot register more memory, the JVM is out
+ * of direct memory). The server's write has happened by then and must not fail because of
+ * the mirror: the old table keeps serving, the keys that did not fit wait in
+ * {@code deferred}, the header's offset stays where every write is still in the table, and
+ * descriptors are refused (replicas use the classic sync) until a later attempt, after an
+ * {@link AllocationBackoff}, succeeds and the table catches up.
  *
  * <p>Not thread-safe: the event loop owns it. RDMA READs of the region by replicas run
  * concurrently and rely on the table's seqlocks.
@@ -48,10 +59,14 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     }
 
     private final ServerContext server;
+    private final ServerLog log;
     private final Replication replication;
     private final RdmaDevice device;
     private final PrimaryAgentOptions options;
     private final List<Dirty> dirty = new ArrayList<>();
+    /** Keys changed but not in the table because it could not grow: written again on a later attempt. */
+    private final Set<Dirty> deferred = new LinkedHashSet<>();
+    private final AllocationBackoff allocations = new AllocationBackoff();
     private boolean rebuildPending;
     private MemoryRegion region;
     private TableWriter writer;
@@ -61,8 +76,9 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     private long rebuilds;
     private long writes;
 
-    TableMirror(ServerContext server, RdmaDevice device, PrimaryAgentOptions options) {
+    TableMirror(ServerContext server, ServerLog log, RdmaDevice device, PrimaryAgentOptions options) {
         this.server = server;
+        this.log = log;
         this.replication = server.replication();
         this.device = device;
         this.options = options;
@@ -100,28 +116,57 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         flush();
     }
 
-    /** Applies the pending changes with the current replication offset as their LSN, then publishes it. */
+    /**
+     * Applies the pending changes (first those deferred when the table could not grow) with the
+     * current replication offset as their LSN, then publishes it: unless some still wait for a
+     * bigger table, since the header's offset promises every write up to it is in the table.
+     */
     void flush() {
         if (writer == null) {
             dirty.clear();
+            deferred.clear();
             return;
         }
         long lsn = replication.offset();
         if (rebuildPending) {
-            rebuildPending = false;
             dirty.clear();
-            rebuild(0, 0);
+            // A rebuild writes every key anew: nothing deferred is needed once it succeeds.
+            if (allocations.mayTry(server.nowMs()) && rebuild(0, 0)) {
+                rebuildPending = false;
+                deferred.clear();
+            }
             return;
         }
+        List<Dirty> pending = new ArrayList<>();
+        if (allocations.mayTry(server.nowMs())) {
+            pending.addAll(deferred);
+            deferred.clear();
+        }
+        // Otherwise the deferred keys stay as they are: trying them on every write would cost O(deferred) per write.
         for (Dirty d : dirty) {
-            write(d.db(), d.key(), lsn);
-            if (writer == null) {
-                break;
+            if (!deferred.contains(d)) {
+                pending.add(d);
             }
         }
         dirty.clear();
+        for (Dirty d : pending) {
+            if (writer == null) {
+                break;
+            }
+            if (!write(d.db(), d.key(), lsn)) {
+                deferred.add(d);
+            }
+        }
         if (writer == null) {
+            deferred.clear();
             return;
+        }
+        if (!deferred.isEmpty()) {
+            return;
+        }
+        if (allocations.succeeded()) {
+            log.notice("rkv primary agent: table caught up with the keyspace after " + allocations.failures()
+                + " failed allocation(s); replicas can pull it again");
         }
         String replid = replication.replId();
         if (!replid.equals(writer.replid())) {
@@ -131,41 +176,60 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         }
     }
 
-    private void write(int db, Key key, long lsn) {
+    /**
+     * Writes a key's current state to the table.
+     *
+     * @return false when it must wait for a bigger table (the table keeps the key's older record)
+     */
+    private boolean write(int db, Key key, long lsn) {
         writes++;
         byte[] tableKey = TableKeys.encode(db, key.bytes());
         Entry e = server.keyspace().db(db).peek(key);
         if (e == null) {
             writer.delete(tableKey, lsn);
-            return;
+            return true;
         }
         if (e.type() != ValueType.STRING || key.length() > TableKeys.MAX_KEY_LENGTH) {
             // A value the table cannot hold: replicas must use the classic sync from now on.
             writer.delete(tableKey, lsn);
             disable("key of " + key.length() + " bytes with a " + e.type().typeName() + " value cannot go into the table");
-            return;
+            return true;
         }
         byte[] value = e.bytes();
         long expireAt = e.hasExpiry() ? e.expireAtMs() : SlotDescriptor.NO_EXPIRY;
         for (int attempt = 0; attempt < 8; attempt++) {
             PutStatus st = writer.put(tableKey, value, expireAt, lsn);
             if (st == PutStatus.OK) {
-                return;
+                return true;
             }
             if (!st.isSpaceShortage()) {
                 disable("table refused a key of " + key.length() + " bytes: " + st);
-                return;
+                return true;
             }
-            if (!grow(st, tableKey.length, value.length)) {
-                return;
+            switch (grow(st, tableKey.length, value.length)) {
+                case GROWN -> {
+                }
+                case NOT_NOW -> {
+                    return false;
+                }
+                case DISABLED -> {
+                    return true;
+                }
             }
         }
         disable("table still full after growing for a key of " + key.length() + " bytes and a value of " + value.length);
+        return true;
     }
 
     // ------------------------------------------------------------------ growth and rebuild
 
-    private boolean grow(PutStatus status, int keyLength, int valueLength) {
+    /** What became of a grow: the table has a bigger region, or cannot have one now, or was disabled. */
+    private enum Growth { GROWN, NOT_NOW, DISABLED }
+
+    private Growth grow(PutStatus status, int keyLength, int valueLength) {
+        if (!allocations.mayTry(server.nowMs())) {
+            return Growth.NOT_NOW;
+        }
         TableGeometry g = writer.geometry();
         double factor = g.tableLength() < (256L << 20) ? 2.0 : 1.25;
         TableGeometry next;
@@ -180,24 +244,56 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         }
         if (next.tableLength() > Integer.MAX_VALUE) {
             disable("table would grow to " + next.tableLength() + " bytes, more than one region holds (" + Integer.MAX_VALUE + ")");
-            return false;
+            return Growth.DISABLED;
         }
-        MemoryRegion bigger = device.allocate(next.tableLength(), ACCESS);
-        TableWriter grown = writer.growInto(bigger.buffer(), next);
+        MemoryRegion bigger = allocate(next, "growing the table");
+        if (bigger == null) {
+            return Growth.NOT_NOW;
+        }
+        TableWriter grown;
+        try {
+            grown = writer.growInto(bigger.buffer(), next);
+        } catch (OutOfMemoryError e) {
+            // Copying overflow values needs heap; the old table is retired only at the end of growInto, so it still serves.
+            bigger.deregister();
+            allocationFailed("growing the table", next, e);
+            return Growth.NOT_NOW;
+        }
         MemoryRegion old = region;
         region = bigger;
         writer = grown;
         nextEpoch = grown.epoch() + 1;
         old.deregister();
         grows++;
-        return true;
+        return Growth.GROWN;
+    }
+
+    /** A new registered region for {@code g}, or null (logged once per run of failures, counted) when none can be had now. */
+    private MemoryRegion allocate(TableGeometry g, String what) {
+        try {
+            return device.allocate(g.tableLength(), ACCESS);
+        } catch (RdmaException | OutOfMemoryError e) {
+            allocationFailed(what, g, e);
+            return null;
+        }
+    }
+
+    private void allocationFailed(String what, TableGeometry g, Throwable e) {
+        String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (allocations.failed(why, server.nowMs())) {
+            log.warning("rkv primary agent: " + what + " failed: a region of " + g.tableLength() + " bytes could not be had (" + why
+                + "); the server's writes go on, the table keeps its epoch " + writer.epoch()
+                + " and replicas use the classic sync until a later attempt succeeds");
+        }
     }
 
     /**
      * Formats a new region (a new epoch) holding every key of the keyspace, stamped with the
      * current offset: the table then holds every write up to it.
+     *
+     * @return false when no region could be had now: the old table keeps serving, try again later
      */
-    private void rebuild(long extraKeys, int extraValueBytes) {
+    private boolean rebuild(long extraKeys, int extraValueBytes) {
         long lsn = replication.offset();
         TableSizing sizing = new TableSizing();
         long now = Long.MIN_VALUE;
@@ -226,9 +322,18 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         }
         if (g.tableLength() > Integer.MAX_VALUE) {
             disable("the keyspace needs a table of " + g.tableLength() + " bytes, more than one region holds (" + Integer.MAX_VALUE + ")");
-            return;
+            return true;
         }
-        MemoryRegion fresh = device.allocate(g.tableLength(), ACCESS);
+        MemoryRegion fresh;
+        if (writer == null) {
+            // The first table (or one after the agent was disabled): nothing serves meanwhile, so failing is the caller's to report.
+            fresh = device.allocate(g.tableLength(), ACCESS);
+        } else {
+            fresh = allocate(g, "rebuilding the table");
+            if (fresh == null) {
+                return false;
+            }
+        }
         TableWriter w = TableWriter.format(fresh.buffer(), g, nextEpoch++, replication.replId(), lsn);
         retireCurrent();
         region = fresh;
@@ -252,6 +357,11 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         if (writer != null) {
             writer.publishReplicationOffset(lsn);
         }
+        if (allocations.succeeded()) {
+            log.notice("rkv primary agent: table caught up with the keyspace (rebuilt) after " + allocations.failures()
+                + " failed allocation(s); replicas can pull it again");
+        }
+        return true;
     }
 
     /** Marks the current region retired (replicas pulling it start over) and releases it. */
@@ -274,13 +384,19 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     /** Forces a new epoch now (tests: an epoch change under a pull). */
     void rebuildNow() {
         flush();
-        rebuild(0, 0);
+        if (!rebuild(0, 0)) {
+            rebuildPending = true;
+        }
     }
 
     // ------------------------------------------------------------------ state (event loop)
 
     /** Why replicas cannot sync from the table, or null when they can. */
     String unavailable() {
+        if (unavailable == null && allocations.failing() && (rebuildPending || !deferred.isEmpty())) {
+            return "the table could not grow and is behind the keyspace (" + allocations.reason() + "); next attempt within "
+                + allocations.waitMs() + " ms";
+        }
         return unavailable;
     }
 
@@ -296,6 +412,11 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         return grows;
     }
 
+    /** Allocations of a new region that failed (the table kept serving the old one). */
+    long growFailures() {
+        return allocations.failures();
+    }
+
     long rebuilds() {
         return rebuilds;
     }
@@ -306,6 +427,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
 
     void close() {
         dirty.clear();
+        deferred.clear();
         retireCurrent();
     }
 }

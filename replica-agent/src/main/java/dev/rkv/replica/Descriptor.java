@@ -1,6 +1,8 @@
 package dev.rkv.replica;
 
 import dev.rkv.rdma.RemoteRegion;
+import dev.rkv.table.TableGeometry;
+import dev.rkv.table.layout.TableHeaderDescriptor;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -33,10 +35,32 @@ public record Descriptor(String provider, String host, int port, RemoteRegion re
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("*")) {
             host = fallbackHost;
         }
-        return new Descriptor(field(m, "provider"), host, (int) number(m, "port"),
-            new RemoteRegion(number(m, "address"), number(m, "length"), (int) number(m, "rkey")), number(m, "epoch"),
-            field(m, "replid"), number(m, "offset"), m.containsKey("streamdb") ? (int) number(m, "streamdb") : -1,
+        // Every number comes from the peer: each is checked against what it can mean before anything uses it.
+        int port = (int) number(m, "port", 1, 65535);
+        long length = number(m, "length", TableHeaderDescriptor.HEADER_LENGTH, TableGeometry.MAX_TABLE_LENGTH);
+        long address = number(m, "address", 0, Long.MAX_VALUE - length);
+        // A 32-bit key: agents print it signed, verbs documents it unsigned; both spellings are fine.
+        int rkey = (int) number(m, "rkey", Integer.MIN_VALUE, 0xFFFF_FFFFL);
+        return new Descriptor(field(m, "provider"), host, port, new RemoteRegion(address, length, rkey), number(m, "epoch", 0, Long.MAX_VALUE),
+            replid(m), number(m, "offset", 0, Long.MAX_VALUE), m.containsKey("streamdb") ? (int) number(m, "streamdb", -1, Integer.MAX_VALUE) : -1,
             m.getOrDefault("geometry", ""));
+    }
+
+    private static String replid(Map<String, String> m) {
+        String v = field(m, "replid");
+        if (v.length() != TableHeaderDescriptor.REPLID_LENGTH || !v.chars().allMatch(ch -> ch > 0x20 && ch < 0x7F)) {
+            throw new IllegalArgumentException("descriptor field replid must be " + TableHeaderDescriptor.REPLID_LENGTH
+                + " printable characters, was '" + v + "'");
+        }
+        return v;
+    }
+
+    private static long number(Map<String, String> m, String name, long min, long max) {
+        long v = number(m, name);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("descriptor field " + name + " must be between " + min + " and " + max + ", was " + v);
+        }
+        return v;
     }
 
     /** The same descriptor naming another rkey (tests: a replica with a wrong key is refused). */

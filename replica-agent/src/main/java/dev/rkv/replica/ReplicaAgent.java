@@ -23,10 +23,11 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     private static final long MAX_BACKOFF_MS = 5_000;
 
     private final ReplicaAgentOptions options;
+    private final PullLimits limits;
     private final RdmaDevice device;
     private volatile TablePuller.Listener testListener = new TablePuller.Listener() { };
     private volatile RkvServer server;
-    private int consecutiveFailures;
+    private volatile int consecutiveFailures;
     private volatile long lastTornReads;
     private volatile int lastRestarts;
     private volatile String lastPhases = "";
@@ -44,6 +45,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
 
     public ReplicaAgent(ReplicaAgentOptions options) {
         this.options = options.validate();
+        this.limits = new PullLimits(this.options);
         this.device = Providers.open(options.provider());
     }
 
@@ -92,6 +94,11 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
         }
     }
 
+    /** How long the next sync waits before it starts: the backoff after consecutive failed pulls (0 after a success). */
+    public long retryDelayMillis() {
+        return consecutiveFailures == 0 ? 0 : Math.min(MAX_BACKOFF_MS, 100L << Math.min(consecutiveFailures, 6));
+    }
+
     /** Slot READs repeated in the last pull because a copy was torn or corrupt. */
     public long lastTornReads() {
         return lastTornReads;
@@ -104,8 +111,9 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
 
     @Override
     public Result sync(Request request, Keyspace into, ProgressSink progress) throws IOException, InterruptedException {
-        if (consecutiveFailures > 0) {
-            Thread.sleep(Math.min(MAX_BACKOFF_MS, 100L << Math.min(consecutiveFailures, 6)));
+        long backoff = retryDelayMillis();
+        if (backoff > 0) {
+            Thread.sleep(backoff);
         }
         try {
             Result r = syncOnce(request, into, progress);
@@ -118,6 +126,12 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
             consecutiveFailures++;
             into.flushAll();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // Whatever a broken primary's bytes provoke, the link thread must get an IOException it retries after,
+            // never an exception that ends it: the half-pulled dataset goes, the server's own stays.
+            consecutiveFailures++;
+            into.flushAll();
+            throw new IOException("the pull failed on unexpected input (" + e + "); this is a bug, please report it", e);
         }
     }
 
@@ -128,6 +142,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
             long t0 = System.nanoTime();
             Descriptor d = DescriptorClient.fetch(request, timeoutMs);
             long descriptorMs = (System.nanoTime() - t0) / 1_000_000;
+            limits.checkRegion(d);
             if (!d.provider().equals(options.provider())) {
                 throw new Unavailable("primary agent uses provider " + d.provider() + ", this replica " + options.provider());
             }
@@ -203,6 +218,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
      */
     public RawRead rawRead(Request request) throws IOException, InterruptedException {
         Descriptor d = DescriptorClient.fetch(request, (int) options.stallMillis());
+        limits.checkRegion(d);
         try (TablePuller puller = new TablePuller(device, d, options)) {
             long t0 = System.nanoTime();
             long bytes = puller.rawPull();

@@ -1,6 +1,7 @@
 package dev.rkv.replica;
 
 import dev.rkv.rdma.Providers;
+import dev.rkv.table.TableGeometry;
 
 /**
  * Settings of a replica agent, validated once by {@link #validate()}.
@@ -10,34 +11,60 @@ import dev.rkv.rdma.Providers;
  * @param readBytes        bytes per READ (whole slots of a class per READ)
  * @param outstanding      READs outstanding per endpoint
  * @param slotRetries      times a torn or corrupt slot is read again before the sync fails
- * @param stallMillis      longest wait for any completion before the primary counts as gone
+ * @param stallMillis      the pull timeout: longest wait for the descriptor, for an endpoint to
+ *                         connect, or for any READ to complete before the primary counts as gone
+ *                         or stalled and the sync fails (the link retries later)
  * @param maxRestarts      epoch changes a sync follows before giving up (the link retries later)
+ * @param maxTableBytes    largest table this replica agrees to pull: a primary naming a bigger
+ *                         region or table is refused before anything is allocated for it
  */
 public record ReplicaAgentOptions(String provider, int endpoints, int readBytes, int outstanding, int slotRetries, long stallMillis,
-                                  int maxRestarts) {
+                                  int maxRestarts, long maxTableBytes) {
+
+    /** Smallest {@link #maxTableBytes} accepted: a table's header alone is 4 KiB. */
+    public static final long MIN_TABLE_BYTES = 1 << 20;
+
+    /** Settings with the default largest table ({@link #defaultMaxTableBytes()}). */
+    public ReplicaAgentOptions(String provider, int endpoints, int readBytes, int outstanding, int slotRetries, long stallMillis,
+                               int maxRestarts) {
+        this(provider, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, defaultMaxTableBytes());
+    }
 
     public static ReplicaAgentOptions defaults() {
         return new ReplicaAgentOptions("soft", 2, 1 << 20, 8, 1000, 10_000, 5);
     }
 
+    /**
+     * Twice the JVM's largest heap: the pulled values live on the heap, so a bigger table
+     * (even allowing for a primary's headroom of empty slots) could never be loaded.
+     */
+    public static long defaultMaxTableBytes() {
+        long heap = Runtime.getRuntime().maxMemory();
+        return heap >= TableGeometry.MAX_TABLE_LENGTH / 2 ? TableGeometry.MAX_TABLE_LENGTH : Math.max(MIN_TABLE_BYTES, 2 * heap);
+    }
+
     public ReplicaAgentOptions withProvider(String p) {
-        return new ReplicaAgentOptions(p, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts);
+        return new ReplicaAgentOptions(p, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, maxTableBytes);
     }
 
     public ReplicaAgentOptions withEndpoints(int n) {
-        return new ReplicaAgentOptions(provider, n, readBytes, outstanding, slotRetries, stallMillis, maxRestarts);
+        return new ReplicaAgentOptions(provider, n, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, maxTableBytes);
     }
 
     public ReplicaAgentOptions withReads(int bytes, int perEndpoint) {
-        return new ReplicaAgentOptions(provider, endpoints, bytes, perEndpoint, slotRetries, stallMillis, maxRestarts);
+        return new ReplicaAgentOptions(provider, endpoints, bytes, perEndpoint, slotRetries, stallMillis, maxRestarts, maxTableBytes);
     }
 
     public ReplicaAgentOptions withSlotRetries(int n) {
-        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, n, stallMillis, maxRestarts);
+        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, n, stallMillis, maxRestarts, maxTableBytes);
     }
 
     public ReplicaAgentOptions withStallMillis(long ms) {
-        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, slotRetries, ms, maxRestarts);
+        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, slotRetries, ms, maxRestarts, maxTableBytes);
+    }
+
+    public ReplicaAgentOptions withMaxTableBytes(long bytes) {
+        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, bytes);
     }
 
     /** @throws IllegalArgumentException naming the option, the limit and the value */
@@ -51,6 +78,7 @@ public record ReplicaAgentOptions(String provider, int endpoints, int readBytes,
         check("slot retries", slotRetries, 1, 1_000_000);
         check("stall timeout (ms)", stallMillis, 100, 600_000);
         check("restarts", maxRestarts, 0, 1000);
+        check("largest table (bytes)", maxTableBytes, MIN_TABLE_BYTES, TableGeometry.MAX_TABLE_LENGTH);
         if ((long) endpoints * outstanding * readBytes > (1L << 30)) {
             throw new IllegalArgumentException("endpoints x outstanding x READ size must be at most 1 GiB of staging, was "
                 + (long) endpoints * outstanding * readBytes);

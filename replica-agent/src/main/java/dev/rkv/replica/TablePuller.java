@@ -7,7 +7,6 @@ import dev.rkv.rdma.Endpoint;
 import dev.rkv.rdma.EndpointOptions;
 import dev.rkv.rdma.MemoryRegion;
 import dev.rkv.rdma.RdmaDevice;
-import dev.rkv.rdma.RdmaException;
 import dev.rkv.rdma.WorkRequest;
 import dev.rkv.table.HeaderRead;
 import dev.rkv.table.KeyHash;
@@ -23,6 +22,7 @@ import dev.rkv.table.layout.TableHeaderDescriptor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +73,7 @@ final class TablePuller implements AutoCloseable {
 
     private final Descriptor descriptor;
     private final ReplicaAgentOptions options;
+    private final PullLimits limits;
     private final CompletionQueue cq;
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final MemoryRegion staging;
@@ -100,16 +101,23 @@ final class TablePuller implements AutoCloseable {
     TablePuller(RdmaDevice device, Descriptor descriptor, ReplicaAgentOptions options) throws IOException {
         this.descriptor = descriptor;
         this.options = options;
+        this.limits = new PullLimits(options);
         this.buffers = options.endpoints() * options.outstanding();
         this.completions = new Completion[Math.max(16, buffers)];
         this.cq = device.createCompletionQueue(Math.max(64, options.endpoints() * (options.outstanding() + 2)));
         MemoryRegion s = null;
         try {
+            // A primary that never answers the connection, or stops answering READs, fails the pull after the
+            // pull timeout rather than the provider's own (longer) defaults.
+            EndpointOptions base = EndpointOptions.of(cq).withDepths(options.outstanding(), 1);
+            Duration timeout = Duration.ofMillis(options.stallMillis());
+            EndpointOptions opts = base.withTimeouts(timeout, base.rnrTimeout(), timeout);
             for (int i = 0; i < options.endpoints(); i++) {
-                endpoints.add(device.connect(descriptor.host(), descriptor.port(), EndpointOptions.of(cq).withDepths(options.outstanding(), 1)));
+                endpoints.add(device.connect(descriptor.host(), descriptor.port(), opts));
             }
             s = device.allocate((long) buffers * options.readBytes(), Access.LOCAL_WRITE);
-        } catch (RdmaException e) {
+        } catch (RuntimeException e) {
+            // RdmaException, or an argument the provider refuses (a host it cannot resolve): the descriptor's fault either way.
             closeEndpoints();
             cq.close();
             throw new IOException("connecting to the primary agent at " + descriptor.host() + ":" + descriptor.port() + " ("
@@ -141,8 +149,9 @@ final class TablePuller implements AutoCloseable {
             throw new EpochChanged("table epoch " + start.epoch() + (start.retired() ? " (retired)" : "") + ", descriptor named "
                 + descriptor.epoch());
         }
-        listener.header(start);
         TableGeometry g = start.geometry();
+        limits.checkTable(g, descriptor);
+        listener.header(start);
         TableReader reader = new TableReader(g);
         int[][] tags = new int[g.classCount()][];
         for (int c = 0; c < g.classCount(); c++) {
@@ -187,6 +196,7 @@ final class TablePuller implements AutoCloseable {
      */
     long rawPull() throws IOException, InterruptedException {
         TableHeader start = readHeader();
+        limits.checkTable(start.geometry(), descriptor);
         List<TableGeometry.PullRange> plan = new ArrayList<>();
         for (TableGeometry.PullRange r : start.geometry().pullPlan(options.readBytes())) {
             if (!r.isOverflow()) {
@@ -304,14 +314,19 @@ final class TablePuller implements AutoCloseable {
                     long extent = reader.extentAddress(view);
                     long version = view.overflowVersion();
                     int length = view.valueLength();
-                    if (extent >= 0) {
-                        ByteBuffer copy = read(extent, (int) OverflowDescriptor.extentLength(length));
-                        if (new dev.rkv.table.layout.OverflowCodec().verify(copy, 0, version, length) == ExtentStatus.OK) {
-                            byte[] value = new byte[length];
-                            copy.get(OverflowDescriptor.DATA_OFFSET, value);
-                            decoder.load(key, value, expiry, lsn);
-                            done = true;
-                        }
+                    if (extent < 0) {
+                        // A verified slot names what its writer wrote, and a writer allocates extents only inside the area.
+                        throw new IOException("class " + c + " slot " + i + " names an overflow extent outside the table's overflow area (block "
+                            + view.overflowBlock() + ", " + length + " bytes; the area has " + g.overflowBlockCount()
+                            + " blocks): the primary's table is corrupt");
+                    }
+                    // The extent lies inside the area, so inside the region: its length is bounded before the READ and the copy.
+                    ByteBuffer copy = read(extent, OverflowDescriptor.extentLength(length));
+                    if (new dev.rkv.table.layout.OverflowCodec().verify(copy, 0, version, length) == ExtentStatus.OK) {
+                        byte[] value = new byte[length];
+                        copy.get(OverflowDescriptor.DATA_OFFSET, value);
+                        decoder.load(key, value, expiry, lsn);
+                        done = true;
                     }
                 }
                 if (!done) {
@@ -415,12 +430,15 @@ final class TablePuller implements AutoCloseable {
     }
 
     /** One READ of {@code length} bytes at table offset {@code offset}, waited for; the copy is valid until the next read. */
-    private ByteBuffer read(long offset, int length) throws IOException, InterruptedException {
-        if (length > options.readBytes() * buffers) {
-            throw new IOException("a READ of " + length + " bytes exceeds the staging area of " + (long) options.readBytes() * buffers);
+    private ByteBuffer read(long offset, long length) throws IOException, InterruptedException {
+        if (length < 0 || length > (long) options.readBytes() * buffers) {
+            throw new IOException("a READ of " + length + " bytes exceeds the staging area of " + (long) options.readBytes() * buffers
+                + " bytes (endpoints x outstanding READs x READ size)");
         }
+        // Staging is at most 1 GiB (options), so the length fits an int from here on.
+        int n = (int) length;
         long id = -(nextWrId++);
-        if (!endpoints.get(0).postSend(WorkRequest.read(id, staging.sge(0, length), descriptor.region().at(offset), descriptor.region().rkey()))) {
+        if (!endpoints.get(0).postSend(WorkRequest.read(id, staging.sge(0, n), descriptor.region().at(offset), descriptor.region().rkey()))) {
             throw new IOException("send queue full for a single READ");
         }
         Completion c = cq.take(options.stallMillis(), TimeUnit.MILLISECONDS);
@@ -428,8 +446,8 @@ final class TablePuller implements AutoCloseable {
             throw new IOException("no READ completed in " + options.stallMillis() + " ms: primary gone or stalled");
         }
         check(c);
-        bytesPulled += length;
-        return staging.buffer().slice(0, length);
+        bytesPulled += n;
+        return staging.buffer().slice(0, n);
     }
 
     private static void check(Completion c) throws IOException {
