@@ -7,6 +7,8 @@ import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -16,24 +18,49 @@ import java.util.concurrent.TimeoutException;
 /** An in-process rkv server on a free loopback port, for tests. Options use redis.conf names. */
 public final class RkvTestServer implements AutoCloseable {
     private final RkvServer server;
+    /** The private directory made for a server started without --dir, removed on close. */
+    private final Path ownDir;
 
-    private RkvTestServer(RkvServer server) {
+    private RkvTestServer(RkvServer server, Path ownDir) {
         this.server = server;
+        this.ownDir = ownDir;
     }
 
-    /** Starts a server; {@code options} are "--name value" pairs as on the command line. */
+    /**
+     * Starts a server; {@code options} are "--name value" pairs as on the command line. Without
+     * a {@code --dir}, the server gets a private temporary directory, so that no test reads or
+     * leaves a dump.rdb in the working directory (which would fool the next server started there).
+     */
     public static RkvTestServer start(String... options) {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--save", ""));
-        args.addAll(List.of(options));
-        ServerConfig config = new ServerConfig();
+        Path ownDir = null;
         try {
+            if (!List.of(options).contains("--dir")) {
+                ownDir = Files.createTempDirectory("rkv-test-");
+                args.addAll(List.of("--dir", ownDir.toString()));
+            }
+            args.addAll(List.of(options));
+            ServerConfig config = new ServerConfig();
             config.applyArgs(args);
             config.set("loglevel", "warning");
-            return new RkvTestServer(new RkvServer(config).start());
+            return new RkvTestServer(new RkvServer(config).start(), ownDir);
         } catch (ConfigException e) {
+            deleteQuietly(ownDir);
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
+            deleteQuietly(ownDir);
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary directory is not worth failing a test for
         }
     }
 
@@ -85,5 +112,6 @@ public final class RkvTestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        deleteQuietly(ownDir);
     }
 }
