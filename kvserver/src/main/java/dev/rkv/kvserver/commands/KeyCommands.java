@@ -192,8 +192,8 @@ public final class KeyCommands {
             c.out().raw(Replies.ZERO);
             return;
         }
-        // Values are immutable, so the copy may share the value; it gets an Entry of its own.
-        dst.put(newKey, e.withExpiry(e.expireAtMs()));
+        // Strings are shared (they never change), collections copied (they change in place).
+        dst.put(newKey, e.duplicate());
         c.out().raw(Replies.ONE);
         c.server().propagate(c.dbIndex(), argv);
     }

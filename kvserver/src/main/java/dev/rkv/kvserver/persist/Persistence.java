@@ -177,6 +177,8 @@ public final class Persistence implements AutoCloseable {
             log.warning("Failed saving the DB: " + e.getMessage());
             lastBgsaveOk = false;
             return false;
+        } finally {
+            DatabaseSnapshot.releaseAll(snapshot);
         }
         lastSaveDurationMs = (System.nanoTime() - t0) / 1_000_000;
         log.notice("DB saved on disk");
@@ -224,12 +226,15 @@ public final class Persistence implements AutoCloseable {
                         out -> writer.write(snapshot, aux, new Cancellable(out, job), now));
                 } catch (IOException | RuntimeException | Error e) {
                     failure = e;
+                } finally {
+                    DatabaseSnapshot.releaseAll(snapshot);
                 }
                 long tookMs = (System.nanoTime() - t0) / 1_000_000;
                 Throwable f = failure;
                 eventLoop.execute(() -> backgroundSaveDone(job, f, tookMs));
             });
         } catch (RejectedExecutionException e) {
+            DatabaseSnapshot.releaseAll(snapshot);
             log.warning("Can't save in background: " + e.getMessage());
             lastBgsaveOk = false;
             return false;

@@ -124,6 +124,7 @@ final class FullSyncJob implements Runnable {
             failure = new IOException("sync interrupted", e);
             Thread.currentThread().interrupt();
         } finally {
+            DatabaseSnapshot.releaseAll(snapshot);
             if (diskFile != null) {
                 try {
                     Files.deleteIfExists(diskFile);

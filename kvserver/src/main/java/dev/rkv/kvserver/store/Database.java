@@ -18,6 +18,7 @@ import java.util.function.BiConsumer;
 public final class Database {
     private final int index;
     private final KeyspaceListener listener;
+    private final SnapshotClock clock;
     private HashMap<Key, Entry>[] slots = emptySlots();
     /** Keys with an expiry, per slot, so the active expiry cycle can skip slots without any. */
     private int[] volatileBySlot = new int[KeySlot.SLOTS];
@@ -35,8 +36,13 @@ public final class Database {
     private int expireCursor;
 
     public Database(int index, KeyspaceListener listener) {
+        this(index, listener, new SnapshotClock());
+    }
+
+    Database(int index, KeyspaceListener listener, SnapshotClock clock) {
         this.index = index;
         this.listener = listener;
+        this.clock = clock;
     }
 
     /** Whether lookups delete keys whose expiry has passed (a primary) or only hide them (a replica). */
@@ -82,8 +88,38 @@ public final class Database {
         return m == null ? null : m.get(key);
     }
 
+    /**
+     * The entry of a key whose value the caller is about to change in place (a collection), or
+     * null when absent. When a live snapshot may still read the value, it is copied first and the
+     * copy stored, so that the snapshot keeps the original (at most once per value and snapshot).
+     * Call {@link #modified} once the change is made.
+     */
+    public Entry lookupForWrite(Key key, long nowMs) {
+        Entry e = lookup(key, nowMs);
+        if (e == null || !(e.value() instanceof MutableValue v) || !clock.mustCopy(v)) {
+            return e;
+        }
+        MutableValue copy = v.copy();
+        copy.generation = clock.generation();
+        Entry fresh = e.withValue(copy);
+        writableSlot(key.slot()).put(key, fresh);
+        return fresh;
+    }
+
+    /**
+     * Signals that a value was changed in place (the one change signal WATCH, the table mirror,
+     * keyspace notifications and replication hooks see, as for {@link #put}).
+     */
+    public void modified(Key key, Entry entry) {
+        listener.keyModified(index, key, entry);
+    }
+
     /** Stores an entry, replacing any previous one. */
     public void put(Key key, Entry entry) {
+        if (entry.value() instanceof MutableValue v) {
+            // Stored now, after any snapshot taken so far: no snapshot can hold it.
+            v.generation = clock.generation();
+        }
         int slot = key.slot();
         HashMap<Key, Entry> m = writableSlot(slot);
         if (m == null) {
@@ -154,7 +190,7 @@ public final class Database {
                 sharedWithSnapshot[s] = true;
             }
         }
-        return new DatabaseSnapshot(index, view, size, volatileSize);
+        return new DatabaseSnapshot(index, view, size, volatileSize, clock.begin());
     }
 
     private void expire(Key key) {

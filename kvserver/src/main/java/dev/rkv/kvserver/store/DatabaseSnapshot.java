@@ -15,12 +15,30 @@ public final class DatabaseSnapshot {
     private final HashMap<Key, Entry>[] slots;
     private final long size;
     private final long expiresSize;
+    private final SnapshotClock.Handle claim;
 
-    DatabaseSnapshot(int index, HashMap<Key, Entry>[] slots, long size, long expiresSize) {
+    DatabaseSnapshot(int index, HashMap<Key, Entry>[] slots, long size, long expiresSize, SnapshotClock.Handle claim) {
         this.index = index;
         this.slots = slots;
         this.size = size;
         this.expiresSize = expiresSize;
+        this.claim = claim;
+    }
+
+    /**
+     * The reader is done: collections need no longer be copied before in-place writes on this
+     * snapshot's account. Any thread; more than once is harmless. A snapshot never released
+     * costs one copy per collection written, never correctness.
+     */
+    public void release() {
+        claim.release();
+    }
+
+    /** Releases every database's snapshot of a keyspace snapshot. */
+    public static void releaseAll(DatabaseSnapshot[] snapshot) {
+        for (DatabaseSnapshot s : snapshot) {
+            s.release();
+        }
     }
 
     public int index() {

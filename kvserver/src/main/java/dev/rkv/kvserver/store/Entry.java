@@ -3,10 +3,11 @@ package dev.rkv.kvserver.store;
 /**
  * One value in the keyspace: its type, payload and absolute expiry.
  *
- * <p>Entries are immutable apart from access statistics: every write replaces the entry in
- * its slot map. That is what makes per-slot copy-on-write snapshots sound: a snapshot that
- * holds a slot map holds values that cannot change under it. String payloads are
- * {@code byte[]} and are never modified after being stored.
+ * <p>Entries are immutable apart from access statistics: a write of a string or of an expiry
+ * replaces the entry in its slot map, which is what makes per-slot copy-on-write snapshots
+ * sound. String payloads are {@code byte[]} and are never modified after being stored.
+ * Collections are {@link MutableValue}s changed in place, under the copy-once-per-snapshot rule
+ * that {@link Database#lookupForWrite} enforces.
  */
 public final class Entry {
     /** No expiry. */
@@ -62,6 +63,21 @@ public final class Entry {
         return new Entry(ValueType.STRING, value, expireAtMs, StringEncoding.RAW, nowMs);
     }
 
+    /** An entry with the same expiry and statistics around another value (a collection's copy). */
+    Entry withValue(Object newValue) {
+        Entry e = new Entry(type, newValue, expireAtMs, encoding, lastAccessMs);
+        e.accessCount = accessCount;
+        return e;
+    }
+
+    /**
+     * An entry for another key with this value (COPY): a collection is copied, since each key's
+     * collection is changed in place; a string is shared, since strings never change.
+     */
+    public Entry duplicate() {
+        return value instanceof MutableValue v ? withValue(v.copy()) : withExpiry(expireAtMs);
+    }
+
     /** An entry with the same value and a new expiry. */
     public Entry withExpiry(long newExpireAtMs) {
         Entry e = new Entry(type, value, newExpireAtMs, encoding, lastAccessMs);
@@ -115,7 +131,8 @@ public final class Entry {
 
     /** Approximate heap bytes, for INFO memory. */
     public long memoryUsage() {
-        long payload = value instanceof byte[] b ? 16 + b.length : 64;
+        long payload = value instanceof byte[] b ? 16 + b.length
+            : value instanceof MutableValue v ? v.memoryUsage() : 64;
         return 40 + payload;
     }
 }

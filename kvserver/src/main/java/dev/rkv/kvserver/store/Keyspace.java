@@ -3,6 +3,8 @@ package dev.rkv.kvserver.store;
 /** The numbered databases of one server. Owned by the event loop thread. */
 public final class Keyspace {
     private final Database[] databases;
+    /** One clock for all databases: SWAPDB and MOVE carry values between them. */
+    private final SnapshotClock clock = new SnapshotClock();
 
     public Keyspace(int count, KeyspaceListener listener) {
         if (count < 1) {
@@ -10,7 +12,7 @@ public final class Keyspace {
         }
         databases = new Database[count];
         for (int i = 0; i < count; i++) {
-            databases[i] = new Database(i, listener);
+            databases[i] = new Database(i, listener, clock);
         }
     }
 
@@ -63,6 +65,11 @@ public final class Keyspace {
             out[i] = databases[i].snapshot();
         }
         return out;
+    }
+
+    /** Snapshots taken and not released yet (tests, INFO). */
+    public int liveSnapshots() {
+        return clock.live();
     }
 
     public long totalKeys() {
