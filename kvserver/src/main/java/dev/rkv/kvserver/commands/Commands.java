@@ -12,6 +12,7 @@ public final class Commands {
         CommandTable t = new CommandTable();
         ConnectionCommands.register(t);
         StringCommands.register(t);
+        HashCommands.register(t);
         KeyCommands.register(t);
         ObjectCommands.register(t);
         ExpireCommands.register(t);

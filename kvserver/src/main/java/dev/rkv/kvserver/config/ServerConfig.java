@@ -23,7 +23,9 @@ public final class ServerConfig {
     private static final Map<String, String> ALIASES = Map.of(
         "slave-read-only", "replica-read-only",
         "slave-serve-stale-data", "replica-serve-stale-data",
-        "slaveof", "replicaof");
+        "slaveof", "replicaof",
+        "hash-max-ziplist-entries", "hash-max-listpack-entries",
+        "hash-max-ziplist-value", "hash-max-listpack-value");
 
     private final Map<String, ConfigOption> options = new LinkedHashMap<>();
     private final Map<String, Object> values = new LinkedHashMap<>();
@@ -88,6 +90,9 @@ public final class ServerConfig {
         add(ConfigOption.integer("slowlog-log-slower-than", 10000, -1, maxLong, true));
         add(ConfigOption.integer("slowlog-max-len", 128, 0, maxLong, true));
         add(ConfigOption.string("notify-keyspace-events", "", true));
+        // When a hash leaves its compact (listpack) encoding, as in Redis 7.0.
+        add(ConfigOption.integer("hash-max-listpack-entries", 128, 0, maxLong, true));
+        add(ConfigOption.memory("hash-max-listpack-value", 64, 0, maxLong, true));
         // As in Redis 7.0: "no" by default, "local" allows loopback clients, "yes" everyone.
         add(ConfigOption.oneOf("enable-debug-command", "no", false, "no", "yes", "local"));
         add(ConfigOption.oneOf("enable-protected-configs", "no", false, "no", "yes", "local"));

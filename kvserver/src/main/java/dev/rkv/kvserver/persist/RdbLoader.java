@@ -2,6 +2,9 @@ package dev.rkv.kvserver.persist;
 
 import dev.rkv.kvserver.store.Database;
 import dev.rkv.kvserver.store.Entry;
+import dev.rkv.kvserver.store.HashLimits;
+import dev.rkv.kvserver.store.HashValue;
+import dev.rkv.kvserver.store.ValueType;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.Keyspace;
 
@@ -140,17 +143,20 @@ public final class RdbLoader {
     }
 
     private void readKeyValue(int type, Database db, long expireAt, long at) throws IOException, RdbFormatException {
-        if (type != RdbDescriptor.TYPE_STRING) {
+        if (type != RdbDescriptor.TYPE_STRING && type != RdbDescriptor.TYPE_HASH && type != RdbDescriptor.TYPE_HASH_LISTPACK) {
             // New types slot in here and in readValue.
             String name = RdbDescriptor.typeName(type);
             if (name.equals("unknown")) {
                 throw new RdbFormatException("Unknown RDB opcode or value type " + type, at);
             }
             throw new RdbFormatException("Unsupported value type " + type + " (" + name
-                + "): rkv loads only strings so far", at);
+                + "): rkv loads strings and hashes so far", at);
         }
         Key key = new Key(readString());
         Entry entry = readValue(type, expireAt);
+        if (entry == null) {
+            return; // an empty collection: Redis skips such keys too
+        }
         if (db.peek(key) != null) {
             throw new RdbFormatException("RDB has duplicated key '" + key + "' in DB " + db.index(), at);
         }
@@ -165,8 +171,45 @@ public final class RdbLoader {
     private Entry readValue(int type, long expireAt) throws IOException, RdbFormatException {
         return switch (type) {
             case RdbDescriptor.TYPE_STRING -> Entry.string(readString(), expireAt, accessTimeMs);
+            case RdbDescriptor.TYPE_HASH -> hashOrNull(readPlainHash(), expireAt);
+            case RdbDescriptor.TYPE_HASH_LISTPACK -> hashOrNull(readListpackHash(), expireAt);
             default -> throw new IllegalStateException("type " + type + " passed the check in readKeyValue");
         };
+    }
+
+    private Entry hashOrNull(HashValue h, long expireAt) {
+        return h.size() == 0 ? null : Entry.of(ValueType.HASH, h, expireAt, accessTimeMs);
+    }
+
+    /** RDB_TYPE_HASH: a length, then field and value strings; the listpack limits decide the encoding. */
+    private HashValue readPlainHash() throws IOException, RdbFormatException {
+        long at = in.offset();
+        long len = readLength();
+        HashValue h = len > HashLimits.DEFAULTS.maxListpackEntries() ? HashValue.emptyTable() : HashValue.empty();
+        for (long i = 0; i < len; i++) {
+            byte[] field = readString();
+            byte[] value = readString();
+            if (!h.put(field, value, HashLimits.DEFAULTS)) {
+                throw new RdbFormatException("Duplicate hash fields detected", at);
+            }
+        }
+        return h;
+    }
+
+    /** RDB_TYPE_HASH_LISTPACK: one string holding a listpack of field, value, field, value ... */
+    private HashValue readListpackHash() throws IOException, RdbFormatException {
+        long at = in.offset();
+        java.util.List<byte[]> elements = Listpack.decode(readString(), at);
+        if (elements.size() % 2 != 0) {
+            throw new RdbFormatException("Corrupt listpack: a hash with an odd number of elements", at);
+        }
+        HashValue h = HashValue.empty();
+        for (int i = 0; i < elements.size(); i += 2) {
+            if (!h.put(elements.get(i), elements.get(i + 1), HashLimits.DEFAULTS)) {
+                throw new RdbFormatException("Duplicate hash fields detected", at);
+            }
+        }
+        return h;
     }
 
     private void verifyChecksum(int version) throws IOException, RdbFormatException {

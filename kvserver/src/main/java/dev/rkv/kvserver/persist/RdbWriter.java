@@ -3,6 +3,7 @@ package dev.rkv.kvserver.persist;
 import dev.rkv.kvserver.commands.ConnectionCommands;
 import dev.rkv.kvserver.store.DatabaseSnapshot;
 import dev.rkv.kvserver.store.Entry;
+import dev.rkv.kvserver.store.HashValue;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.util.Numbers;
 
@@ -113,6 +114,28 @@ public final class RdbWriter {
                 o.write(RdbDescriptor.TYPE_STRING);
                 writeString(o, key.bytes());
                 writeString(o, entry.bytes());
+            }
+            case HASH -> {
+                // The plain hash encoding: every Redis since 2.0 loads it (7.0 re-encodes small
+                // ones as listpacks on load).
+                HashValue h = (HashValue) entry.value();
+                o.write(RdbDescriptor.TYPE_HASH);
+                writeString(o, key.bytes());
+                writeLength(o, h.size());
+                IOException[] failure = {null};
+                h.forEach((f, v) -> {
+                    if (failure[0] == null) {
+                        try {
+                            writeString(o, f);
+                            writeString(o, v);
+                        } catch (IOException e) {
+                            failure[0] = e;
+                        }
+                    }
+                });
+                if (failure[0] != null) {
+                    throw failure[0];
+                }
             }
             default -> throw new IllegalStateException("no RDB encoding for type " + entry.type() + " yet");
         }

@@ -69,6 +69,11 @@ public final class DatasetDigest {
     private void value(Object v) {
         if (v instanceof byte[] b) {
             field(b);
+        } else if (v instanceof HashValue h) {
+            // Field order differs between encodings and servers: hash the pairs order-independently.
+            byte[] x = new byte[20];
+            h.forEach((f, val) -> xorInto(x, sub(f, val)));
+            field(x);
         } else if (v instanceof Map<?, ?> m) {
             byte[] x = new byte[20];
             for (Map.Entry<?, ?> en : m.entrySet()) {

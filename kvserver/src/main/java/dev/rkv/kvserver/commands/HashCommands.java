@@ -1,0 +1,502 @@
+package dev.rkv.kvserver.commands;
+
+import static dev.rkv.kvserver.command.CommandFlag.DENYOOM;
+import static dev.rkv.kvserver.command.CommandFlag.FAST;
+import static dev.rkv.kvserver.command.CommandFlag.READONLY;
+import static dev.rkv.kvserver.command.CommandFlag.WRITE;
+import static dev.rkv.kvserver.command.CommandSpec.command;
+
+import dev.rkv.kvserver.command.Args;
+import dev.rkv.kvserver.command.Client;
+import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.protocol.Replies;
+import dev.rkv.kvserver.store.Entry;
+import dev.rkv.kvserver.store.HashLimits;
+import dev.rkv.kvserver.store.HashValue;
+import dev.rkv.kvserver.store.Key;
+import dev.rkv.kvserver.store.ValueType;
+import dev.rkv.kvserver.util.Glob;
+import dev.rkv.kvserver.util.Numbers;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Hash commands (t_hash.c): HSET HSETNX HGET HMGET HMSET HDEL HLEN HSTRLEN HEXISTS HKEYS HVALS
+ * HGETALL HINCRBY HINCRBYFLOAT HRANDFIELD HSCAN, with Redis 7.0's replies and errors.
+ *
+ * <p>Hashes change in place ({@link HashValue}); every write signals the key once through
+ * {@code Database.modified} and propagates itself, except HINCRBYFLOAT, which propagates
+ * {@code HSET key field result} so that replicas store the primary's exact value.
+ */
+public final class HashCommands {
+    private static final byte[] HSET = Args.bytes("HSET");
+
+    private HashCommands() {
+    }
+
+    public static void register(CommandTable t) {
+        t.register(command("hset", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "update").group("hash")
+            .since("2.0.0").summary("Set the string value of a hash field").handler((c, argv) -> hset(c, argv, false)).build());
+        t.register(command("hmset", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "update").group("hash")
+            .since("2.0.0").summary("Set multiple hash fields to multiple values").handler((c, argv) -> hset(c, argv, true)).build());
+        t.register(command("hsetnx", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("hash")
+            .since("2.0.0").summary("Set the value of a hash field, only if the field does not exist").handler(HashCommands::hsetnx).build());
+        t.register(command("hget", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO", "access").group("hash")
+            .since("2.0.0").summary("Get the value of a hash field").handler(HashCommands::hget).build());
+        t.register(command("hmget", -3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO", "access").group("hash")
+            .since("2.0.0").summary("Get the values of all the given hash fields").handler(HashCommands::hmget).build());
+        t.register(command("hdel", -3).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "delete").group("hash")
+            .since("2.0.0").summary("Delete one or more hash fields").handler(HashCommands::hdel).build());
+        t.register(command("hlen", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("hash")
+            .since("2.0.0").summary("Get the number of fields in a hash").handler(HashCommands::hlen).build());
+        t.register(command("hstrlen", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("hash")
+            .since("3.2.0").summary("Get the length of the value of a hash field").handler(HashCommands::hstrlen).build());
+        t.register(command("hexists", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("hash")
+            .since("2.0.0").summary("Determine if a hash field exists").handler(HashCommands::hexists).build());
+        t.register(command("hkeys", 2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO").tips("nondeterministic_output_order")
+            .group("hash").since("2.0.0").summary("Get all the fields in a hash").handler((c, argv) -> hgetall(c, argv, true, false)).build());
+        t.register(command("hvals", 2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output_order")
+            .group("hash").since("2.0.0").summary("Get all the values in a hash").handler((c, argv) -> hgetall(c, argv, false, true)).build());
+        t.register(command("hgetall", 2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output_order")
+            .group("hash").since("2.0.0").summary("Get all the fields and values in a hash").handler((c, argv) -> hgetall(c, argv, true, true)).build());
+        t.register(command("hincrby", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "update").group("hash")
+            .since("2.0.0").summary("Increment the integer value of a hash field by the given number").handler(HashCommands::hincrby).build());
+        t.register(command("hincrbyfloat", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "update")
+            .group("hash").since("2.6.0").summary("Increment the float value of a hash field by the given amount")
+            .handler(HashCommands::hincrbyfloat).build());
+        t.register(command("hrandfield", -2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output")
+            .group("hash").since("6.2.0").summary("Get one or multiple random fields from a hash").handler(HashCommands::hrandfield).build());
+        t.register(command("hscan", -3).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output")
+            .group("hash").since("2.8.0").summary("Incrementally iterate hash fields and associated values").handler(HashCommands::hscan).build());
+    }
+
+    static HashLimits limits(Client c) {
+        return new HashLimits(c.server().config().getLong("hash-max-listpack-entries"),
+            c.server().config().getLong("hash-max-listpack-value"));
+    }
+
+    /** The hash at {@code key} for reading; null when absent or after replying WRONGTYPE (see {@code wrong[0]}). */
+    private static HashValue readable(Client c, byte[] key, boolean[] wrong) {
+        Entry e = Args.lookupRead(c, Args.key(key));
+        if (e == null) {
+            return null;
+        }
+        if (Args.wrongType(c, e, ValueType.HASH)) {
+            wrong[0] = true;
+            return null;
+        }
+        return (HashValue) e.value();
+    }
+
+    /** A hash being written: the existing one (copied first if a snapshot holds it) or a new one, stored by {@link #done}. */
+    private record Target(Key key, Entry entry, HashValue hash, boolean created) {
+    }
+
+    /** The hash to write at argv[1], created when absent; null after replying WRONGTYPE. */
+    private static Target writable(Client c, byte[] keyBytes) {
+        Key key = Args.key(keyBytes);
+        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
+        if (e == null) {
+            return new Target(key, null, HashValue.empty(), true);
+        }
+        if (Args.wrongType(c, e, ValueType.HASH)) {
+            return null;
+        }
+        return new Target(key, e, (HashValue) e.value(), false);
+    }
+
+    /** Stores a new hash or signals the change of an existing one; deletes the key when emptied. */
+    private static void done(Client c, Target t) {
+        long now = c.server().nowMs();
+        if (t.hash().size() == 0) {
+            if (!t.created()) {
+                c.db().remove(t.key(), now);
+            }
+        } else if (t.created()) {
+            c.db().put(t.key(), Entry.of(ValueType.HASH, t.hash(), Entry.NO_EXPIRY, now));
+        } else {
+            c.db().modified(t.key(), t.entry());
+        }
+    }
+
+    // HSET key field value [field value ...] / HMSET
+    private static void hset(Client c, byte[][] argv, boolean hmset) {
+        if (argv.length % 2 == 1) {
+            c.out().error("ERR wrong number of arguments for '" + (hmset ? "hmset" : "hset") + "' command");
+            return;
+        }
+        Target t = writable(c, argv[1]);
+        if (t == null) {
+            return;
+        }
+        HashLimits limits = limits(c);
+        int created = 0;
+        for (int i = 2; i < argv.length; i += 2) {
+            if (t.hash().put(argv[i], argv[i + 1], limits)) {
+                created++;
+            }
+        }
+        done(c, t);
+        if (hmset) {
+            c.out().raw(Replies.OK);
+        } else {
+            c.out().integer(created);
+        }
+        c.server().propagate(c.dbIndex(), argv);
+    }
+
+    // HSETNX key field value
+    private static void hsetnx(Client c, byte[][] argv) {
+        Target t = writable(c, argv[1]);
+        if (t == null) {
+            return;
+        }
+        if (t.hash().contains(argv[2])) {
+            c.out().raw(Replies.ZERO);
+            return;
+        }
+        t.hash().put(argv[2], argv[3], limits(c));
+        done(c, t);
+        c.out().raw(Replies.ONE);
+        c.server().propagate(c.dbIndex(), argv);
+    }
+
+    // HGET key field
+    private static void hget(Client c, byte[][] argv) {
+        boolean[] wrong = {false};
+        HashValue h = readable(c, argv[1], wrong);
+        if (wrong[0]) {
+            return;
+        }
+        byte[] v = h == null ? null : h.get(argv[2]);
+        if (v == null) {
+            c.out().nullBulk();
+        } else {
+            c.out().bulk(v);
+        }
+    }
+
+    // HMGET key field [field ...]
+    private static void hmget(Client c, byte[][] argv) {
+        boolean[] wrong = {false};
+        HashValue h = readable(c, argv[1], wrong);
+        if (wrong[0]) {
+            return;
+        }
+        c.out().array(argv.length - 2);
+        for (int i = 2; i < argv.length; i++) {
+            byte[] v = h == null ? null : h.get(argv[i]);
+            if (v == null) {
+                c.out().nullBulk();
+            } else {
+                c.out().bulk(v);
+            }
+        }
+    }
+
+    // HDEL key field [field ...]
+    private static void hdel(Client c, byte[][] argv) {
+        Key key = Args.key(argv[1]);
+        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
+        if (e == null) {
+            c.out().raw(Replies.ZERO);
+            return;
+        }
+        if (Args.wrongType(c, e, ValueType.HASH)) {
+            return;
+        }
+        HashValue h = (HashValue) e.value();
+        int deleted = 0;
+        for (int i = 2; i < argv.length; i++) {
+            if (h.remove(argv[i])) {
+                deleted++;
+                if (h.size() == 0) {
+                    break;
+                }
+            }
+        }
+        if (deleted > 0) {
+            done(c, new Target(key, e, h, false));
+            c.server().propagate(c.dbIndex(), argv);
+        }
+        c.out().integer(deleted);
+    }
+
+    // HLEN key
+    private static void hlen(Client c, byte[][] argv) {
+        boolean[] wrong = {false};
+        HashValue h = readable(c, argv[1], wrong);
+        if (!wrong[0]) {
+            c.out().integer(h == null ? 0 : h.size());
+        }
+    }
+
+    // HSTRLEN key field
+    private static void hstrlen(Client c, byte[][] argv) {
+        boolean[] wrong = {false};
+        HashValue h = readable(c, argv[1], wrong);
+        if (!wrong[0]) {
+            byte[] v = h == null ? null : h.get(argv[2]);
+            c.out().integer(v == null ? 0 : v.length);
+        }
+    }
+
+    // HEXISTS key field
+    private static void hexists(Client c, byte[][] argv) {
+        boolean[] wrong = {false};
+        HashValue h = readable(c, argv[1], wrong);
+        if (!wrong[0]) {
+            c.out().raw(h != null && h.contains(argv[2]) ? Replies.ONE : Replies.ZERO);
+        }
+    }
+
+    // HKEYS / HVALS / HGETALL key
+    private static void hgetall(Client c, byte[][] argv, boolean fields, boolean values) {
+        boolean[] wrong = {false};
+        HashValue h = readable(c, argv[1], wrong);
+        if (wrong[0]) {
+            return;
+        }
+        long n = h == null ? 0 : h.size();
+        if (fields && values) {
+            c.out().map((int) n);
+        } else {
+            c.out().array((int) n);
+        }
+        if (h != null) {
+            h.forEach((f, v) -> {
+                if (fields) {
+                    c.out().bulk(f);
+                }
+                if (values) {
+                    c.out().bulk(v);
+                }
+            });
+        }
+    }
+
+    // HINCRBY key field increment
+    private static void hincrby(Client c, byte[][] argv) {
+        Long incr = Args.longOrReply(c, argv[3]);
+        if (incr == null) {
+            return;
+        }
+        Target t = writable(c, argv[1]);
+        if (t == null) {
+            return;
+        }
+        byte[] old = t.hash().get(argv[2]);
+        long value = 0;
+        if (old != null) {
+            Long parsed = Numbers.parseLongStrict(old);
+            if (parsed == null) {
+                c.out().error("ERR hash value is not an integer");
+                return;
+            }
+            value = parsed;
+        }
+        if ((incr < 0 && value < 0 && incr < Long.MIN_VALUE - value) || (incr > 0 && value > 0 && incr > Long.MAX_VALUE - value)) {
+            c.out().error("ERR increment or decrement would overflow");
+            return;
+        }
+        value += incr;
+        t.hash().put(argv[2], Numbers.toBytes(value), limits(c));
+        done(c, t);
+        c.out().integer(value);
+        c.server().propagate(c.dbIndex(), argv);
+    }
+
+    // HINCRBYFLOAT key field increment
+    private static void hincrbyfloat(Client c, byte[][] argv) {
+        LongDouble.Parsed incr = LongDouble.parse(argv[3]);
+        if (incr.kind() == LongDouble.Kind.INVALID) {
+            c.out().raw(Replies.NOT_FLOAT);
+            return;
+        }
+        if (incr.kind() != LongDouble.Kind.FINITE) {
+            c.out().error("ERR value is NaN or Infinity");
+            return;
+        }
+        Target t = writable(c, argv[1]);
+        if (t == null) {
+            return;
+        }
+        byte[] old = t.hash().get(argv[2]);
+        BigDecimal value = BigDecimal.ZERO;
+        if (old != null) {
+            LongDouble.Parsed parsed = LongDouble.parse(old);
+            if (parsed.kind() != LongDouble.Kind.FINITE) {
+                c.out().error("ERR hash value is not a float");
+                return;
+            }
+            value = parsed.value();
+        }
+        BigDecimal sum = LongDouble.add(value, incr.value());
+        if (sum == null) {
+            c.out().error("ERR increment would produce NaN or Infinity");
+            return;
+        }
+        byte[] result = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
+        t.hash().put(argv[2], result, limits(c));
+        done(c, t);
+        c.out().bulk(result);
+        c.server().propagate(c.dbIndex(), HSET, argv[1], argv[2], result);
+    }
+
+    // HRANDFIELD key [count [WITHVALUES]]
+    private static void hrandfield(Client c, byte[][] argv) {
+        if (argv.length >= 3) {
+            hrandfieldWithCount(c, argv);
+            return;
+        }
+        boolean[] wrong = {false};
+        HashValue h = readable(c, argv[1], wrong);
+        if (wrong[0]) {
+            return;
+        }
+        if (h == null) {
+            c.out().nullBulk();
+        } else {
+            c.out().bulk(h.randomPair()[0]);
+        }
+    }
+
+    private static void hrandfieldWithCount(Client c, byte[][] argv) {
+        Long count = Args.longOrReply(c, argv[2]);
+        if (count == null) {
+            return;
+        }
+        if (count == Long.MIN_VALUE) {
+            // Redis's wording, "must" without "be", as it prints it.
+            c.out().error("ERR value is out of range, value must between " + -Long.MAX_VALUE + " and " + Long.MAX_VALUE);
+            return;
+        }
+        boolean withValues = false;
+        if (argv.length == 4 && Args.is(argv[3], "withvalues")) {
+            withValues = true;
+        } else if (argv.length >= 4) {
+            c.out().raw(Replies.SYNTAX_ERR);
+            return;
+        }
+        if (withValues && (count > Long.MAX_VALUE / 2 || count < -Long.MAX_VALUE / 2)) {
+            c.out().error("ERR value is out of range");
+            return;
+        }
+        boolean[] wrong = {false};
+        HashValue h = readable(c, argv[1], wrong);
+        if (wrong[0]) {
+            return;
+        }
+        if (h == null || count == 0) {
+            c.out().array(0);
+            return;
+        }
+        List<byte[][]> picked = new ArrayList<>();
+        long size = h.size();
+        if (count < 0) {
+            // May repeat: each pick is independent.
+            for (long i = 0; i < -count; i++) {
+                picked.add(h.randomPair());
+            }
+        } else if (count >= size) {
+            picked = h.pairs();
+        } else {
+            picked = distinctRandom(h, count.intValue());
+        }
+        writePairs(c, picked, withValues);
+    }
+
+    /** {@code count} distinct pairs, fewer than the hash holds: in the hash's order for a listpack, as Redis does. */
+    private static List<byte[][]> distinctRandom(HashValue h, int count) {
+        List<byte[][]> all = h.pairs();
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        // Selection sampling keeps the hash's order and picks each subset with equal chance.
+        List<byte[][]> out = new ArrayList<>(count);
+        int left = all.size();
+        int need = count;
+        for (byte[][] pair : all) {
+            if (rnd.nextInt(left) < need) {
+                out.add(pair);
+                need--;
+            }
+            left--;
+        }
+        if (!h.isListpack()) {
+            java.util.Collections.shuffle(out, rnd);
+        }
+        return out;
+    }
+
+    private static void writePairs(Client c, List<byte[][]> pairs, boolean withValues) {
+        if (withValues && c.protocol() == 3) {
+            c.out().array(pairs.size());
+            for (byte[][] p : pairs) {
+                c.out().array(2).bulk(p[0]).bulk(p[1]);
+            }
+            return;
+        }
+        c.out().array(withValues ? pairs.size() * 2 : pairs.size());
+        for (byte[][] p : pairs) {
+            c.out().bulk(p[0]);
+            if (withValues) {
+                c.out().bulk(p[1]);
+            }
+        }
+    }
+
+    // HSCAN key cursor [MATCH pattern] [COUNT count]
+    private static void hscan(Client c, byte[][] argv) {
+        BigInteger cursor = KeyCommands.parseCursor(argv[2]);
+        if (cursor == null) {
+            c.out().error("ERR invalid cursor");
+            return;
+        }
+        boolean[] wrong = {false};
+        HashValue h = readable(c, argv[1], wrong);
+        if (wrong[0]) {
+            return;
+        }
+        if (h == null) {
+            c.out().raw(Replies.EMPTY_SCAN);
+            return;
+        }
+        long count = 10;
+        byte[] pattern = null;
+        for (int i = 3; i < argv.length; i += 2) {
+            boolean hasValue = i + 1 < argv.length;
+            if (KeyAccess.isOption(argv[i], "count") && hasValue) {
+                Long n = Args.longOrReply(c, argv[i + 1]);
+                if (n == null) {
+                    return;
+                }
+                if (n < 1) {
+                    c.out().raw(Replies.SYNTAX_ERR);
+                    return;
+                }
+                count = n;
+            } else if (KeyAccess.isOption(argv[i], "match") && hasValue) {
+                pattern = Glob.matchesAll(argv[i + 1]) ? null : argv[i + 1];
+            } else {
+                c.out().raw(Replies.SYNTAX_ERR);
+                return;
+            }
+        }
+        List<byte[]> found = new ArrayList<>();
+        byte[] match = pattern;
+        long next = h.scan(cursor.longValue(), count, (f, v) -> {
+            if (match == null || Glob.matches(match, f, false)) {
+                found.add(f);
+                found.add(v);
+            }
+        });
+        c.out().array(2).bulk(Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII));
+        c.out().array(found.size());
+        for (byte[] b : found) {
+            c.out().bulk(b);
+        }
+    }
+}

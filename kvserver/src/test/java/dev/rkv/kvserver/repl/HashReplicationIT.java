@@ -1,0 +1,70 @@
+package dev.rkv.kvserver.repl;
+
+import static dev.rkv.kvserver.repl.ReplTesting.jedis;
+import static dev.rkv.kvserver.testing.ReplicationChecks.assertSameDataset;
+import static dev.rkv.kvserver.testing.ReplicationChecks.await;
+import static dev.rkv.kvserver.testing.ReplicationChecks.linkUp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.rkv.kvserver.testing.RedisReference;
+import dev.rkv.kvserver.testing.RkvTestServer;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * Hashes over classic replication: the full sync (disk and diskless) carries them, the stream
+ * replays HSET/HDEL/HINCRBY and HINCRBYFLOAT (as HSET of the result), and both an rkv replica and
+ * a stock redis-server replica end with the primary's hashes, while a BGSAVE snapshot is live.
+ */
+class HashReplicationIT {
+    private static void writeRandomly(Jedis p, Random rnd, int n) {
+        Pipeline pipe = p.pipelined();
+        for (int i = 0; i < n; i++) {
+            String key = "h:" + rnd.nextInt(40);
+            String field = "f" + rnd.nextInt(300);
+            switch (rnd.nextInt(6)) {
+                case 0, 1 -> pipe.hset(key, field, "v" + rnd.nextInt(1000) + "x".repeat(rnd.nextInt(80)));
+                case 2 -> pipe.hdel(key, field, "f" + rnd.nextInt(300));
+                case 3 -> pipe.hincrBy(key, "counter", rnd.nextInt(100) - 50);
+                case 4 -> pipe.hincrByFloat(key, "float", rnd.nextDouble() * 10 - 5);
+                default -> pipe.hsetnx(key, field, "nx");
+            }
+        }
+        pipe.sync();
+    }
+
+    private static Map<String, Map<String, String>> hashes(Jedis j) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (String key : j.keys("h:*")) {
+            out.put(key, new TreeMap<>(j.hgetAll(key)));
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "repl-diskless-sync {0}")
+    @ValueSource(strings = {"no", "yes"})
+    void replicasOfEveryKindEndWithThePrimarysHashes(String diskless) throws Exception {
+        Random rnd = new Random(9);
+        try (RkvTestServer primary = RkvTestServer.start("--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0");
+             RkvTestServer replica = RkvTestServer.start();
+             Jedis p = jedis(primary); Jedis r = jedis(replica)) {
+            writeRandomly(p, rnd, 5_000);
+            r.replicaof("127.0.0.1", primary.port());
+            try (RedisReference stock = RedisReference.start("--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+                 Jedis s = stock.jedis()) {
+                await("links up", () -> linkUp(replica) && s.info("replication").contains("master_link_status:up"));
+                p.bgsave(); // a snapshot taken while the stream below changes hashes in place
+                writeRandomly(p, rnd, 5_000);
+                assertEquals(2L, p.waitReplicas(2, 10_000));
+                assertSameDataset(primary, replica);
+                assertEquals(hashes(p), hashes(s));
+                assertEquals(hashes(p), hashes(r));
+            }
+        }
+    }
+}
