@@ -15,7 +15,6 @@ import dev.rkv.kvserver.store.HashLimits;
 import dev.rkv.kvserver.store.HashValue;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.ValueType;
-import dev.rkv.kvserver.util.Glob;
 import dev.rkv.kvserver.util.Numbers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -464,39 +463,17 @@ public final class HashCommands {
             c.out().raw(Replies.EMPTY_SCAN);
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < argv.length; i += 2) {
-            boolean hasValue = i + 1 < argv.length;
-            if (KeyAccess.isOption(argv[i], "count") && hasValue) {
-                Long n = Args.longOrReply(c, argv[i + 1]);
-                if (n == null) {
-                    return;
-                }
-                if (n < 1) {
-                    c.out().raw(Replies.SYNTAX_ERR);
-                    return;
-                }
-                count = n;
-            } else if (KeyAccess.isOption(argv[i], "match") && hasValue) {
-                pattern = Glob.matchesAll(argv[i + 1]) ? null : argv[i + 1];
-            } else {
-                c.out().raw(Replies.SYNTAX_ERR);
-                return;
-            }
+        ScanOptions options = ScanOptions.parseOrReply(c, argv, 3);
+        if (options == null) {
+            return;
         }
         List<byte[]> found = new ArrayList<>();
-        byte[] match = pattern;
-        long next = h.scan(cursor.longValue(), count, (f, v) -> {
-            if (match == null || Glob.matches(match, f, false)) {
+        long next = h.scan(cursor.longValue(), options.count(), (f, v) -> {
+            if (options.matches(f)) {
                 found.add(f);
                 found.add(v);
             }
         });
-        c.out().array(2).bulk(Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII));
-        c.out().array(found.size());
-        for (byte[] b : found) {
-            c.out().bulk(b);
-        }
+        ScanOptions.reply(c, next, found);
     }
 }
