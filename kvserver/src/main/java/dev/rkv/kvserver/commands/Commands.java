@@ -13,6 +13,7 @@ public final class Commands {
         ConnectionCommands.register(t);
         StringCommands.register(t);
         HashCommands.register(t);
+        SetCommands.register(t);
         KeyCommands.register(t);
         ObjectCommands.register(t);
         ExpireCommands.register(t);

@@ -93,6 +93,8 @@ public final class ServerConfig {
         // When a hash leaves its compact (listpack) encoding, as in Redis 7.0.
         add(ConfigOption.integer("hash-max-listpack-entries", 128, 0, maxLong, true));
         add(ConfigOption.memory("hash-max-listpack-value", 64, 0, maxLong, true));
+        // When a set of integers leaves its compact (intset) encoding, as in Redis 7.0.
+        add(ConfigOption.integer("set-max-intset-entries", 512, 0, maxLong, true));
         // As in Redis 7.0: "no" by default, "local" allows loopback clients, "yes" everyone.
         add(ConfigOption.oneOf("enable-debug-command", "no", false, "no", "yes", "local"));
         add(ConfigOption.oneOf("enable-protected-configs", "no", false, "no", "yes", "local"));

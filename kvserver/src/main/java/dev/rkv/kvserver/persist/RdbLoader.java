@@ -4,6 +4,8 @@ import dev.rkv.kvserver.store.Database;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.HashLimits;
 import dev.rkv.kvserver.store.HashValue;
+import dev.rkv.kvserver.store.SetValue;
+import dev.rkv.kvserver.util.Numbers;
 import dev.rkv.kvserver.store.ValueType;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.Keyspace;
@@ -23,6 +25,12 @@ import static dev.rkv.kvserver.persist.RdbDescriptor.ENCVAL;
  * offset, module aux data, function libraries and value types rkv does not have yet.
  */
 public final class RdbLoader {
+    /** The value types this loader reads. */
+    private static final java.util.Set<Integer> LOADABLE = java.util.Set.of(RdbDescriptor.TYPE_STRING,
+        RdbDescriptor.TYPE_HASH, RdbDescriptor.TYPE_HASH_LISTPACK, RdbDescriptor.TYPE_SET, RdbDescriptor.TYPE_SET_INTSET);
+    /** set-max-intset-entries's default: loaded sets take the encoding Redis gives them. */
+    private static final long MAX_INTSET_ENTRIES = 512;
+
     private final RdbInput in;
     private final Keyspace target;
     private final long nowMs;
@@ -143,14 +151,14 @@ public final class RdbLoader {
     }
 
     private void readKeyValue(int type, Database db, long expireAt, long at) throws IOException, RdbFormatException {
-        if (type != RdbDescriptor.TYPE_STRING && type != RdbDescriptor.TYPE_HASH && type != RdbDescriptor.TYPE_HASH_LISTPACK) {
+        if (!LOADABLE.contains(type)) {
             // New types slot in here and in readValue.
             String name = RdbDescriptor.typeName(type);
             if (name.equals("unknown")) {
                 throw new RdbFormatException("Unknown RDB opcode or value type " + type, at);
             }
             throw new RdbFormatException("Unsupported value type " + type + " (" + name
-                + "): rkv loads strings and hashes so far", at);
+                + "): rkv loads strings, hashes and sets so far", at);
         }
         Key key = new Key(readString());
         Entry entry = readValue(type, expireAt);
@@ -172,9 +180,44 @@ public final class RdbLoader {
         return switch (type) {
             case RdbDescriptor.TYPE_STRING -> Entry.string(readString(), expireAt, accessTimeMs);
             case RdbDescriptor.TYPE_HASH -> hashOrNull(readPlainHash(), expireAt);
+            case RdbDescriptor.TYPE_SET -> setOrNull(readPlainSet(), expireAt);
+            case RdbDescriptor.TYPE_SET_INTSET -> setOrNull(readIntset(), expireAt);
             case RdbDescriptor.TYPE_HASH_LISTPACK -> hashOrNull(readListpackHash(), expireAt);
             default -> throw new IllegalStateException("type " + type + " passed the check in readKeyValue");
         };
+    }
+
+    private Entry setOrNull(SetValue s, long expireAt) {
+        return s == null || s.size() == 0 ? null : Entry.of(ValueType.SET, s, expireAt, accessTimeMs);
+    }
+
+    /** RDB_TYPE_SET: a length, then the members; an intset while they are few integers. */
+    private SetValue readPlainSet() throws IOException, RdbFormatException {
+        long at = in.offset();
+        long len = readLength();
+        SetValue s = null;
+        for (long i = 0; i < len; i++) {
+            byte[] member = readString();
+            if (s == null) {
+                s = len > MAX_INTSET_ENTRIES ? SetValue.emptyTable() : SetValue.forFirstMember(member);
+            }
+            if (!s.add(member, MAX_INTSET_ENTRIES)) {
+                throw new RdbFormatException("Duplicate set members detected", at);
+            }
+        }
+        return s;
+    }
+
+    /** RDB_TYPE_SET_INTSET: one string holding an intset (encoding width, count, sorted little-endian integers). */
+    private SetValue readIntset() throws IOException, RdbFormatException {
+        long at = in.offset();
+        byte[] blob = readString();
+        long[] values = Intset.decode(blob, at);
+        SetValue s = values.length > MAX_INTSET_ENTRIES ? SetValue.emptyTable() : SetValue.forFirstMember(Numbers.toBytes(0));
+        for (long v : values) {
+            s.add(Numbers.toBytes(v), MAX_INTSET_ENTRIES);
+        }
+        return s;
     }
 
     private Entry hashOrNull(HashValue h, long expireAt) {

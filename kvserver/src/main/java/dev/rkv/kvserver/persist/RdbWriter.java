@@ -4,6 +4,7 @@ import dev.rkv.kvserver.commands.ConnectionCommands;
 import dev.rkv.kvserver.store.DatabaseSnapshot;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.HashValue;
+import dev.rkv.kvserver.store.SetValue;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.util.Numbers;
 
@@ -135,6 +136,16 @@ public final class RdbWriter {
                 });
                 if (failure[0] != null) {
                     throw failure[0];
+                }
+            }
+            case SET -> {
+                // The plain set encoding, which every Redis loads (re-encoding small integer sets as intsets).
+                SetValue set = (SetValue) entry.value();
+                o.write(RdbDescriptor.TYPE_SET);
+                writeString(o, key.bytes());
+                writeLength(o, set.size());
+                for (byte[] m : set.members()) {
+                    writeString(o, m);
                 }
             }
             default -> throw new IllegalStateException("no RDB encoding for type " + entry.type() + " yet");

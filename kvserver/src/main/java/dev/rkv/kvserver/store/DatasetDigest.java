@@ -74,6 +74,10 @@ public final class DatasetDigest {
             byte[] x = new byte[20];
             h.forEach((f, val) -> xorInto(x, sub(f, val)));
             field(x);
+        } else if (v instanceof SetValue set) {
+            byte[] x = new byte[20];
+            set.forEach(m -> xorInto(x, sub(m, null)));
+            field(x);
         } else if (v instanceof Map<?, ?> m) {
             byte[] x = new byte[20];
             for (Map.Entry<?, ?> en : m.entrySet()) {

@@ -18,11 +18,12 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
 /**
- * Hashes in RDB files, both ways with Debian's redis-server 7.0: redis-server writes small
- * hashes as listpacks and big ones as plain hashes, rkv must load both; rkv's files must pass
- * redis-check-rdb and load into redis-server with the same contents.
+ * Collections in RDB files, both ways with Debian's redis-server 7.0: redis-server writes small
+ * hashes as listpacks and integer sets as intsets, big ones in the plain encodings; rkv must load
+ * all of them; rkv's files must pass redis-check-rdb and load into redis-server with the same
+ * contents and encodings.
  */
-class HashRdbInteropIT {
+class CollectionRdbInteropIT {
     @TempDir
     Path dir;
 
@@ -39,6 +40,12 @@ class HashRdbInteropIT {
         p.hset("expiring", "f", "v");
         p.expire("expiring", 3600);
         p.set("plain", "string");
+        p.sadd("intset", "1", "-2", "300", "70000", "-9223372036854775808", "9223372036854775807");
+        p.sadd("smallints", "1", "2", "3");
+        p.sadd("words", "a", "b", "", "c d");
+        for (int i = 0; i < 600; i++) {
+            p.sadd("bigints", Integer.toString(i * 7));
+        }
         p.sync();
     }
 
@@ -47,6 +54,10 @@ class HashRdbInteropIT {
         for (String key : j.keys("*")) {
             if (j.type(key).equals("hash")) {
                 out.put(key, new TreeMap<>(j.hgetAll(key)));
+            } else if (j.type(key).equals("set")) {
+                Map<String, String> members = new TreeMap<>();
+                j.smembers(key).forEach(m -> members.put(m, ""));
+                out.put(key, members);
             } else {
                 out.put(key, Map.of("<string>", j.get(key)));
             }
@@ -62,6 +73,8 @@ class HashRdbInteropIT {
             load(j);
             assertEquals("listpack", j.objectEncoding("small"));
             assertEquals("hashtable", j.objectEncoding("big"));
+            assertEquals("intset", j.objectEncoding("intset"));
+            assertEquals("hashtable", j.objectEncoding("bigints"));
             expected = contents(j);
             j.save();
             rdb = Path.of(j.configGet("dir").get("dir"), "dump.rdb");
@@ -71,6 +84,8 @@ class HashRdbInteropIT {
             assertEquals(expected, contents(j));
             assertEquals("listpack", j.objectEncoding("small"));
             assertEquals("hashtable", j.objectEncoding("big"));
+            assertEquals("intset", j.objectEncoding("intset"));
+            assertEquals("hashtable", j.objectEncoding("words"));
             assertTrue(j.ttl("expiring") > 3500);
         }
     }
@@ -89,6 +104,7 @@ class HashRdbInteropIT {
         try (RedisReference redis = RedisReference.start("--dir", dir.toString()); Jedis j = redis.jedis()) {
             assertEquals(expected, contents(j));
             assertEquals("listpack", j.objectEncoding("small"));
+            assertEquals("intset", j.objectEncoding("smallints"));
             assertTrue(j.ttl("expiring") > 3500);
         }
     }

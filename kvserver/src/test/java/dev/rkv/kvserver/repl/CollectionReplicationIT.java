@@ -17,17 +17,24 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
 /**
- * Hashes over classic replication: the full sync (disk and diskless) carries them, the stream
- * replays HSET/HDEL/HINCRBY and HINCRBYFLOAT (as HSET of the result), and both an rkv replica and
- * a stock redis-server replica end with the primary's hashes, while a BGSAVE snapshot is live.
+ * Hashes and sets over classic replication: the full sync (disk and diskless) carries them, the
+ * stream replays the writes as deterministic effects (HINCRBYFLOAT as HSET of the result, SPOP as
+ * SREM of the members it chose), and both an rkv replica and a stock redis-server replica end
+ * with the primary's data, while a BGSAVE snapshot is live.
  */
-class HashReplicationIT {
+class CollectionReplicationIT {
     private static void writeRandomly(Jedis p, Random rnd, int n) {
         Pipeline pipe = p.pipelined();
         for (int i = 0; i < n; i++) {
             String key = "h:" + rnd.nextInt(40);
             String field = "f" + rnd.nextInt(300);
-            switch (rnd.nextInt(6)) {
+            String set = "s:" + rnd.nextInt(20);
+            switch (rnd.nextInt(11)) {
+                case 6 -> pipe.sadd(set, "m" + rnd.nextInt(50), Integer.toString(rnd.nextInt(50)));
+                case 7 -> pipe.srem(set, "m" + rnd.nextInt(50));
+                case 8 -> pipe.spop(set, rnd.nextInt(3));
+                case 9 -> pipe.smove(set, "s:" + rnd.nextInt(20), Integer.toString(rnd.nextInt(50)));
+                case 10 -> pipe.sinterstore("s:" + rnd.nextInt(20), set, "s:" + rnd.nextInt(20));
                 case 0, 1 -> pipe.hset(key, field, "v" + rnd.nextInt(1000) + "x".repeat(rnd.nextInt(80)));
                 case 2 -> pipe.hdel(key, field, "f" + rnd.nextInt(300));
                 case 3 -> pipe.hincrBy(key, "counter", rnd.nextInt(100) - 50);
@@ -43,12 +50,17 @@ class HashReplicationIT {
         for (String key : j.keys("h:*")) {
             out.put(key, new TreeMap<>(j.hgetAll(key)));
         }
+        for (String key : j.keys("s:*")) {
+            Map<String, String> members = new TreeMap<>();
+            j.smembers(key).forEach(m -> members.put(m, ""));
+            out.put(key, members);
+        }
         return out;
     }
 
     @ParameterizedTest(name = "repl-diskless-sync {0}")
     @ValueSource(strings = {"no", "yes"})
-    void replicasOfEveryKindEndWithThePrimarysHashes(String diskless) throws Exception {
+    void replicasOfEveryKindEndWithThePrimarysCollections(String diskless) throws Exception {
         Random rnd = new Random(9);
         try (RkvTestServer primary = RkvTestServer.start("--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0");
              RkvTestServer replica = RkvTestServer.start();
