@@ -145,6 +145,8 @@ public final class RkvServer implements AutoCloseable {
         context.listeningPort(port());
         long period = Math.max(1, 1000 / config.getInt("hz"));
         loop.every(period, this::cron);
+        // Blocking commands' timeouts are answered within about 10 ms, not at cron's pace.
+        loop.every(10, () -> context.blocked().checkTimeouts(context.nowMs()));
         String replicaof = config.getString("replicaof");
         if (!replicaof.isBlank()) {
             String[] hp = replicaof.trim().split("\\s+");
@@ -229,6 +231,7 @@ public final class RkvServer implements AutoCloseable {
         }
         connections.remove(c);
         replication.clientClosed(c);
+        context.blocked().forget(c);
         context.pubsub().forget(c);
         context.watches().unwatchAll(c);
         context.clients().close(c);

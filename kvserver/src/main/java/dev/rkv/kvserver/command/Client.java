@@ -205,6 +205,17 @@ public final class Client {
 
     // ---- MULTI / EXEC
 
+    private boolean executingTransaction;
+
+    /** EXEC is running this client's queued commands: a blocking command must not block. */
+    public boolean executingTransaction() {
+        return executingTransaction;
+    }
+
+    public void executingTransaction(boolean value) {
+        executingTransaction = value;
+    }
+
     public boolean inMulti() {
         return multiQueue != null;
     }

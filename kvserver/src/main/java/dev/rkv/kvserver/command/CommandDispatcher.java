@@ -37,7 +37,7 @@ public final class CommandDispatcher {
             return;
         }
         Replication repl = server.replication();
-        if (repl != null && repl.deferIfBlocked(c, argv)) {
+        if ((repl != null && repl.deferIfBlocked(c, argv)) || server.blocked().deferIfBlocked(c, argv)) {
             return;
         }
         if (c.kind() == ClientKind.REPLICA && !Args.is(argv[0], "replconf")) {
@@ -114,6 +114,8 @@ public final class CommandDispatcher {
             return;
         }
         execute(c, cmd, argv);
+        // Keys this command pushed to may wake clients blocked on them (BLPOP ...).
+        server.blocked().serveReady();
     }
 
     /** Executes a resolved command now: used by dispatch and by EXEC for queued commands. */

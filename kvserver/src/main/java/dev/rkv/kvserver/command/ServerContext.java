@@ -35,6 +35,7 @@ public final class ServerContext {
     private final PubSub pubsub = new PubSub();
     private final ServerStats stats = new ServerStats();
     private final WatchRegistry watches = new WatchRegistry();
+    private final BlockedClients blocked = new BlockedClients(this);
     private final Monitors monitors = new Monitors();
     private final InfoRegistry info = new InfoRegistry();
     private final List<KeyspaceListener> listeners = new CopyOnWriteArrayList<>();
@@ -130,6 +131,11 @@ public final class ServerContext {
     /** Clients in MONITOR mode. */
     public Monitors monitors() {
         return monitors;
+    }
+
+    /** Clients blocked in BLPOP and the like. */
+    public BlockedClients blocked() {
+        return blocked;
     }
 
     public WatchRegistry watches() {

@@ -213,14 +213,17 @@ public final class ClientCommand {
                 + "'. Try CLIENT HELP.");
             return;
         }
-        if (Args.longOrReply(c, argv[2]) == null) {
+        Long id = Args.longOrReply(c, argv[2]);
+        if (id == null) {
             return;
         }
         if (argv.length == 4 && !Args.is(argv[3], "timeout") && !Args.is(argv[3], "error")) {
             c.out().error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
             return;
         }
-        c.out().integer(0);
+        Client target = c.server().clients().byId(id);
+        boolean withError = argv.length == 4 && Args.is(argv[3], "error");
+        c.out().integer(target != null && c.server().blocked().unblock(target, withError) ? 1 : 0);
     }
 
     // CLIENT REPLY ON|OFF|SKIP: only ON is answered

@@ -14,6 +14,7 @@ public final class Commands {
         StringCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
+        ListCommands.register(t);
         KeyCommands.register(t);
         ObjectCommands.register(t);
         ExpireCommands.register(t);
@@ -31,6 +32,7 @@ public final class Commands {
     /** Hooks the command families need on the server's keyspace; call once per server context. */
     public static void attach(ServerContext server) {
         server.addKeyspaceListener(new ExpiryPropagation(server));
+        server.addKeyspaceListener(server.blocked());
         ServerCommands.attach(server);
     }
 }

@@ -78,6 +78,7 @@ public final class TransactionCommands {
         CommandDispatcher dispatcher = server.dispatcher();
         c.out().array(queued.size());
         server.beginAtomic();
+        c.executingTransaction(true);
         try {
             for (byte[][] queuedArgv : queued) {
                 CommandSpec spec = dispatcher.resolve(queuedArgv);
@@ -89,6 +90,7 @@ public final class TransactionCommands {
                 dispatcher.execute(c, spec, queuedArgv);
             }
         } finally {
+            c.executingTransaction(false);
             server.endAtomic();
         }
     }

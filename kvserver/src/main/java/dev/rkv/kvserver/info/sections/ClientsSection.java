@@ -26,7 +26,7 @@ final class ClientsSection implements InfoSection {
             .put("maxclients", server.config().getLong("maxclients"))
             .put("client_recent_max_input_buffer", maxIn)
             .put("client_recent_max_output_buffer", maxOut)
-            .put("blocked_clients", 0)
+            .put("blocked_clients", server.blocked().count())
             .put("tracking_clients", 0)
             .put("clients_in_timeout_table", 0);
     }
