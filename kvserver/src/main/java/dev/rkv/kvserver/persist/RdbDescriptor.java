@@ -69,7 +69,9 @@ public final class RdbDescriptor {
 
     // Value types (Redis's RDB_TYPE_*).
     public static final int TYPE_STRING = 0;
+    public static final int TYPE_LIST = 1;
     public static final int TYPE_SET = 2;
+    public static final int TYPE_LIST_QUICKLIST_2 = 18;
     public static final int TYPE_HASH = 4;
     public static final int TYPE_SET_INTSET = 11;
     public static final int TYPE_HASH_LISTPACK = 16;

@@ -4,6 +4,7 @@ import dev.rkv.kvserver.store.Database;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.HashLimits;
 import dev.rkv.kvserver.store.HashValue;
+import dev.rkv.kvserver.store.ListValue;
 import dev.rkv.kvserver.store.SetValue;
 import dev.rkv.kvserver.util.Numbers;
 import dev.rkv.kvserver.store.ValueType;
@@ -27,7 +28,8 @@ import static dev.rkv.kvserver.persist.RdbDescriptor.ENCVAL;
 public final class RdbLoader {
     /** The value types this loader reads. */
     private static final java.util.Set<Integer> LOADABLE = java.util.Set.of(RdbDescriptor.TYPE_STRING,
-        RdbDescriptor.TYPE_HASH, RdbDescriptor.TYPE_HASH_LISTPACK, RdbDescriptor.TYPE_SET, RdbDescriptor.TYPE_SET_INTSET);
+        RdbDescriptor.TYPE_HASH, RdbDescriptor.TYPE_HASH_LISTPACK, RdbDescriptor.TYPE_SET, RdbDescriptor.TYPE_SET_INTSET,
+        RdbDescriptor.TYPE_LIST, RdbDescriptor.TYPE_LIST_QUICKLIST_2);
     /** set-max-intset-entries's default: loaded sets take the encoding Redis gives them. */
     private static final long MAX_INTSET_ENTRIES = 512;
 
@@ -158,7 +160,7 @@ public final class RdbLoader {
                 throw new RdbFormatException("Unknown RDB opcode or value type " + type, at);
             }
             throw new RdbFormatException("Unsupported value type " + type + " (" + name
-                + "): rkv loads strings, hashes and sets so far", at);
+                + "): rkv loads strings, hashes, sets and lists so far", at);
         }
         Key key = new Key(readString());
         Entry entry = readValue(type, expireAt);
@@ -181,10 +183,53 @@ public final class RdbLoader {
             case RdbDescriptor.TYPE_STRING -> Entry.string(readString(), expireAt, accessTimeMs);
             case RdbDescriptor.TYPE_HASH -> hashOrNull(readPlainHash(), expireAt);
             case RdbDescriptor.TYPE_SET -> setOrNull(readPlainSet(), expireAt);
+            case RdbDescriptor.TYPE_LIST -> listOrNull(readPlainList(), expireAt);
+            case RdbDescriptor.TYPE_LIST_QUICKLIST_2 -> listOrNull(readQuicklist2(), expireAt);
             case RdbDescriptor.TYPE_SET_INTSET -> setOrNull(readIntset(), expireAt);
             case RdbDescriptor.TYPE_HASH_LISTPACK -> hashOrNull(readListpackHash(), expireAt);
             default -> throw new IllegalStateException("type " + type + " passed the check in readKeyValue");
         };
+    }
+
+    private Entry listOrNull(ListValue l, long expireAt) {
+        return l.length() == 0 ? null : Entry.of(ValueType.LIST, l, expireAt, accessTimeMs);
+    }
+
+    /** RDB_TYPE_LIST: a length, then the elements. */
+    private ListValue readPlainList() throws IOException, RdbFormatException {
+        long len = readLength();
+        ListValue l = new ListValue();
+        for (long i = 0; i < len; i++) {
+            l.pushTail(readString());
+        }
+        return l;
+    }
+
+    /** Quicklist node containers (Redis's QUICKLIST_NODE_CONTAINER_*). */
+    private static final int CONTAINER_PLAIN = 1;
+    private static final int CONTAINER_PACKED = 2;
+
+    /** RDB_TYPE_LIST_QUICKLIST_2: a node count, then per node its container and a string: one element, or a listpack of them. */
+    private ListValue readQuicklist2() throws IOException, RdbFormatException {
+        long nodes = readLength();
+        ListValue l = new ListValue();
+        for (long i = 0; i < nodes; i++) {
+            long at = in.offset();
+            long container = readLength();
+            byte[] blob = readString();
+            if (container == CONTAINER_PLAIN) {
+                l.pushTail(blob);
+            } else if (container == CONTAINER_PACKED) {
+                java.util.List<byte[]> elements = Listpack.decode(blob, at);
+                if (elements.isEmpty()) {
+                    throw new RdbFormatException("Corrupt quicklist: an empty node", at);
+                }
+                elements.forEach(l::pushTail);
+            } else {
+                throw new RdbFormatException("Corrupt quicklist: unknown node container " + container, at);
+            }
+        }
+        return l;
     }
 
     private Entry setOrNull(SetValue s, long expireAt) {

@@ -4,6 +4,7 @@ import dev.rkv.kvserver.commands.ConnectionCommands;
 import dev.rkv.kvserver.store.DatabaseSnapshot;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.HashValue;
+import dev.rkv.kvserver.store.ListValue;
 import dev.rkv.kvserver.store.SetValue;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.util.Numbers;
@@ -146,6 +147,16 @@ public final class RdbWriter {
                 writeLength(o, set.size());
                 for (byte[] m : set.members()) {
                     writeString(o, m);
+                }
+            }
+            case LIST -> {
+                // The plain list encoding, which every Redis loads (7.0 packs it into a quicklist).
+                ListValue list = (ListValue) entry.value();
+                o.write(RdbDescriptor.TYPE_LIST);
+                writeString(o, key.bytes());
+                writeLength(o, list.length());
+                for (int i = 0; i < list.length(); i++) {
+                    writeString(o, list.get(i));
                 }
             }
             default -> throw new IllegalStateException("no RDB encoding for type " + entry.type() + " yet");

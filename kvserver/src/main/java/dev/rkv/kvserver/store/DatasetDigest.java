@@ -74,6 +74,8 @@ public final class DatasetDigest {
             byte[] x = new byte[20];
             h.forEach((f, val) -> xorInto(x, sub(f, val)));
             field(x);
+        } else if (v instanceof ListValue list) {
+            list.forEach(this::field);
         } else if (v instanceof SetValue set) {
             byte[] x = new byte[20];
             set.forEach(m -> xorInto(x, sub(m, null)));

@@ -30,8 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>{@code scan}: the rest is a SCAN without cursor; both servers are scanned to the end and
  *       the union of the keys compared as a set;</li>
  *   <li>{@code !}: run, reply not compared (HELLO, whose reply names the server);</li>
- *   <li>{@code @list KEY}: makes KEY a list, with RPUSH on Redis and directly in rkv's keyspace
- *       (rkv has no list commands yet), for WRONGTYPE paths.</li>
+ *   <li>{@code @list KEY}: makes KEY a list (RPUSH), reply not compared, for WRONGTYPE paths.</li>
  * </ul>
  * {@code {ms+N}} and {@code {s+N}} in a word become the current Unix time in ms or seconds plus N,
  * evaluated once per script so that both servers see the same absolute times.
@@ -55,7 +54,10 @@ final class Differential {
             c.command("RPUSH", key, "x");
             c.readReply();
         });
-        List<String> actual = run(rkv.port(), lines, (c, key) -> putList(rkv, key));
+        List<String> actual = run(rkv.port(), lines, (c, key) -> {
+            c.command("RPUSH", key, "x");
+            c.readReply();
+        });
         for (int i = 0; i < lines.size(); i++) {
             compare(lines.get(i), expected.get(i), actual.get(i));
         }
@@ -76,18 +78,6 @@ final class Differential {
     @FunctionalInterface
     private interface ListMaker {
         void make(RawClient c, String key) throws IOException;
-    }
-
-    private static void putList(RkvTestServer rkv, String key) throws IOException {
-        try {
-            rkv.server().call(() -> {
-                rkv.server().context().keyspace().db(0).put(Key.of(key),
-                    Entry.of(ValueType.LIST, List.of("x"), Entry.NO_EXPIRY, System.currentTimeMillis()));
-                return null;
-            });
-        } catch (Exception e) {
-            throw new IOException("could not store a list in rkv", e);
-        }
     }
 
     private static List<String> run(int port, List<String> lines, ListMaker lists) throws IOException {

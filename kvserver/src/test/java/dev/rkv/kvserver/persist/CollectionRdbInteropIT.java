@@ -46,6 +46,11 @@ class CollectionRdbInteropIT {
         for (int i = 0; i < 600; i++) {
             p.sadd("bigints", Integer.toString(i * 7));
         }
+        p.rpush("list", "a", "1", "-70000", "", "b".repeat(100));
+        for (int i = 0; i < 3000; i++) {
+            p.rpush("longlist", "element " + i + " " + "z".repeat(i % 200));
+        }
+        p.rpush("hugeelement", "h".repeat(20_000), "small");
         p.sync();
     }
 
@@ -54,6 +59,13 @@ class CollectionRdbInteropIT {
         for (String key : j.keys("*")) {
             if (j.type(key).equals("hash")) {
                 out.put(key, new TreeMap<>(j.hgetAll(key)));
+            } else if (j.type(key).equals("list")) {
+                Map<String, String> elements = new TreeMap<>();
+                java.util.List<String> all = j.lrange(key, 0, -1);
+                for (int i = 0; i < all.size(); i++) {
+                    elements.put(String.format("%06d", i), all.get(i));
+                }
+                out.put(key, elements);
             } else if (j.type(key).equals("set")) {
                 Map<String, String> members = new TreeMap<>();
                 j.smembers(key).forEach(m -> members.put(m, ""));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rkv.kvserver.testing.RedisReference;
 import dev.rkv.kvserver.testing.RkvTestServer;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -15,9 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.args.ListDirection;
 
 /**
- * Hashes and sets over classic replication: the full sync (disk and diskless) carries them, the
+ * Hashes, sets and lists over classic replication: the full sync (disk and diskless) carries them, the
  * stream replays the writes as deterministic effects (HINCRBYFLOAT as HSET of the result, SPOP as
  * SREM of the members it chose), and both an rkv replica and a stock redis-server replica end
  * with the primary's data, while a BGSAVE snapshot is live.
@@ -29,7 +31,13 @@ class CollectionReplicationIT {
             String key = "h:" + rnd.nextInt(40);
             String field = "f" + rnd.nextInt(300);
             String set = "s:" + rnd.nextInt(20);
-            switch (rnd.nextInt(11)) {
+            String list = "l:" + rnd.nextInt(20);
+            switch (rnd.nextInt(16)) {
+                case 11 -> pipe.rpush(list, "e" + rnd.nextInt(100), "e" + rnd.nextInt(100));
+                case 12 -> pipe.lpop(list, rnd.nextInt(3) + 1);
+                case 13 -> pipe.lmove(list, "l:" + rnd.nextInt(20), ListDirection.LEFT, ListDirection.RIGHT);
+                case 14 -> pipe.lrem(list, rnd.nextInt(3) - 1, "e" + rnd.nextInt(100));
+                case 15 -> pipe.ltrim(list, rnd.nextInt(3), -rnd.nextInt(3) - 1);
                 case 6 -> pipe.sadd(set, "m" + rnd.nextInt(50), Integer.toString(rnd.nextInt(50)));
                 case 7 -> pipe.srem(set, "m" + rnd.nextInt(50));
                 case 8 -> pipe.spop(set, rnd.nextInt(3));
@@ -49,6 +57,14 @@ class CollectionReplicationIT {
         Map<String, Map<String, String>> out = new TreeMap<>();
         for (String key : j.keys("h:*")) {
             out.put(key, new TreeMap<>(j.hgetAll(key)));
+        }
+        for (String key : j.keys("l:*")) {
+            Map<String, String> elements = new TreeMap<>();
+            List<String> all = j.lrange(key, 0, -1);
+            for (int i = 0; i < all.size(); i++) {
+                elements.put(String.format("%06d", i), all.get(i));
+            }
+            out.put(key, elements);
         }
         for (String key : j.keys("s:*")) {
             Map<String, String> members = new TreeMap<>();

@@ -1,0 +1,837 @@
+package dev.rkv.kvserver.commands;
+
+import static dev.rkv.kvserver.command.CommandFlag.DENYOOM;
+import static dev.rkv.kvserver.command.CommandFlag.FAST;
+import static dev.rkv.kvserver.command.CommandFlag.NOSCRIPT;
+import static dev.rkv.kvserver.command.CommandFlag.READONLY;
+import static dev.rkv.kvserver.command.CommandFlag.WRITE;
+import static dev.rkv.kvserver.command.CommandSpec.command;
+
+import dev.rkv.kvserver.command.Args;
+import dev.rkv.kvserver.command.BlockedClients;
+import dev.rkv.kvserver.command.Client;
+import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.protocol.Replies;
+import dev.rkv.kvserver.store.Entry;
+import dev.rkv.kvserver.store.Key;
+import dev.rkv.kvserver.store.ListValue;
+import dev.rkv.kvserver.store.ValueType;
+import dev.rkv.kvserver.util.Numbers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * List commands (t_list.c): LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LINDEX LINSERT LRANGE LREM
+ * LSET LTRIM LPOS LMOVE RPOPLPUSH LMPOP and the blocking BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP,
+ * with Redis 7.0's replies and errors. A blocking command that finds nothing waits in
+ * {@link BlockedClients}; whenever it is served, now or later, it propagates the plain command
+ * that describes what it did (LPOP, RPOP with a count, LMOVE), so replicas never block.
+ */
+public final class ListCommands {
+    private static final byte[] LPOP = Args.bytes("LPOP");
+    private static final byte[] RPOP = Args.bytes("RPOP");
+    private static final byte[] LMOVE = Args.bytes("LMOVE");
+    private static final byte[] LEFT = Args.bytes("LEFT");
+    private static final byte[] RIGHT = Args.bytes("RIGHT");
+    private static final String POSITIVE = "value is out of range, must be positive";
+
+    private ListCommands() {
+    }
+
+    public static void register(CommandTable t) {
+        t.register(command("lpush", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("list")
+            .since("1.0.0").summary("Prepend one or multiple elements to a list").handler((c, argv) -> push(c, argv, true, false)).build());
+        t.register(command("rpush", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("list")
+            .since("1.0.0").summary("Append one or multiple elements to a list").handler((c, argv) -> push(c, argv, false, false)).build());
+        t.register(command("lpushx", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("list")
+            .since("2.2.0").summary("Prepend an element to a list, only if the list exists").handler((c, argv) -> push(c, argv, true, true)).build());
+        t.register(command("rpushx", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("list")
+            .since("2.2.0").summary("Append an element to a list, only if the list exists").handler((c, argv) -> push(c, argv, false, true)).build());
+        t.register(command("lpop", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "delete").group("list")
+            .since("1.0.0").summary("Remove and get the first elements in a list").handler((c, argv) -> pop(c, argv, true)).build());
+        t.register(command("rpop", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "delete").group("list")
+            .since("1.0.0").summary("Remove and get the last elements in a list").handler((c, argv) -> pop(c, argv, false)).build());
+        t.register(command("llen", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("list")
+            .since("1.0.0").summary("Get the length of a list").handler(ListCommands::llen).build());
+        t.register(command("lindex", 3).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO").group("list")
+            .since("1.0.0").summary("Get an element from a list by its index").handler(ListCommands::lindex).build());
+        t.register(command("linsert", 5).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecFlags("RW", "insert").group("list")
+            .since("2.2.0").summary("Insert an element before or after another element in a list").handler(ListCommands::linsert).build());
+        t.register(command("lrange", 4).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").group("list")
+            .since("1.0.0").summary("Get a range of elements from a list").handler(ListCommands::lrange).build());
+        t.register(command("lrem", 4).flags(WRITE).keys(1, 1, 1).keySpecFlags("RW", "delete").group("list")
+            .since("1.0.0").summary("Remove elements from a list").handler(ListCommands::lrem).build());
+        t.register(command("lset", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecFlags("RW", "update").group("list")
+            .since("1.0.0").summary("Set the value of an element in a list by its index").handler(ListCommands::lset).build());
+        t.register(command("ltrim", 4).flags(WRITE).keys(1, 1, 1).keySpecFlags("RW", "delete").group("list")
+            .since("1.0.0").summary("Trim a list to the specified range").handler(ListCommands::ltrim).build());
+        t.register(command("lpos", -3).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO").group("list")
+            .since("6.0.6").summary("Return the index of matching elements on a list").handler(ListCommands::lpos).build());
+        t.register(command("lmove", 5).flags(WRITE, DENYOOM).keys(1, 2, 1).group("list").since("6.2.0")
+            .summary("Pop an element from a list, push it to another list and return it").handler(ListCommands::lmove).build());
+        t.register(command("rpoplpush", 3).flags(WRITE, DENYOOM).keys(1, 2, 1).group("list").since("1.2.0")
+            .summary("Remove the last element in a list, prepend it to another list and return it")
+            .handler(ListCommands::rpoplpush).build());
+        t.register(command("lmpop", -4).flags(WRITE).keys(0, 0, 0).group("list").since("7.0.0")
+            .summary("Pop elements from a list").handler(ListCommands::lmpop).build());
+        t.register(command("blpop", -3).flags(WRITE, NOSCRIPT).keys(1, -2, 1).keySpecFlags("RW", "access", "delete").group("list")
+            .since("2.0.0").summary("Remove and get the first element in a list, or block until one is available")
+            .handler((c, argv) -> bpop(c, argv, true)).build());
+        t.register(command("brpop", -3).flags(WRITE, NOSCRIPT).keys(1, -2, 1).keySpecFlags("RW", "access", "delete").group("list")
+            .since("2.0.0").summary("Remove and get the last element in a list, or block until one is available")
+            .handler((c, argv) -> bpop(c, argv, false)).build());
+        t.register(command("blmove", 6).flags(WRITE, DENYOOM, NOSCRIPT).keys(1, 2, 1).group("list").since("6.2.0")
+            .summary("Pop an element from a list, push it to another list and return it; or block until one is available")
+            .handler(ListCommands::blmove).build());
+        t.register(command("brpoplpush", 4).flags(WRITE, DENYOOM, NOSCRIPT).keys(1, 2, 1).group("list").since("2.2.0")
+            .summary("Pop an element from a list, push it to another list and return it; or block until one is available")
+            .handler(ListCommands::brpoplpush).build());
+        t.register(command("blmpop", -5).flags(WRITE).keys(0, 0, 0).group("list").since("7.0.0")
+            .summary("Pop elements from a list, or block until one is available").handler(ListCommands::blmpop).build());
+    }
+
+    /** The list at {@code key}, null when absent; WRONGTYPE replied and {@code wrong[0]} set otherwise. */
+    private static ListValue readable(Client c, byte[] key, boolean[] wrong) {
+        Entry e = Args.lookupRead(c, Args.key(key));
+        if (e == null) {
+            return null;
+        }
+        if (Args.wrongType(c, e, ValueType.LIST)) {
+            wrong[0] = true;
+            return null;
+        }
+        return (ListValue) e.value();
+    }
+
+    /** After an in-place change: deletes the key when the list is now empty, else signals the change. */
+    private static void changed(Client c, Key key, Entry e) {
+        if (((ListValue) e.value()).length() == 0) {
+            c.db().remove(key, c.server().nowMs());
+        } else {
+            c.db().modified(key, e);
+        }
+    }
+
+    // LPUSH / RPUSH / LPUSHX / RPUSHX key element [element ...]
+    private static void push(Client c, byte[][] argv, boolean head, boolean onlyIfExists) {
+        Key key = Args.key(argv[1]);
+        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
+        if (Args.wrongType(c, e, ValueType.LIST)) {
+            return;
+        }
+        if (e == null && onlyIfExists) {
+            c.out().raw(Replies.ZERO);
+            return;
+        }
+        ListValue list = e == null ? new ListValue() : (ListValue) e.value();
+        for (int i = 2; i < argv.length; i++) {
+            if (head) {
+                list.pushHead(argv[i]);
+            } else {
+                list.pushTail(argv[i]);
+            }
+        }
+        if (e == null) {
+            c.db().put(key, Entry.of(ValueType.LIST, list, Entry.NO_EXPIRY, c.server().nowMs()));
+        } else {
+            c.db().modified(key, e);
+        }
+        c.out().integer(list.length());
+        c.server().propagate(c.dbIndex(), argv);
+    }
+
+    // LPOP / RPOP key [count]
+    private static void pop(Client c, byte[][] argv, boolean head) {
+        if (argv.length > 3) {
+            c.out().error("ERR wrong number of arguments for '" + (head ? "lpop" : "rpop") + "' command");
+            return;
+        }
+        boolean hasCount = argv.length == 3;
+        long count = 0;
+        if (hasCount) {
+            Long n = Args.longOrReply(c, argv[2], POSITIVE);
+            if (n == null) {
+                return;
+            }
+            if (n < 0) {
+                c.out().error("ERR " + POSITIVE);
+                return;
+            }
+            count = n;
+        }
+        Key key = Args.key(argv[1]);
+        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
+        if (e == null) {
+            if (hasCount) {
+                c.out().nullArray();
+            } else {
+                c.out().nullBulk();
+            }
+            return;
+        }
+        if (Args.wrongType(c, e, ValueType.LIST)) {
+            return;
+        }
+        if (hasCount && count == 0) {
+            c.out().raw(Replies.EMPTY_ARRAY);
+            return;
+        }
+        ListValue list = (ListValue) e.value();
+        if (!hasCount) {
+            c.out().bulk(head ? list.popHead() : list.popTail());
+        } else {
+            List<byte[]> popped = popMany(list, head, count);
+            c.out().array(popped.size());
+            popped.forEach(c.out()::bulk);
+        }
+        changed(c, key, e);
+        c.server().propagate(c.dbIndex(), argv);
+    }
+
+    private static List<byte[]> popMany(ListValue list, boolean head, long count) {
+        int n = (int) Math.min(count, list.length());
+        List<byte[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(head ? list.popHead() : list.popTail());
+        }
+        return out;
+    }
+
+    // LLEN key
+    private static void llen(Client c, byte[][] argv) {
+        boolean[] wrong = {false};
+        ListValue l = readable(c, argv[1], wrong);
+        if (!wrong[0]) {
+            c.out().integer(l == null ? 0 : l.length());
+        }
+    }
+
+    // LINDEX key index
+    private static void lindex(Client c, byte[][] argv) {
+        boolean[] wrong = {false};
+        ListValue l = readable(c, argv[1], wrong);
+        if (wrong[0]) {
+            return;
+        }
+        Long index = Args.longOrReply(c, argv[2]);
+        if (index == null) {
+            return;
+        }
+        if (l == null) {
+            c.out().nullBulk();
+            return;
+        }
+        long i = index < 0 ? l.length() + index : index;
+        if (i < 0 || i >= l.length()) {
+            c.out().nullBulk();
+        } else {
+            c.out().bulk(l.get((int) i));
+        }
+    }
+
+    // LINSERT key BEFORE|AFTER pivot element
+    private static void linsert(Client c, byte[][] argv) {
+        boolean after;
+        if (Args.is(argv[2], "after")) {
+            after = true;
+        } else if (Args.is(argv[2], "before")) {
+            after = false;
+        } else {
+            c.out().raw(Replies.SYNTAX_ERR);
+            return;
+        }
+        Key key = Args.key(argv[1]);
+        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
+        if (e == null) {
+            c.out().raw(Replies.ZERO);
+            return;
+        }
+        if (Args.wrongType(c, e, ValueType.LIST)) {
+            return;
+        }
+        ListValue l = (ListValue) e.value();
+        for (int i = 0; i < l.length(); i++) {
+            if (Arrays.equals(l.get(i), argv[3])) {
+                l.insert(after ? i + 1 : i, argv[4]);
+                c.db().modified(key, e);
+                c.out().integer(l.length());
+                c.server().propagate(c.dbIndex(), argv);
+                return;
+            }
+        }
+        c.out().integer(-1);
+    }
+
+    /** [start, end] normalized as Redis's LRANGE/LTRIM do; null when the range is empty. */
+    private static int[] range(long start, long end, int length) {
+        if (start < 0) {
+            start = length + start;
+        }
+        if (end < 0) {
+            end = length + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (start > end || start >= length) {
+            return null;
+        }
+        if (end >= length) {
+            end = length - 1;
+        }
+        return new int[] {(int) start, (int) end};
+    }
+
+    // LRANGE key start stop
+    private static void lrange(Client c, byte[][] argv) {
+        Long start = Args.longOrReply(c, argv[2]);
+        if (start == null) {
+            return;
+        }
+        Long end = Args.longOrReply(c, argv[3]);
+        if (end == null) {
+            return;
+        }
+        boolean[] wrong = {false};
+        ListValue l = readable(c, argv[1], wrong);
+        if (wrong[0]) {
+            return;
+        }
+        int[] r = l == null ? null : range(start, end, l.length());
+        if (r == null) {
+            c.out().raw(Replies.EMPTY_ARRAY);
+            return;
+        }
+        c.out().array(r[1] - r[0] + 1);
+        for (int i = r[0]; i <= r[1]; i++) {
+            c.out().bulk(l.get(i));
+        }
+    }
+
+    // LREM key count element
+    private static void lrem(Client c, byte[][] argv) {
+        Long count = Args.longOrReply(c, argv[2]);
+        if (count == null) {
+            return;
+        }
+        Key key = Args.key(argv[1]);
+        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
+        if (e == null) {
+            c.out().raw(Replies.ZERO);
+            return;
+        }
+        if (Args.wrongType(c, e, ValueType.LIST)) {
+            return;
+        }
+        ListValue l = (ListValue) e.value();
+        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+        int removed = 0;
+        if (count >= 0) {
+            for (int i = 0; i < l.length() && removed < limit; ) {
+                if (Arrays.equals(l.get(i), argv[3])) {
+                    l.remove(i);
+                    removed++;
+                } else {
+                    i++;
+                }
+            }
+        } else {
+            for (int i = l.length() - 1; i >= 0 && removed < limit; i--) {
+                if (Arrays.equals(l.get(i), argv[3])) {
+                    l.remove(i);
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            changed(c, key, e);
+            c.server().propagate(c.dbIndex(), argv);
+        }
+        c.out().integer(removed);
+    }
+
+    // LSET key index element
+    private static void lset(Client c, byte[][] argv) {
+        Key key = Args.key(argv[1]);
+        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
+        if (e == null) {
+            c.out().error("ERR no such key");
+            return;
+        }
+        if (Args.wrongType(c, e, ValueType.LIST)) {
+            return;
+        }
+        Long index = Args.longOrReply(c, argv[2]);
+        if (index == null) {
+            return;
+        }
+        ListValue l = (ListValue) e.value();
+        long i = index < 0 ? l.length() + index : index;
+        if (i < 0 || i >= l.length()) {
+            c.out().error("ERR index out of range");
+            return;
+        }
+        l.set((int) i, argv[3]);
+        c.db().modified(key, e);
+        c.out().raw(Replies.OK);
+        c.server().propagate(c.dbIndex(), argv);
+    }
+
+    // LTRIM key start stop
+    private static void ltrim(Client c, byte[][] argv) {
+        Long start = Args.longOrReply(c, argv[2]);
+        if (start == null) {
+            return;
+        }
+        Long end = Args.longOrReply(c, argv[3]);
+        if (end == null) {
+            return;
+        }
+        Key key = Args.key(argv[1]);
+        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
+        if (e == null) {
+            c.out().raw(Replies.OK);
+            return;
+        }
+        if (Args.wrongType(c, e, ValueType.LIST)) {
+            return;
+        }
+        ListValue l = (ListValue) e.value();
+        int[] r = range(start, end, l.length());
+        if (r == null) {
+            c.db().remove(key, c.server().nowMs());
+        } else {
+            l.keepRange(r[0], r[1]);
+            c.db().modified(key, e);
+        }
+        c.out().raw(Replies.OK);
+        c.server().propagate(c.dbIndex(), argv);
+    }
+
+    // LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
+    private static void lpos(Client c, byte[][] argv) {
+        long rank = 1;
+        long count = -1;
+        long maxlen = 0;
+        for (int j = 3; j < argv.length; j++) {
+            boolean more = j + 1 < argv.length;
+            if (Args.is(argv[j], "rank") && more) {
+                Long r = Args.longOrReply(c, argv[++j]);
+                if (r == null) {
+                    return;
+                }
+                if (r == 0) {
+                    c.out().error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+                        + "or use negative to start from the end of the list");
+                    return;
+                }
+                rank = r;
+            } else if (Args.is(argv[j], "count") && more) {
+                Long n = Args.longOrReply(c, argv[++j], "COUNT can't be negative");
+                if (n == null) {
+                    return;
+                }
+                if (n < 0) {
+                    c.out().error("ERR COUNT can't be negative");
+                    return;
+                }
+                count = n;
+            } else if (Args.is(argv[j], "maxlen") && more) {
+                Long n = Args.longOrReply(c, argv[++j], "MAXLEN can't be negative");
+                if (n == null) {
+                    return;
+                }
+                if (n < 0) {
+                    c.out().error("ERR MAXLEN can't be negative");
+                    return;
+                }
+                maxlen = n;
+            } else {
+                c.out().raw(Replies.SYNTAX_ERR);
+                return;
+            }
+        }
+        boolean[] wrong = {false};
+        ListValue l = readable(c, argv[1], wrong);
+        if (wrong[0]) {
+            return;
+        }
+        if (l == null) {
+            if (count != -1) {
+                c.out().raw(Replies.EMPTY_ARRAY);
+            } else {
+                c.out().nullBulk();
+            }
+            return;
+        }
+        List<Long> matches = new ArrayList<>();
+        long wanted = count == 0 ? Long.MAX_VALUE : Math.max(1, count);
+        // Redis negates a negative rank; LONG_MIN stays negative there and so takes the first match from the tail.
+        long skip = rank == Long.MIN_VALUE ? 0 : Math.abs(rank) - 1;
+        int n = l.length();
+        long scanned = 0;
+        for (int k = 0; k < n && matches.size() < wanted && (maxlen == 0 || scanned < maxlen); k++, scanned++) {
+            int i = rank > 0 ? k : n - 1 - k;
+            if (Arrays.equals(l.get(i), argv[2])) {
+                if (skip > 0) {
+                    skip--;
+                } else {
+                    matches.add((long) i);
+                }
+            }
+        }
+        if (count == -1) {
+            if (matches.isEmpty()) {
+                c.out().nullBulk();
+            } else {
+                c.out().integer(matches.get(0));
+            }
+            return;
+        }
+        c.out().array(matches.size());
+        matches.forEach(c.out()::integer);
+    }
+
+    // LMOVE source destination LEFT|RIGHT LEFT|RIGHT
+    private static void lmove(Client c, byte[][] argv) {
+        Boolean fromHead = side(argv[3]);
+        Boolean toHead = fromHead == null ? null : side(argv[4]);
+        if (toHead == null) {
+            c.out().raw(Replies.SYNTAX_ERR);
+            return;
+        }
+        if (move(c, argv[1], argv[2], fromHead, toHead) == Moved.EMPTY) {
+            c.out().nullBulk();
+        }
+    }
+
+    // RPOPLPUSH source destination
+    private static void rpoplpush(Client c, byte[][] argv) {
+        if (move(c, argv[1], argv[2], false, true) == Moved.EMPTY) {
+            c.out().nullBulk();
+        }
+    }
+
+    private static Boolean side(byte[] arg) {
+        if (Args.is(arg, "left")) {
+            return true;
+        }
+        if (Args.is(arg, "right")) {
+            return false;
+        }
+        return null;
+    }
+
+    private enum Moved { DONE, EMPTY, WRONGTYPE }
+
+    /**
+     * Moves one element from {@code src} to {@code dst}, replying the element; EMPTY when the
+     * source has none (nothing replied), WRONGTYPE after replying it. Propagates as LMOVE.
+     */
+    private static Moved move(Client c, byte[] src, byte[] dst, boolean fromHead, boolean toHead) {
+        long now = c.server().nowMs();
+        Key srcKey = Args.key(src);
+        Entry se = c.db().lookupForWrite(srcKey, now);
+        if (se == null) {
+            return Moved.EMPTY;
+        }
+        if (Args.wrongType(c, se, ValueType.LIST)) {
+            return Moved.WRONGTYPE;
+        }
+        Key dstKey = Args.key(dst);
+        Entry de = c.db().lookupForWrite(dstKey, now);
+        if (Args.wrongType(c, de, ValueType.LIST)) {
+            return Moved.WRONGTYPE;
+        }
+        ListValue from = (ListValue) se.value();
+        byte[] element = fromHead ? from.popHead() : from.popTail();
+        changed(c, srcKey, se);
+        // The destination again: when it is the source, popping may have deleted it.
+        de = c.db().lookupForWrite(dstKey, now);
+        ListValue to = de == null ? new ListValue() : (ListValue) de.value();
+        if (toHead) {
+            to.pushHead(element);
+        } else {
+            to.pushTail(element);
+        }
+        if (de == null) {
+            c.db().put(dstKey, Entry.of(ValueType.LIST, to, Entry.NO_EXPIRY, now));
+        } else {
+            c.db().modified(dstKey, de);
+        }
+        c.out().bulk(element);
+        c.server().propagate(c.dbIndex(), LMOVE, src, dst, fromHead ? LEFT : RIGHT, toHead ? LEFT : RIGHT);
+        return Moved.DONE;
+    }
+
+    /** LMPOP/BLMPOP's arguments: the keys, the side and the count. */
+    private record MpopArgs(List<byte[]> keys, boolean head, long count) {
+    }
+
+    /** Parses numkeys key... LEFT|RIGHT [COUNT n] from {@code argv[at]}; null after replying an error. */
+    private static MpopArgs parseMpop(Client c, byte[][] argv, int at) {
+        Long numkeys = Args.longOrReply(c, argv[at], "numkeys should be greater than 0");
+        if (numkeys == null) {
+            return null;
+        }
+        if (numkeys < 1) {
+            c.out().error("ERR numkeys should be greater than 0");
+            return null;
+        }
+        int whereIdx = at + 1 + (int) Math.min(numkeys, Integer.MAX_VALUE - at - 2);
+        if (numkeys > argv.length - at - 2 || whereIdx >= argv.length) {
+            c.out().raw(Replies.SYNTAX_ERR);
+            return null;
+        }
+        Boolean head = side(argv[whereIdx]);
+        if (head == null) {
+            c.out().raw(Replies.SYNTAX_ERR);
+            return null;
+        }
+        long count = -1;
+        for (int j = whereIdx + 1; j < argv.length; j++) {
+            if (Args.is(argv[j], "count") && j + 1 < argv.length && count == -1) {
+                Long n = Args.longOrReply(c, argv[++j], "count should be greater than 0");
+                if (n == null) {
+                    return null;
+                }
+                if (n < 1) {
+                    c.out().error("ERR count should be greater than 0");
+                    return null;
+                }
+                count = n;
+            } else {
+                c.out().raw(Replies.SYNTAX_ERR);
+                return null;
+            }
+        }
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = at + 1; i < whereIdx; i++) {
+            keys.add(argv[i]);
+        }
+        return new MpopArgs(keys, head, count == -1 ? 1 : count);
+    }
+
+    // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
+    private static void lmpop(Client c, byte[][] argv) {
+        MpopArgs a = parseMpop(c, argv, 1);
+        if (a == null) {
+            return;
+        }
+        Moved r = mpopFirst(c, a.keys(), a.head(), a.count());
+        if (r == Moved.EMPTY) {
+            c.out().nullArray();
+        }
+    }
+
+    /** Pops from the first non-empty list of {@code keys}; EMPTY when all are, WRONGTYPE after replying it. */
+    private static Moved mpopFirst(Client c, List<byte[]> keys, boolean head, long count) {
+        for (byte[] k : keys) {
+            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
+            if (e == null) {
+                continue;
+            }
+            if (Args.wrongType(c, e, ValueType.LIST)) {
+                return Moved.WRONGTYPE;
+            }
+            mpopFrom(c, k, e, head, count);
+            return Moved.DONE;
+        }
+        return Moved.EMPTY;
+    }
+
+    /** Pops up to {@code count} from a non-empty list and replies [key, [elements]]; propagates LPOP/RPOP key count. */
+    private static void mpopFrom(Client c, byte[] key, Entry e, boolean head, long count) {
+        List<byte[]> popped = popMany((ListValue) e.value(), head, count);
+        changed(c, Args.key(key), e);
+        c.out().array(2).bulk(key).array(popped.size());
+        popped.forEach(c.out()::bulk);
+        c.server().propagate(c.dbIndex(), head ? LPOP : RPOP, key, Numbers.toBytes(popped.size()));
+    }
+
+    // ------------------------------------------------------------------ blocking
+
+    /** A blocking command's timeout in ms (0: forever), or null after replying Redis's error. */
+    private static Long timeoutOrReply(Client c, byte[] arg) {
+        LongDouble.Parsed p = LongDouble.parse(arg);
+        if (p.kind() != LongDouble.Kind.FINITE) {
+            c.out().error("ERR timeout is not a float or out of range");
+            return null;
+        }
+        // Redis: (long long)(seconds * 1000), truncated; a product beyond the range of a long long
+        // converts to LLONG_MIN on x86, which Redis then reports as negative.
+        java.math.BigDecimal ms = p.value().multiply(java.math.BigDecimal.valueOf(1000));
+        long whole = ms.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? Long.MIN_VALUE : ms.longValue();
+        if (whole < 0) {
+            c.out().error("ERR timeout is negative");
+            return null;
+        }
+        long now = c.server().nowMs();
+        if (whole > Long.MAX_VALUE - now) {
+            c.out().error("ERR timeout is out of range");
+            return null;
+        }
+        return whole == 0 ? 0 : now + whole;
+    }
+
+    private static List<Key> keysOf(List<byte[]> keys) {
+        List<Key> out = new ArrayList<>(keys.size());
+        for (byte[] k : keys) {
+            out.add(Args.key(k));
+        }
+        return out;
+    }
+
+    // BLPOP / BRPOP key [key ...] timeout
+    private static void bpop(Client c, byte[][] argv, boolean head) {
+        Long deadline = timeoutOrReply(c, argv[argv.length - 1]);
+        if (deadline == null) {
+            return;
+        }
+        List<byte[]> keys = Arrays.asList(argv).subList(1, argv.length - 1);
+        for (byte[] k : keys) {
+            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
+            if (e == null) {
+                continue;
+            }
+            if (Args.wrongType(c, e, ValueType.LIST)) {
+                return;
+            }
+            popOneAndReply(c, k, e, head);
+            return;
+        }
+        if (c.executingTransaction()) {
+            c.out().nullArray();
+            return;
+        }
+        int db = c.dbIndex();
+        c.server().blocked().block(c, db, keysOf(keys), deadline, new BlockedClients.Blocker() {
+            @Override
+            public boolean tryServe(Client w, Key readyKey) {
+                Entry e = w.server().keyspace().db(db).lookup(readyKey, w.server().nowMs());
+                if (e == null || e.type() != ValueType.LIST) {
+                    return false;
+                }
+                withDb(w, db, () -> popOneAndReply(w, readyKey.bytes(), w.db().lookupForWrite(readyKey, w.server().nowMs()), head));
+                return true;
+            }
+
+            @Override
+            public void timedOut(Client w) {
+                w.out().nullArray();
+            }
+        });
+    }
+
+    /** BLPOP's reply [key, element], propagated as LPOP/RPOP key. */
+    private static void popOneAndReply(Client c, byte[] key, Entry e, boolean head) {
+        ListValue l = (ListValue) e.value();
+        byte[] element = head ? l.popHead() : l.popTail();
+        changed(c, Args.key(key), e);
+        c.out().array(2).bulk(key).bulk(element);
+        c.server().propagate(c.dbIndex(), head ? LPOP : RPOP, key);
+    }
+
+    /** Runs {@code r} as if {@code c} had {@code db} selected (a blocked client may have switched meanwhile: it cannot). */
+    private static void withDb(Client c, int db, Runnable r) {
+        int before = c.dbIndex();
+        if (before == db) {
+            r.run();
+            return;
+        }
+        c.select(db);
+        try {
+            r.run();
+        } finally {
+            c.select(before);
+        }
+    }
+
+    // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
+    private static void blmove(Client c, byte[][] argv) {
+        Boolean fromHead = side(argv[3]);
+        Boolean toHead = fromHead == null ? null : side(argv[4]);
+        if (toHead == null) {
+            c.out().raw(Replies.SYNTAX_ERR);
+            return;
+        }
+        blockingMove(c, argv[1], argv[2], fromHead, toHead, argv[5]);
+    }
+
+    // BRPOPLPUSH source destination timeout
+    private static void brpoplpush(Client c, byte[][] argv) {
+        blockingMove(c, argv[1], argv[2], false, true, argv[3]);
+    }
+
+    private static void blockingMove(Client c, byte[] src, byte[] dst, boolean fromHead, boolean toHead, byte[] timeout) {
+        Long deadline = timeoutOrReply(c, timeout);
+        if (deadline == null) {
+            return;
+        }
+        Moved r = move(c, src, dst, fromHead, toHead);
+        if (r != Moved.EMPTY) {
+            return;
+        }
+        if (c.executingTransaction()) {
+            c.out().nullBulk();
+            return;
+        }
+        int db = c.dbIndex();
+        c.server().blocked().block(c, db, List.of(Args.key(src)), deadline, new BlockedClients.Blocker() {
+            @Override
+            public boolean tryServe(Client w, Key readyKey) {
+                Entry e = w.server().keyspace().db(db).lookup(readyKey, w.server().nowMs());
+                if (e == null || e.type() != ValueType.LIST) {
+                    return false;
+                }
+                Moved[] result = {Moved.EMPTY};
+                withDb(w, db, () -> result[0] = move(w, src, dst, fromHead, toHead));
+                return result[0] != Moved.EMPTY;
+            }
+
+            @Override
+            public void timedOut(Client w) {
+                // Every timed-out list wait answers a null array in Redis 7.0, BLMOVE's too.
+                w.out().nullArray();
+            }
+        });
+    }
+
+    // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
+    private static void blmpop(Client c, byte[][] argv) {
+        Long deadline = timeoutOrReply(c, argv[1]);
+        if (deadline == null) {
+            return;
+        }
+        MpopArgs a = parseMpop(c, argv, 2);
+        if (a == null) {
+            return;
+        }
+        Moved r = mpopFirst(c, a.keys(), a.head(), a.count());
+        if (r != Moved.EMPTY) {
+            return;
+        }
+        if (c.executingTransaction()) {
+            c.out().nullArray();
+            return;
+        }
+        int db = c.dbIndex();
+        c.server().blocked().block(c, db, keysOf(a.keys()), deadline, new BlockedClients.Blocker() {
+            @Override
+            public boolean tryServe(Client w, Key readyKey) {
+                Entry e = w.server().keyspace().db(db).lookup(readyKey, w.server().nowMs());
+                if (e == null || e.type() != ValueType.LIST) {
+                    return false;
+                }
+                withDb(w, db, () -> mpopFrom(w, readyKey.bytes(), w.db().lookupForWrite(readyKey, w.server().nowMs()), a.head(), a.count()));
+                return true;
+            }
+
+            @Override
+            public void timedOut(Client w) {
+                w.out().nullArray();
+            }
+        });
+    }
+}
