@@ -652,29 +652,6 @@ public final class ListCommands {
 
     // ------------------------------------------------------------------ blocking
 
-    /** A blocking command's timeout in ms (0: forever), or null after replying Redis's error. */
-    private static Long timeoutOrReply(Client c, byte[] arg) {
-        LongDouble.Parsed p = LongDouble.parse(arg);
-        if (p.kind() != LongDouble.Kind.FINITE) {
-            c.out().error("ERR timeout is not a float or out of range");
-            return null;
-        }
-        // Redis: (long long)(seconds * 1000), truncated; a product beyond the range of a long long
-        // converts to LLONG_MIN on x86, which Redis then reports as negative.
-        java.math.BigDecimal ms = p.value().multiply(java.math.BigDecimal.valueOf(1000));
-        long whole = ms.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? Long.MIN_VALUE : ms.longValue();
-        if (whole < 0) {
-            c.out().error("ERR timeout is negative");
-            return null;
-        }
-        long now = c.server().nowMs();
-        if (whole > Long.MAX_VALUE - now) {
-            c.out().error("ERR timeout is out of range");
-            return null;
-        }
-        return whole == 0 ? 0 : now + whole;
-    }
-
     private static List<Key> keysOf(List<byte[]> keys) {
         List<Key> out = new ArrayList<>(keys.size());
         for (byte[] k : keys) {
@@ -685,7 +662,7 @@ public final class ListCommands {
 
     // BLPOP / BRPOP key [key ...] timeout
     private static void bpop(Client c, byte[][] argv, boolean head) {
-        Long deadline = timeoutOrReply(c, argv[argv.length - 1]);
+        Long deadline = BlockingTimeout.parseOrReply(c, argv[argv.length - 1]);
         if (deadline == null) {
             return;
         }
@@ -713,7 +690,7 @@ public final class ListCommands {
                 if (e == null || e.type() != ValueType.LIST) {
                     return false;
                 }
-                withDb(w, db, () -> popOneAndReply(w, readyKey.bytes(), w.db().lookupForWrite(readyKey, w.server().nowMs()), head));
+                BlockingTimeout.withDb(w, db, () -> popOneAndReply(w, readyKey.bytes(), w.db().lookupForWrite(readyKey, w.server().nowMs()), head));
                 return true;
             }
 
@@ -733,21 +710,6 @@ public final class ListCommands {
         c.server().propagate(c.dbIndex(), head ? LPOP : RPOP, key);
     }
 
-    /** Runs {@code r} as if {@code c} had {@code db} selected (a blocked client may have switched meanwhile: it cannot). */
-    private static void withDb(Client c, int db, Runnable r) {
-        int before = c.dbIndex();
-        if (before == db) {
-            r.run();
-            return;
-        }
-        c.select(db);
-        try {
-            r.run();
-        } finally {
-            c.select(before);
-        }
-    }
-
     // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
     private static void blmove(Client c, byte[][] argv) {
         Boolean fromHead = side(argv[3]);
@@ -765,7 +727,7 @@ public final class ListCommands {
     }
 
     private static void blockingMove(Client c, byte[] src, byte[] dst, boolean fromHead, boolean toHead, byte[] timeout) {
-        Long deadline = timeoutOrReply(c, timeout);
+        Long deadline = BlockingTimeout.parseOrReply(c, timeout);
         if (deadline == null) {
             return;
         }
@@ -786,7 +748,7 @@ public final class ListCommands {
                     return false;
                 }
                 Moved[] result = {Moved.EMPTY};
-                withDb(w, db, () -> result[0] = move(w, src, dst, fromHead, toHead));
+                BlockingTimeout.withDb(w, db, () -> result[0] = move(w, src, dst, fromHead, toHead));
                 return result[0] != Moved.EMPTY;
             }
 
@@ -800,7 +762,7 @@ public final class ListCommands {
 
     // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
     private static void blmpop(Client c, byte[][] argv) {
-        Long deadline = timeoutOrReply(c, argv[1]);
+        Long deadline = BlockingTimeout.parseOrReply(c, argv[1]);
         if (deadline == null) {
             return;
         }
@@ -824,7 +786,7 @@ public final class ListCommands {
                 if (e == null || e.type() != ValueType.LIST) {
                     return false;
                 }
-                withDb(w, db, () -> mpopFrom(w, readyKey.bytes(), w.db().lookupForWrite(readyKey, w.server().nowMs()), a.head(), a.count()));
+                BlockingTimeout.withDb(w, db, () -> mpopFrom(w, readyKey.bytes(), w.db().lookupForWrite(readyKey, w.server().nowMs()), a.head(), a.count()));
                 return true;
             }
 
