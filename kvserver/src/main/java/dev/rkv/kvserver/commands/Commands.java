@@ -15,6 +15,7 @@ public final class Commands {
         HashCommands.register(t);
         SetCommands.register(t);
         ListCommands.register(t);
+        ZSetCommands.register(t);
         KeyCommands.register(t);
         ObjectCommands.register(t);
         ExpireCommands.register(t);

@@ -25,7 +25,9 @@ public final class ServerConfig {
         "slave-serve-stale-data", "replica-serve-stale-data",
         "slaveof", "replicaof",
         "hash-max-ziplist-entries", "hash-max-listpack-entries",
-        "hash-max-ziplist-value", "hash-max-listpack-value");
+        "hash-max-ziplist-value", "hash-max-listpack-value",
+        "zset-max-ziplist-entries", "zset-max-listpack-entries",
+        "zset-max-ziplist-value", "zset-max-listpack-value");
 
     private final Map<String, ConfigOption> options = new LinkedHashMap<>();
     private final Map<String, Object> values = new LinkedHashMap<>();
@@ -95,6 +97,9 @@ public final class ServerConfig {
         add(ConfigOption.memory("hash-max-listpack-value", 64, 0, maxLong, true));
         // When a set of integers leaves its compact (intset) encoding, as in Redis 7.0.
         add(ConfigOption.integer("set-max-intset-entries", 512, 0, maxLong, true));
+        // When a sorted set leaves its compact (listpack) encoding, as in Redis 7.0.
+        add(ConfigOption.integer("zset-max-listpack-entries", 128, 0, maxLong, true));
+        add(ConfigOption.memory("zset-max-listpack-value", 64, 0, maxLong, true));
         // As in Redis 7.0: "no" by default, "local" allows loopback clients, "yes" everyone.
         add(ConfigOption.oneOf("enable-debug-command", "no", false, "no", "yes", "local"));
         add(ConfigOption.oneOf("enable-protected-configs", "no", false, "no", "yes", "local"));

@@ -72,7 +72,10 @@ public final class RdbDescriptor {
     public static final int TYPE_LIST = 1;
     public static final int TYPE_SET = 2;
     public static final int TYPE_LIST_QUICKLIST_2 = 18;
+    public static final int TYPE_ZSET = 3;
     public static final int TYPE_HASH = 4;
+    public static final int TYPE_ZSET_2 = 5;
+    public static final int TYPE_ZSET_LISTPACK = 17;
     public static final int TYPE_SET_INTSET = 11;
     public static final int TYPE_HASH_LISTPACK = 16;
     /** The newest object type Redis 7.0 writes (RDB_TYPE_STREAM_LISTPACKS_2). */

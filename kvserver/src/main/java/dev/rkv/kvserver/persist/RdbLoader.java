@@ -5,6 +5,8 @@ import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.HashLimits;
 import dev.rkv.kvserver.store.HashValue;
 import dev.rkv.kvserver.store.ListValue;
+import dev.rkv.kvserver.store.ZSetLimits;
+import dev.rkv.kvserver.store.ZSetValue;
 import dev.rkv.kvserver.store.SetValue;
 import dev.rkv.kvserver.util.Numbers;
 import dev.rkv.kvserver.store.ValueType;
@@ -29,7 +31,8 @@ public final class RdbLoader {
     /** The value types this loader reads. */
     private static final java.util.Set<Integer> LOADABLE = java.util.Set.of(RdbDescriptor.TYPE_STRING,
         RdbDescriptor.TYPE_HASH, RdbDescriptor.TYPE_HASH_LISTPACK, RdbDescriptor.TYPE_SET, RdbDescriptor.TYPE_SET_INTSET,
-        RdbDescriptor.TYPE_LIST, RdbDescriptor.TYPE_LIST_QUICKLIST_2);
+        RdbDescriptor.TYPE_LIST, RdbDescriptor.TYPE_LIST_QUICKLIST_2, RdbDescriptor.TYPE_ZSET, RdbDescriptor.TYPE_ZSET_2,
+        RdbDescriptor.TYPE_ZSET_LISTPACK);
     /** set-max-intset-entries's default: loaded sets take the encoding Redis gives them. */
     private static final long MAX_INTSET_ENTRIES = 512;
 
@@ -160,7 +163,7 @@ public final class RdbLoader {
                 throw new RdbFormatException("Unknown RDB opcode or value type " + type, at);
             }
             throw new RdbFormatException("Unsupported value type " + type + " (" + name
-                + "): rkv loads strings, hashes, sets and lists so far", at);
+                + "): rkv loads strings, hashes, sets, lists and sorted sets so far", at);
         }
         Key key = new Key(readString());
         Entry entry = readValue(type, expireAt);
@@ -184,11 +187,81 @@ public final class RdbLoader {
             case RdbDescriptor.TYPE_HASH -> hashOrNull(readPlainHash(), expireAt);
             case RdbDescriptor.TYPE_SET -> setOrNull(readPlainSet(), expireAt);
             case RdbDescriptor.TYPE_LIST -> listOrNull(readPlainList(), expireAt);
+            case RdbDescriptor.TYPE_ZSET, RdbDescriptor.TYPE_ZSET_2 -> zsetOrNull(readPlainZSet(type == RdbDescriptor.TYPE_ZSET_2), expireAt);
+            case RdbDescriptor.TYPE_ZSET_LISTPACK -> zsetOrNull(readListpackZSet(), expireAt);
             case RdbDescriptor.TYPE_LIST_QUICKLIST_2 -> listOrNull(readQuicklist2(), expireAt);
             case RdbDescriptor.TYPE_SET_INTSET -> setOrNull(readIntset(), expireAt);
             case RdbDescriptor.TYPE_HASH_LISTPACK -> hashOrNull(readListpackHash(), expireAt);
             default -> throw new IllegalStateException("type " + type + " passed the check in readKeyValue");
         };
+    }
+
+    private Entry zsetOrNull(ZSetValue z, long expireAt) {
+        return z.size() == 0 ? null : Entry.of(ValueType.ZSET, z, expireAt, accessTimeMs);
+    }
+
+    /** RDB_TYPE_ZSET(_2): a length, then members with their scores (text in the old form, binary doubles in _2). */
+    private ZSetValue readPlainZSet(boolean binaryScores) throws IOException, RdbFormatException {
+        long at = in.offset();
+        long len = readLength();
+        ZSetValue z = ZSetValue.create(len, 0, ZSetLimits.DEFAULTS);
+        for (long i = 0; i < len; i++) {
+            byte[] member = readString();
+            double score = binaryScores ? Double.longBitsToDouble(in.readLongLE()) : readTextScore(at);
+            if (Double.isNaN(score)) {
+                throw new RdbFormatException("Zset with NAN score detected", at);
+            }
+            if (z.score(member) != null) {
+                throw new RdbFormatException("Duplicate zset fields detected", at);
+            }
+            z.put(member, score, ZSetLimits.DEFAULTS);
+        }
+        return z;
+    }
+
+    /** The old text score: a length byte (253 nan, 254 +inf, 255 -inf), then that many characters. */
+    private double readTextScore(long at) throws IOException, RdbFormatException {
+        int len = in.readByte();
+        switch (len) {
+            case 253 -> {
+                return Double.NaN;
+            }
+            case 254 -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case 255 -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            default -> {
+                byte[] text = in.readBytes(len);
+                Double v = dev.rkv.kvserver.util.CDouble.parse(text);
+                if (v == null) {
+                    throw new RdbFormatException("Bad zset score '" + new String(text, StandardCharsets.ISO_8859_1) + "'", at);
+                }
+                return v;
+            }
+        }
+    }
+
+    /** RDB_TYPE_ZSET_LISTPACK: one string holding a listpack of member, score, member, score ... */
+    private ZSetValue readListpackZSet() throws IOException, RdbFormatException {
+        long at = in.offset();
+        java.util.List<byte[]> elements = Listpack.decode(readString(), at);
+        if (elements.size() % 2 != 0) {
+            throw new RdbFormatException("Corrupt listpack: a sorted set with an odd number of elements", at);
+        }
+        ZSetValue z = ZSetValue.create(elements.size() / 2, 0, ZSetLimits.DEFAULTS);
+        for (int i = 0; i < elements.size(); i += 2) {
+            Double score = dev.rkv.kvserver.util.CDouble.parseLenient(new String(elements.get(i + 1), StandardCharsets.ISO_8859_1));
+            if (score == null || score.isNaN()) {
+                throw new RdbFormatException("Corrupt listpack: a sorted-set score that is not a number", at);
+            }
+            if (z.score(elements.get(i)) != null) {
+                throw new RdbFormatException("Duplicate zset fields detected", at);
+            }
+            z.put(elements.get(i), score, ZSetLimits.DEFAULTS);
+        }
+        return z;
     }
 
     private Entry listOrNull(ListValue l, long expireAt) {

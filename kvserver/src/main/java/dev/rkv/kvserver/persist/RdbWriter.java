@@ -6,6 +6,7 @@ import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.HashValue;
 import dev.rkv.kvserver.store.ListValue;
 import dev.rkv.kvserver.store.SetValue;
+import dev.rkv.kvserver.store.ZSetValue;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.util.Numbers;
 
@@ -157,6 +158,18 @@ public final class RdbWriter {
                 writeLength(o, list.length());
                 for (int i = 0; i < list.length(); i++) {
                     writeString(o, list.get(i));
+                }
+            }
+            case ZSET -> {
+                // RDB_TYPE_ZSET_2 (binary scores), which Redis 4.0 and later load; like Redis, highest score first.
+                ZSetValue z = (ZSetValue) entry.value();
+                o.write(RdbDescriptor.TYPE_ZSET_2);
+                writeString(o, key.bytes());
+                writeLength(o, z.size());
+                for (long r = z.size() - 1; r >= 0; r--) {
+                    ZSetValue.Member m = z.at(r);
+                    writeString(o, m.member());
+                    o.writeLongLE(Double.doubleToRawLongBits(m.score()));
                 }
             }
             default -> throw new IllegalStateException("no RDB encoding for type " + entry.type() + " yet");

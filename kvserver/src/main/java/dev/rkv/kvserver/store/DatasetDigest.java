@@ -74,6 +74,11 @@ public final class DatasetDigest {
             byte[] x = new byte[20];
             h.forEach((f, val) -> xorInto(x, sub(f, val)));
             field(x);
+        } else if (v instanceof ZSetValue z) {
+            z.forEach((m, score) -> {
+                field(m);
+                field(Long.toString(Double.doubleToLongBits(score == 0.0 ? 0.0 : score)).getBytes(StandardCharsets.US_ASCII));
+            });
         } else if (v instanceof ListValue list) {
             list.forEach(this::field);
         } else if (v instanceof SetValue set) {

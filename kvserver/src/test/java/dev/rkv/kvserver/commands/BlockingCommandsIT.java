@@ -220,4 +220,19 @@ class BlockingCommandsIT {
             s.call(a, "BLMOVE", "k", "d", "LEFT", "LEFT", "0.05");
         });
     }
+
+    @Test
+    void sortedSetWaitersGetTheLowestOrHighestMember() throws Exception {
+        sameOnBoth(s -> {
+            RawClient a = s.client();
+            RawClient b = s.client();
+            s.block(a, 1, "BZPOPMIN", "z", "0");
+            s.block(b, 2, "BZMPOP", "0", "2", "y", "z", "MAX", "COUNT", "5");
+            s.call(s.control, "ZADD", "z", "3", "c", "1", "a", "2", "b");
+            s.read(a);
+            s.read(b);
+            s.call(s.control, "EXISTS", "z");
+            s.call(a, "BZPOPMAX", "z", "0.05");
+        });
+    }
 }

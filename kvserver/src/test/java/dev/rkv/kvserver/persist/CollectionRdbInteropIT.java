@@ -51,6 +51,10 @@ class CollectionRdbInteropIT {
             p.rpush("longlist", "element " + i + " " + "z".repeat(i % 200));
         }
         p.rpush("hugeelement", "h".repeat(20_000), "small");
+        p.zadd("zsmall", Map.of("a", 1.0, "b", -2.5, "c", 0.1, "d", 1e300, "e", Double.POSITIVE_INFINITY, "f", 3.0));
+        for (int i = 0; i < 300; i++) {
+            p.zadd("zbig", i / 7.0, "member:" + i);
+        }
         p.sync();
     }
 
@@ -66,6 +70,10 @@ class CollectionRdbInteropIT {
                     elements.put(String.format("%06d", i), all.get(i));
                 }
                 out.put(key, elements);
+            } else if (j.type(key).equals("zset")) {
+                Map<String, String> members = new TreeMap<>();
+                j.zrangeWithScores(key, 0, -1).forEach(t -> members.put(t.getElement(), Double.toString(t.getScore())));
+                out.put(key, members);
             } else if (j.type(key).equals("set")) {
                 Map<String, String> members = new TreeMap<>();
                 j.smembers(key).forEach(m -> members.put(m, ""));
@@ -87,6 +95,8 @@ class CollectionRdbInteropIT {
             assertEquals("hashtable", j.objectEncoding("big"));
             assertEquals("intset", j.objectEncoding("intset"));
             assertEquals("hashtable", j.objectEncoding("bigints"));
+            assertEquals("listpack", j.objectEncoding("zsmall"));
+            assertEquals("skiplist", j.objectEncoding("zbig"));
             expected = contents(j);
             j.save();
             rdb = Path.of(j.configGet("dir").get("dir"), "dump.rdb");

@@ -160,7 +160,7 @@ class RdbCorruptionTest {
         assertTrue(refused(rdb("f7")).getMessage().startsWith("Module auxiliary data (MODULE_AUX opcode) is not supported"));
         assertTrue(refused(rdb("f6")).getMessage().startsWith("Function libraries"));
         RdbFormatException list = refused(rdb("0e0161"));
-        assertEquals("Unsupported value type 14 (quicklist): rkv loads strings, hashes, sets and lists so far at byte offset 9",
+        assertEquals("Unsupported value type 14 (quicklist): rkv loads strings, hashes, sets, lists and sorted sets so far at byte offset 9",
             list.getMessage());
         assertEquals(9, list.offset());
         assertTrue(refused(rdb("42")).getMessage().startsWith("Unknown RDB opcode or value type 66"));

@@ -19,7 +19,7 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.args.ListDirection;
 
 /**
- * Hashes, sets and lists over classic replication: the full sync (disk and diskless) carries them, the
+ * Hashes, sets, lists and sorted sets over classic replication: the full sync (disk and diskless) carries them, the
  * stream replays the writes as deterministic effects (HINCRBYFLOAT as HSET of the result, SPOP as
  * SREM of the members it chose), and both an rkv replica and a stock redis-server replica end
  * with the primary's data, while a BGSAVE snapshot is live.
@@ -32,7 +32,13 @@ class CollectionReplicationIT {
             String field = "f" + rnd.nextInt(300);
             String set = "s:" + rnd.nextInt(20);
             String list = "l:" + rnd.nextInt(20);
-            switch (rnd.nextInt(16)) {
+            String zset = "z:" + rnd.nextInt(20);
+            switch (rnd.nextInt(21)) {
+                case 16 -> pipe.zadd(zset, rnd.nextInt(100) / 4.0, "m" + rnd.nextInt(60));
+                case 17 -> pipe.zincrby(zset, rnd.nextDouble(), "m" + rnd.nextInt(60));
+                case 18 -> pipe.zpopmin(zset, rnd.nextInt(3) + 1);
+                case 19 -> pipe.zremrangeByScore(zset, rnd.nextInt(10), rnd.nextInt(30));
+                case 20 -> pipe.zunionstore("z:" + rnd.nextInt(20), zset, "z:" + rnd.nextInt(20));
                 case 11 -> pipe.rpush(list, "e" + rnd.nextInt(100), "e" + rnd.nextInt(100));
                 case 12 -> pipe.lpop(list, rnd.nextInt(3) + 1);
                 case 13 -> pipe.lmove(list, "l:" + rnd.nextInt(20), ListDirection.LEFT, ListDirection.RIGHT);
@@ -65,6 +71,11 @@ class CollectionReplicationIT {
                 elements.put(String.format("%06d", i), all.get(i));
             }
             out.put(key, elements);
+        }
+        for (String key : j.keys("z:*")) {
+            Map<String, String> members = new TreeMap<>();
+            j.zrangeWithScores(key, 0, -1).forEach(t -> members.put(t.getElement(), Double.toString(t.getScore())));
+            out.put(key, members);
         }
         for (String key : j.keys("s:*")) {
             Map<String, String> members = new TreeMap<>();
