@@ -116,8 +116,9 @@ public final class Database {
 
     /** Stores an entry, replacing any previous one. */
     public void put(Key key, Entry entry) {
-        if (entry.value() instanceof MutableValue v) {
-            // Stored now, after any snapshot taken so far: no snapshot can hold it.
+        if (entry.value() instanceof MutableValue v && v.generation == 0) {
+            // Never stored before: no snapshot taken so far can hold it. A value moved here from
+            // another key (RENAME, MOVE) keeps its stamp, since a snapshot may hold it there.
             v.generation = clock.generation();
         }
         int slot = key.slot();

@@ -7,6 +7,7 @@ package dev.rkv.kvserver.store;
  * except {@link #release}, which a snapshot's reader calls when done.
  */
 public final class SnapshotClock {
+    /** Starts at 1: a value's stamp of 0 means it was never stored. */
     private long generation = 1;
     private final java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
 

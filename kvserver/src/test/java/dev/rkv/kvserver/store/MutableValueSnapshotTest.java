@@ -106,4 +106,18 @@ class MutableValueSnapshotTest {
         hset("h", "a", "changed");
         assertEquals("1", contents(hash("copy")).get("a"));
     }
+
+    @Test
+    void aRenamedHashIsStillCopiedForTheSnapshotThatHoldsIt() {
+        hset("h", "a", "1");
+        DatabaseSnapshot snap = db.snapshot();
+        Entry e = db.lookup(Key.of("h"), 0);
+        db.remove(Key.of("h"), 0);
+        db.put(Key.of("renamed"), e); // what RENAME does
+        hset("renamed", "a", "changed");
+        Map<String, HashValue> seen = new HashMap<>();
+        snap.forEach((k, v) -> seen.put(k.toString(), (HashValue) v.value()));
+        assertEquals("1", contents(seen.get("h")).get("a"));
+        assertEquals("changed", contents(hash("renamed")).get("a"));
+    }
 }
