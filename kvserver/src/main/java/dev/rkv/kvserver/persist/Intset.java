@@ -44,4 +44,30 @@ final class Intset {
     private static RdbFormatException corrupt(String what, long at) {
         return new RdbFormatException("Corrupt intset: " + what, at);
     }
+
+    /** The blob of sorted, distinct integers, in the narrowest width that holds them all. */
+    static byte[] encode(long[] sortedValues, int count) {
+        int width = 2;
+        for (int i = 0; i < count; i++) {
+            long v = sortedValues[i];
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                width = 8;
+            } else if ((v < Short.MIN_VALUE || v > Short.MAX_VALUE) && width < 4) {
+                width = 4;
+            }
+        }
+        byte[] out = new byte[8 + count * width];
+        putLe(out, 0, width, 4);
+        putLe(out, 4, count, 4);
+        for (int i = 0; i < count; i++) {
+            putLe(out, 8 + i * width, sortedValues[i], width);
+        }
+        return out;
+    }
+
+    private static void putLe(byte[] b, int p, long v, int n) {
+        for (int i = 0; i < n; i++) {
+            b[p + i] = (byte) (v >>> (8 * i));
+        }
+    }
 }

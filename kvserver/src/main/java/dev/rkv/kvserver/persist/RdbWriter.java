@@ -1,19 +1,22 @@
 package dev.rkv.kvserver.persist;
 
 import dev.rkv.kvserver.commands.ConnectionCommands;
+import dev.rkv.kvserver.protocol.RespWriter;
 import dev.rkv.kvserver.store.DatabaseSnapshot;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.HashValue;
+import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.ListValue;
 import dev.rkv.kvserver.store.SetValue;
 import dev.rkv.kvserver.store.ZSetValue;
-import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.util.Numbers;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static dev.rkv.kvserver.persist.RdbDescriptor.ENCVAL;
 import static dev.rkv.kvserver.persist.RdbDescriptor.ENC_INT16;
@@ -112,59 +115,73 @@ public final class RdbWriter {
             o.write(RdbDescriptor.OPCODE_EXPIRETIME_MS);
             o.writeLongLE(entry.expireAtMs());
         }
-        switch (entry.type()) {
-            case STRING -> {
-                o.write(RdbDescriptor.TYPE_STRING);
-                writeString(o, key.bytes());
-                writeString(o, entry.bytes());
-            }
-            case HASH -> {
-                // The plain hash encoding: every Redis since 2.0 loads it (7.0 re-encodes small
-                // ones as listpacks on load).
-                HashValue h = (HashValue) entry.value();
-                o.write(RdbDescriptor.TYPE_HASH);
-                writeString(o, key.bytes());
-                writeLength(o, h.size());
-                IOException[] failure = {null};
-                h.forEach((f, v) -> {
-                    if (failure[0] == null) {
-                        try {
-                            writeString(o, f);
-                            writeString(o, v);
-                        } catch (IOException e) {
-                            failure[0] = e;
-                        }
-                    }
+        o.write(typeOf(entry));
+        writeString(o, key.bytes());
+        writeValue(o, entry);
+    }
+
+    /**
+     * The RDB type byte of an entry: Redis 7.0's for its encoding (listpacks for small hashes and
+     * sorted sets, intsets, quicklist-2 lists), plain forms for the big ones.
+     */
+    static int typeOf(Entry entry) {
+        return switch (entry.type()) {
+            case STRING -> RdbDescriptor.TYPE_STRING;
+            case HASH -> ((HashValue) entry.value()).isListpack() ? RdbDescriptor.TYPE_HASH_LISTPACK : RdbDescriptor.TYPE_HASH;
+            case SET -> ((SetValue) entry.value()).isIntset() ? RdbDescriptor.TYPE_SET_INTSET : RdbDescriptor.TYPE_SET;
+            case LIST -> RdbDescriptor.TYPE_LIST_QUICKLIST_2;
+            case ZSET -> ((ZSetValue) entry.value()).isListpack() ? RdbDescriptor.TYPE_ZSET_LISTPACK : RdbDescriptor.TYPE_ZSET_2;
+            default -> throw new IllegalStateException("no RDB encoding for type " + entry.type());
+        };
+    }
+
+    /** The value of an entry in the encoding {@link #typeOf} names (also DUMP's payload body). */
+    void writeValue(RdbOutput o, Entry entry) throws IOException {
+        switch (typeOf(entry)) {
+            case RdbDescriptor.TYPE_STRING -> writeString(o, entry.bytes());
+            case RdbDescriptor.TYPE_HASH_LISTPACK -> {
+                List<byte[]> flat = new ArrayList<>();
+                ((HashValue) entry.value()).forEach((f, v) -> {
+                    flat.add(f);
+                    flat.add(v);
                 });
-                if (failure[0] != null) {
-                    throw failure[0];
+                writeString(o, ListpackWriter.encode(flat));
+            }
+            case RdbDescriptor.TYPE_HASH -> {
+                HashValue h = (HashValue) entry.value();
+                writeLength(o, h.size());
+                List<byte[]> flat = new ArrayList<>();
+                h.forEach((f, v) -> {
+                    flat.add(f);
+                    flat.add(v);
+                });
+                for (byte[] b : flat) {
+                    writeString(o, b);
                 }
             }
-            case SET -> {
-                // The plain set encoding, which every Redis loads (re-encoding small integer sets as intsets).
+            case RdbDescriptor.TYPE_SET_INTSET -> {
+                long[] ints = ((SetValue) entry.value()).sortedInts();
+                writeString(o, Intset.encode(ints, ints.length));
+            }
+            case RdbDescriptor.TYPE_SET -> {
                 SetValue set = (SetValue) entry.value();
-                o.write(RdbDescriptor.TYPE_SET);
-                writeString(o, key.bytes());
                 writeLength(o, set.size());
                 for (byte[] m : set.members()) {
                     writeString(o, m);
                 }
             }
-            case LIST -> {
-                // The plain list encoding, which every Redis loads (7.0 packs it into a quicklist).
-                ListValue list = (ListValue) entry.value();
-                o.write(RdbDescriptor.TYPE_LIST);
-                writeString(o, key.bytes());
-                writeLength(o, list.length());
-                for (int i = 0; i < list.length(); i++) {
-                    writeString(o, list.get(i));
-                }
+            case RdbDescriptor.TYPE_LIST_QUICKLIST_2 -> writeQuicklist(o, (ListValue) entry.value());
+            case RdbDescriptor.TYPE_ZSET_LISTPACK -> {
+                List<byte[]> flat = new ArrayList<>();
+                ((ZSetValue) entry.value()).forEach((m, score) -> {
+                    flat.add(m);
+                    flat.add(RespWriter.formatDouble(score).getBytes(StandardCharsets.US_ASCII));
+                });
+                writeString(o, ListpackWriter.encode(flat));
             }
-            case ZSET -> {
-                // RDB_TYPE_ZSET_2 (binary scores), which Redis 4.0 and later load; like Redis, highest score first.
+            default -> {
+                // RDB_TYPE_ZSET_2, highest score first as Redis writes it, so loading appends at the head cheaply.
                 ZSetValue z = (ZSetValue) entry.value();
-                o.write(RdbDescriptor.TYPE_ZSET_2);
-                writeString(o, key.bytes());
                 writeLength(o, z.size());
                 for (long r = z.size() - 1; r >= 0; r--) {
                     ZSetValue.Member m = z.at(r);
@@ -172,7 +189,35 @@ public final class RdbWriter {
                     o.writeLongLE(Double.doubleToRawLongBits(m.score()));
                 }
             }
-            default -> throw new IllegalStateException("no RDB encoding for type " + entry.type() + " yet");
+        }
+    }
+
+    /** Bytes of elements per quicklist node: list-max-listpack-size -2 (8 KB), Redis's default. */
+    private static final int QUICKLIST_NODE_BYTES = 8 * 1024;
+    private static final int CONTAINER_PACKED = 2;
+
+    /** RDB_TYPE_LIST_QUICKLIST_2: nodes of listpacks of about 8 KB each, as Redis 7.0 packs lists. */
+    private void writeQuicklist(RdbOutput o, ListValue list) throws IOException {
+        List<List<byte[]>> nodes = new ArrayList<>();
+        List<byte[]> node = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < list.length(); i++) {
+            byte[] e = list.get(i);
+            if (!node.isEmpty() && bytes + e.length + 11 > QUICKLIST_NODE_BYTES) {
+                nodes.add(node);
+                node = new ArrayList<>();
+                bytes = 0;
+            }
+            node.add(e);
+            bytes += e.length + 11;
+        }
+        if (!node.isEmpty()) {
+            nodes.add(node);
+        }
+        writeLength(o, nodes.size());
+        for (List<byte[]> n : nodes) {
+            writeLength(o, CONTAINER_PACKED);
+            writeString(o, ListpackWriter.encode(n));
         }
     }
 

@@ -46,6 +46,11 @@ public final class SetValue extends MutableValue {
         return ints != null;
     }
 
+    /** The members of an intset, ascending (for the RDB's intset encoding); null for a hashtable. */
+    public long[] sortedInts() {
+        return ints == null ? null : Arrays.copyOf(ints, count);
+    }
+
     @Override
     public long size() {
         return ints != null ? count : table.size();
