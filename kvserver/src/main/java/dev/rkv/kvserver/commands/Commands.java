@@ -16,6 +16,7 @@ public final class Commands {
         SetCommands.register(t);
         ListCommands.register(t);
         ZSetCommands.register(t);
+        DumpRestoreCommands.register(t);
         KeyCommands.register(t);
         ObjectCommands.register(t);
         ExpireCommands.register(t);

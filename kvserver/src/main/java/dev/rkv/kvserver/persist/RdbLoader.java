@@ -66,6 +66,24 @@ public final class RdbLoader {
         return new RdbLoader(in, target, nowMs).run();
     }
 
+    /**
+     * One value as DUMP serializes it (its type byte, then the value, nothing after): for
+     * RESTORE. Null for an empty collection. The value gets no expiry; RESTORE sets it.
+     */
+    static Entry readDumpedValue(byte[] body) throws IOException, RdbFormatException {
+        RdbLoader loader = new RdbLoader(new java.io.ByteArrayInputStream(body), null, Long.MIN_VALUE);
+        long at = loader.in.offset();
+        int type = loader.in.readByte();
+        if (!LOADABLE.contains(type)) {
+            throw new RdbFormatException("Unsupported value type " + type, at);
+        }
+        Entry e = loader.readValue(type, Entry.NO_EXPIRY);
+        if (loader.in.offset() != body.length) {
+            throw new RdbFormatException("Bytes after the value", loader.in.offset());
+        }
+        return e;
+    }
+
     private RdbLoadResult run() throws IOException, RdbFormatException {
         int version = readHeader();
         int db = 0;

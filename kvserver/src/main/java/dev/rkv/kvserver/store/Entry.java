@@ -121,6 +121,12 @@ public final class Entry {
         }
     }
 
+    /** RESTORE ... IDLETIME / FREQ: the access statistics the dumped value had. */
+    public void accessStatistics(long lastAccessMs, int accessCount) {
+        this.lastAccessMs = lastAccessMs;
+        this.accessCount = accessCount;
+    }
+
     public long lastAccessMs() {
         return lastAccessMs;
     }
