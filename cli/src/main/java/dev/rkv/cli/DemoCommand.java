@@ -55,9 +55,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--outstanding", defaultValue = "8", description = "READs outstanding per endpoint. Default: ${DEFAULT-VALUE}.")
     int outstanding;
 
-    @Option(names = "--measure", negatable = true, defaultValue = "true",
+    // Picocli sets a boolean to the opposite of its default when its declared name appears, so an option
+    // that is on by default is declared by its negative name (declared as --measure with default true,
+    // --no-measure measured and --measure did not). --measure is the generated negated form.
+    @Option(names = "--no-measure", negatable = true,
         description = "Also measure the primary's GET p99 idle and during the sync, the provider's raw READ time for the table, and memory. Default: on.")
-    boolean measure;
+    boolean measure = true;
 
     @Override
     public Integer call() throws Exception {
