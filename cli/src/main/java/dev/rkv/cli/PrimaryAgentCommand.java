@@ -68,8 +68,9 @@ final class PrimaryAgentCommand implements Callable<Integer> {
             try (PrimaryAgent agent = PrimaryAgent.attach(server, agentOptions)) {
                 System.err.println("rkv primary-agent: server on port " + server.port() + ", table registered with " + provider
                     + ", RDMA endpoint " + bind + ":" + agent.rdmaPort());
-                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "rkv-shutdown"));
+                SignalShutdown onSignal = SignalShutdown.install("primary-agent", server, agent);
                 server.awaitTermination();
+                onSignal.serverStopped();
             }
             return 0;
         } catch (IOException | RdmaException e) {

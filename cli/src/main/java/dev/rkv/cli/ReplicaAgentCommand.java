@@ -65,8 +65,9 @@ final class ReplicaAgentCommand implements Callable<Integer> {
             try (ReplicaAgent agent = ReplicaAgent.attach(server, agentOptions)) {
                 server.start();
                 System.err.println("rkv replica-agent: server on port " + server.port() + ", pulls with " + agent.transportName());
-                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "rkv-shutdown"));
+                SignalShutdown onSignal = SignalShutdown.install("replica-agent", server, agent);
                 server.awaitTermination();
+                onSignal.serverStopped();
             }
             return 0;
         } catch (IOException | RdmaException e) {

@@ -1,10 +1,8 @@
 package dev.rkv.cli.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,22 +14,22 @@ import java.util.regex.Pattern;
 /**
  * One {@code rkv} command run as a child JVM, the way a user runs it, with the signals an
  * operator or a crash sends it: SIGTERM, SIGKILL, SIGSTOP and SIGCONT. Its stdout and stderr
- * are collected line by line so a test can wait for a phase the process announces.
+ * go to a file a test reads to wait for a phase the process announces.
  */
 public final class ChildJvm implements AutoCloseable {
     private final String name;
     private final Process process;
-    private final List<String> lines = new ArrayList<>();
+    private final Path log;
 
-    private ChildJvm(String name, Process process) {
+    private ChildJvm(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
-        drain(process.getInputStream(), "out");
-        drain(process.getErrorStream(), "err");
+        this.log = log;
     }
 
     /**
-     * Starts {@code java -cp <test classpath> dev.rkv.cli.Main args...}.
+     * Starts {@code java -cp <test classpath> dev.rkv.cli.Main args...}; stdout and stderr go to
+     * {@code <workDir>/<name>.log}.
      *
      * @param workDir the child's working directory
      * @param prefix  a command the JVM runs under (for example {@code prlimit --fsize=N --}), or empty
@@ -39,13 +37,17 @@ public final class ChildJvm implements AutoCloseable {
     public static ChildJvm start(String name, Path workDir, List<String> prefix, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Small heaps and one JIT thread keep several children affordable on a 2-core machine.
+        // Small heaps and the quick JIT only keep several children affordable on a 2-core machine.
         cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + workDir.resolve("tmp"),
             "-cp", classpath(), "dev.rkv.cli.Main"));
         cmd.addAll(args);
-        workDir.resolve("tmp").toFile().mkdirs();
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
-        return new ChildJvm(name, pb.start());
+        Files.createDirectories(workDir.resolve("tmp"));
+        // A file, not a pipe: the output is complete once the process has exited (the JDK may close a
+        // dead child's pipe under a reader) and stays there for a post-mortem.
+        Path log = workDir.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new ChildJvm(name, pb.start(), log);
     }
 
     public static ChildJvm start(String name, Path workDir, String... args) throws IOException {
@@ -65,26 +67,6 @@ public final class ChildJvm implements AutoCloseable {
         return cp;
     }
 
-    private void drain(InputStream in, String stream) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    synchronized (lines) {
-                        lines.add(line);
-                        lines.notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                synchronized (lines) {
-                    lines.add("[" + stream + " closed: " + e + "]");
-                }
-            }
-        }, "child-" + name + "-" + stream);
-        t.setDaemon(true);
-        t.start();
-    }
-
     public long pid() {
         return process.pid();
     }
@@ -97,10 +79,12 @@ public final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Everything the child printed so far, stdout and stderr interleaved as read. */
+    /** Everything the child printed so far, stdout and stderr interleaved. */
     public List<String> output() {
-        synchronized (lines) {
-            return List.copyOf(lines);
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of("[cannot read " + log + ": " + e + "]");
         }
     }
 
@@ -112,22 +96,19 @@ public final class ChildJvm implements AutoCloseable {
     public Matcher awaitLine(String regex, Duration timeout) throws InterruptedException {
         Pattern p = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lines) {
-            int seen = 0;
-            while (true) {
-                for (; seen < lines.size(); seen++) {
-                    Matcher m = p.matcher(lines.get(seen));
-                    if (m.find()) {
-                        return m;
-                    }
+        while (true) {
+            boolean exited = !process.isAlive();
+            for (String line : output()) {
+                Matcher m = p.matcher(line);
+                if (m.find()) {
+                    return m;
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || (!process.isAlive() && seen == lines.size())) {
-                    throw new AssertionError(name + ": no line matching /" + regex + "/ within " + timeout
-                        + (process.isAlive() ? "" : " (exited " + process.exitValue() + ")") + "; output:\n" + outputText());
-                }
-                lines.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
             }
+            if (exited || System.nanoTime() > deadline) {
+                throw new AssertionError(name + ": no line matching /" + regex + "/ within " + timeout
+                    + (exited ? " (exited " + process.exitValue() + ")" : "") + "; output:\n" + outputText());
+            }
+            Thread.sleep(10);
         }
     }
 
