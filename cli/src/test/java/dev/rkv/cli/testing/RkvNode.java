@@ -37,8 +37,12 @@ public final class RkvNode implements AutoCloseable {
      */
     public static RkvNode start(String name, Path home, List<String> prefix, String command, List<String> commandOptions,
                                 String... serverOptions) throws IOException, InterruptedException {
-        int port = FreePort.next();
-        Path dir = home.resolve("data");
+        return launch(name, home, prefix, FreePort.next(), home.resolve("data"), command, commandOptions, serverOptions);
+    }
+
+    /** As {@link #start}, on a given port and data directory (a restart in place, or a directory on a small disk). */
+    public static RkvNode launch(String name, Path home, List<String> prefix, int port, Path dir, String command,
+                                 List<String> commandOptions, String... serverOptions) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         List<String> args = new ArrayList<>();
         args.add(command);
