@@ -65,10 +65,11 @@ final class PrimaryAgentCommand implements Callable<Integer> {
         }
         try (RkvServer server = new RkvServer(config)) {
             server.start();
+            SignalShutdown onSignal = SignalShutdown.install("primary-agent", server);
             try (PrimaryAgent agent = PrimaryAgent.attach(server, agentOptions)) {
+                onSignal.closeAgentFirst(agent);
                 System.err.println("rkv primary-agent: server on port " + server.port() + ", table registered with " + provider
                     + ", RDMA endpoint " + bind + ":" + agent.rdmaPort());
-                SignalShutdown onSignal = SignalShutdown.install("primary-agent", server, agent);
                 server.awaitTermination();
                 onSignal.serverStopped();
             }

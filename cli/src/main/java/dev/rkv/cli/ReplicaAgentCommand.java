@@ -64,8 +64,9 @@ final class ReplicaAgentCommand implements Callable<Integer> {
         try (RkvServer server = new RkvServer(config)) {
             try (ReplicaAgent agent = ReplicaAgent.attach(server, agentOptions)) {
                 server.start();
+                SignalShutdown onSignal = SignalShutdown.install("replica-agent", server);
+                onSignal.closeAgentFirst(agent);
                 System.err.println("rkv replica-agent: server on port " + server.port() + ", pulls with " + agent.transportName());
-                SignalShutdown onSignal = SignalShutdown.install("replica-agent", server, agent);
                 server.awaitTermination();
                 onSignal.serverStopped();
             }

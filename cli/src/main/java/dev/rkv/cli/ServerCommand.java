@@ -48,7 +48,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         try (RkvServer server = new RkvServer(config)) {
             server.start();
-            SignalShutdown onSignal = SignalShutdown.install("server", server, null);
+            SignalShutdown onSignal = SignalShutdown.install("server", server);
             server.awaitTermination();
             onSignal.serverStopped();
             return 0;

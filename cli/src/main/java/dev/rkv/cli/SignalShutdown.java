@@ -17,24 +17,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class SignalShutdown {
     private final String command;
     private final RkvServer server;
-    private final AutoCloseable agent;
     private final AtomicBoolean serverStoppedByItself = new AtomicBoolean();
+    /** Set once the agent is attached; the server takes writes before that, so the hook is installed first. */
+    private volatile AutoCloseable agent;
 
-    private SignalShutdown(String command, RkvServer server, AutoCloseable agent) {
+    private SignalShutdown(String command, RkvServer server) {
         this.command = command;
         this.server = server;
-        this.agent = agent;
     }
 
     /**
-     * Registers the hook for a started server.
-     *
-     * @param agent the agent paired with the server, closed before it; {@code null} for none
+     * Registers the hook as soon as the server is started: from then on it accepts writes, and
+     * a SIGTERM must save them even if the agent is still attaching.
      */
-    static SignalShutdown install(String command, RkvServer server, AutoCloseable agent) {
-        SignalShutdown s = new SignalShutdown(command, server, agent);
+    static SignalShutdown install(String command, RkvServer server) {
+        SignalShutdown s = new SignalShutdown(command, server);
         Runtime.getRuntime().addShutdownHook(new Thread(s::onSignal, "rkv-shutdown"));
         return s;
+    }
+
+    /** The agent paired with the server, closed before it on a signal. */
+    void closeAgentFirst(AutoCloseable attached) {
+        this.agent = attached;
     }
 
     /**
@@ -51,6 +55,7 @@ final class SignalShutdown {
         }
         String save = finalSave();
         String agentState = "";
+        AutoCloseable agent = this.agent;
         if (agent != null) {
             try {
                 agent.close();

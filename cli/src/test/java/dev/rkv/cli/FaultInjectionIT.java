@@ -332,8 +332,11 @@ class FaultInjectionIT {
     }
 
     private RkvNode primaryOn(Path home, String name, int port) throws Exception {
-        return track(RkvNode.launch(name, home.resolve(name), List.of(), port, home.resolve(name).resolve("data"), "primary-agent",
+        RkvNode p = track(RkvNode.launch(name, home.resolve(name), List.of(), port, home.resolve(name).resolve("data"), "primary-agent",
             List.of("--provider", PROVIDER), "--save", "", "--repl-backlog-size", "64mb"));
+        // The server answers PING before its agent is attached; a sync started earlier would be a classic one.
+        p.jvm().awaitLine("rkv primary-agent: server on port", Duration.ofSeconds(30));
+        return p;
     }
 
     private RkvNode replica(Path home, String name) throws Exception {

@@ -35,6 +35,11 @@ class SignalShutdownIT {
         List<String> agentOptions = command.equals("server") ? List.of() : List.of("--provider", "shm");
         try (RkvNode node = RkvNode.start(command, home, List.of(), command, agentOptions, "--save", "3600 1")) {
             long pid = node.jvm().pid();
+            if (!command.equals("server")) {
+                // Signalled once the agent is attached. (A SIGTERM while the primary agent attaches does save, but
+                // the half-opened shm device is left for the provider's own exit hook, issue 8 item 10.)
+                node.jvm().awaitLine("rkv " + command + ": server on port", Duration.ofSeconds(30));
+            }
             try (Jedis j = node.jedis()) {
                 Pipeline p = j.pipelined();
                 for (int i = 0; i < KEYS; i++) {
