@@ -14,14 +14,18 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -55,9 +59,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--outstanding", defaultValue = "8", description = "READs outstanding per endpoint. Default: ${DEFAULT-VALUE}.")
     int outstanding;
 
-    @Option(names = "--measure", negatable = true, defaultValue = "true",
+    // Picocli sets a boolean to the opposite of its default when its declared name appears, so an option
+    // that is on by default is declared by its negative name (declared as --measure with default true,
+    // --no-measure measured and --measure did not). --measure is the generated negated form.
+    @Option(names = "--no-measure", negatable = true,
         description = "Also measure the primary's GET p99 idle and during the sync, the provider's raw READ time for the table, and memory. Default: on.")
-    boolean measure;
+    boolean measure = true;
 
     @Override
     public Integer call() throws Exception {
@@ -78,13 +85,18 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("rkv demo: " + e.getMessage());
             return 2;
         }
-        List<RkvServer> servers = new ArrayList<>();
-        List<AutoCloseable> agents = new ArrayList<>();
+        // Every server runs in a private directory: a dump.rdb in the user's working directory must not be
+        // loaded into the primary or the replicas (it would be measured and "verified" as the demo's data).
+        ScratchDirectory scratch = ScratchDirectory.create("rkv-demo-");
+        List<AutoCloseable> started = new CopyOnWriteArrayList<>();
+        // Ctrl-C or SIGTERM: the JVM runs hooks, not finally blocks, so the hook releases what the run holds.
+        Thread onSignal = new Thread(() -> release(started, scratch), "rkv-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(onSignal);
         try {
-            RkvServer primary = start(servers, "--repl-backlog-size", "256mb");
+            RkvServer primary = start(started, scratch.sub("primary"), "--repl-backlog-size", "256mb");
             PrimaryAgent agent = PrimaryAgent.attach(primary, PrimaryAgentOptions.defaults().withProvider(provider)
                 .withExpected(keys, valueSize));
-            agents.add(agent);
+            started.add(agent);
             step("primary on port " + primary.port() + ", agent on " + provider + " endpoint 127.0.0.1:" + agent.rdmaPort());
 
             long t0 = System.nanoTime();
@@ -96,9 +108,12 @@ final class DemoCommand implements Callable<Integer> {
             long heap = measure ? usedHeapAfterGc() : -1;
 
             List<RkvServer> reps = new ArrayList<>();
+            List<ReplicaAgent> replicaAgents = new ArrayList<>();
             for (int i = 0; i < replicas; i++) {
-                RkvServer r = start(servers);
-                agents.add(ReplicaAgent.attach(r, replicaOptions));
+                RkvServer r = start(started, scratch.sub("replica-" + (i + 1)));
+                ReplicaAgent ra = ReplicaAgent.attach(r, replicaOptions);
+                started.add(ra);
+                replicaAgents.add(ra);
                 reps.add(r);
             }
             step(replicas + " replica(s) started with " + provider + " agents");
@@ -121,10 +136,8 @@ final class DemoCommand implements Callable<Integer> {
             long bytes = Long.parseLong(infoOf(reps.get(0)).getOrDefault("master_last_sync_bytes", "0"));
             String transport = infoOf(reps.get(0)).getOrDefault("master_last_sync_transport", "?");
 
-            for (AutoCloseable a : agents) {
-                if (a instanceof ReplicaAgent ra) {
-                    step("pull phases (ms): " + ra.lastPhases());
-                }
+            for (ReplicaAgent ra : replicaAgents) {
+                step("pull phases (ms): " + ra.lastPhases());
             }
             boolean verified = true;
             long now = System.currentTimeMillis();
@@ -158,12 +171,36 @@ final class DemoCommand implements Callable<Integer> {
                 provider, replicas, keys, bytes, syncS, verified ? "yes" : "no"));
             return verified ? 0 : 1;
         } finally {
-            for (AutoCloseable a : agents) {
-                a.close();
+            if (removeHook(onSignal)) {
+                release(started, scratch);
             }
-            for (RkvServer s : servers) {
-                s.close();
+        }
+    }
+
+    /** False when the JVM is already shutting down: the hook is then the one releasing everything. */
+    private static boolean removeHook(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+
+    /** Closes agents and servers, last started first (an agent before its server), then deletes the directory. */
+    private static void release(List<AutoCloseable> started, ScratchDirectory scratch) {
+        List<AutoCloseable> order = new ArrayList<>(started);
+        Collections.reverse(order);
+        for (AutoCloseable c : order) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("rkv demo: closing " + c.getClass().getSimpleName() + " failed: " + e);
             }
+        }
+        try {
+            scratch.close();
+        } catch (IOException e) {
+            System.err.println("rkv demo: could not delete " + scratch.path() + ": " + e);
         }
     }
 
@@ -173,13 +210,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static RkvServer start(List<RkvServer> servers, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--save", "", "--loglevel", "warning"));
+    private static RkvServer start(List<AutoCloseable> started, Path dir, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--dir", dir.toString(), "--save", "", "--loglevel", "warning"));
         args.addAll(List.of(extra));
         ServerConfig config = new ServerConfig();
         config.applyArgs(args);
         RkvServer s = new RkvServer(config);
-        servers.add(s);
+        started.add(s);
         return s.start();
     }
 

@@ -65,11 +65,13 @@ final class PrimaryAgentCommand implements Callable<Integer> {
         }
         try (RkvServer server = new RkvServer(config)) {
             server.start();
+            SignalShutdown onSignal = SignalShutdown.install("primary-agent", server);
             try (PrimaryAgent agent = PrimaryAgent.attach(server, agentOptions)) {
+                onSignal.closeAgentFirst(agent);
                 System.err.println("rkv primary-agent: server on port " + server.port() + ", table registered with " + provider
                     + ", RDMA endpoint " + bind + ":" + agent.rdmaPort());
-                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "rkv-shutdown"));
                 server.awaitTermination();
+                onSignal.serverStopped();
             }
             return 0;
         } catch (IOException | RdmaException e) {

@@ -64,9 +64,11 @@ final class ReplicaAgentCommand implements Callable<Integer> {
         try (RkvServer server = new RkvServer(config)) {
             try (ReplicaAgent agent = ReplicaAgent.attach(server, agentOptions)) {
                 server.start();
+                SignalShutdown onSignal = SignalShutdown.install("replica-agent", server);
+                onSignal.closeAgentFirst(agent);
                 System.err.println("rkv replica-agent: server on port " + server.port() + ", pulls with " + agent.transportName());
-                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "rkv-shutdown"));
                 server.awaitTermination();
+                onSignal.serverStopped();
             }
             return 0;
         } catch (IOException | RdmaException e) {

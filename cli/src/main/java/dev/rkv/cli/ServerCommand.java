@@ -48,10 +48,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         try (RkvServer server = new RkvServer(config)) {
             server.start();
-            java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> onSignal(server, stopped), "rkv-shutdown"));
+            SignalShutdown onSignal = SignalShutdown.install("server", server);
             server.awaitTermination();
-            stopped.set(true);
+            onSignal.serverStopped();
             return 0;
         } catch (IOException e) {
             System.err.println("rkv server: " + e.getMessage());
@@ -60,23 +59,5 @@ final class ServerCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 1;
         }
-    }
-
-    /**
-     * SIGTERM/SIGINT: like Redis, save first when save points are configured, then stop. Skipped
-     * when the server already stopped by itself (SHUTDOWN did its own save).
-     */
-    private static void onSignal(RkvServer server, java.util.concurrent.atomic.AtomicBoolean stopped) {
-        if (stopped.get()) {
-            return;
-        }
-        if (!server.config().savePoints().points().isEmpty() && server.context().persistence() != null) {
-            try {
-                server.call(() -> server.context().persistence().saveForShutdown());
-            } catch (Exception e) {
-                System.err.println("rkv server: final save failed: " + e);
-            }
-        }
-        server.close();
     }
 }
