@@ -1,7 +1,6 @@
 package dev.rkv.cli;
 
 import dev.rkv.kvserver.RkvServer;
-import dev.rkv.kvserver.persist.Persistence;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -53,32 +52,48 @@ final class SignalShutdown {
         if (serverStoppedByItself.get()) {
             return;
         }
-        String save = finalSave();
+        String save = describe(server.saveOnSignal());
         String agentState = "";
         AutoCloseable agent = this.agent;
         if (agent != null) {
-            try {
-                agent.close();
-                agentState = ", agent closed";
-            } catch (Exception e) {
-                agentState = ", closing the agent failed: " + e;
-            }
+            agentState = closeAgent(agent);
         }
         server.close();
         System.err.println("rkv " + command + ": stopped by signal: " + save + agentState + ", server closed");
     }
 
-    /** Saves on the event loop, as SHUTDOWN does, when save points say the data is to be kept. */
-    private String finalSave() {
-        Persistence persistence = server.context().persistence();
-        if (server.config().savePoints().points().isEmpty() || persistence == null) {
-            return "no save points, not saved";
-        }
+    private String describe(RkvServer.SignalSave save) {
+        return switch (save) {
+            case SAVED -> "saved " + server.config().getString("dbfilename");
+            case NOT_CONFIGURED -> "no save points, not saved";
+            case FAILED -> "final save FAILED (see the log above)";
+            case LOOP_HELD -> "NOT saved: a command held the event loop (see the log above)";
+        };
+    }
+
+    /** How long closing the agent may take: it detaches through the event loop, which a command may hold. */
+    private static final long AGENT_CLOSE_MS = 3_000;
+
+    /**
+     * Closes the agent on a thread of its own and waits a bounded time: a signal must end the
+     * process within seconds even when the event loop cannot answer the agent.
+     */
+    private String closeAgent(AutoCloseable agent) {
+        String[] outcome = {", agent closed"};
+        Thread closer = new Thread(() -> {
+            try {
+                agent.close();
+            } catch (Exception e) {
+                outcome[0] = ", closing the agent failed: " + e;
+            }
+        }, "rkv-agent-close");
+        closer.setDaemon(true);
+        closer.start();
         try {
-            boolean saved = server.call(persistence::saveForShutdown);
-            return saved ? "saved " + server.config().getString("dbfilename") : "final save FAILED (see the log above)";
-        } catch (Exception e) {
-            return "final save failed: " + e;
+            closer.join(server.loopHeld() ? 500 : AGENT_CLOSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        return closer.isAlive() ? ", the agent did not close in time" : outcome[0];
     }
 }

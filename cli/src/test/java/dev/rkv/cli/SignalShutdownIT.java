@@ -60,6 +60,43 @@ class SignalShutdownIT {
         }
     }
 
+    /**
+     * The issue's report: a long command held the event loop and SIGTERM then hung for good.
+     * Now the command gives way, the final save runs, and the process exits within seconds.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"server", "primary-agent"})
+    void sigtermDuringALongCommandStillSavesAndExits(String command) throws Exception {
+        List<String> agentOptions = command.equals("server") ? List.of() : List.of("--provider", "shm");
+        try (RkvNode node = RkvNode.start(command, home, List.of(), command, agentOptions, "--save", "3600 1",
+            "--enable-debug-command", "local")) {
+            if (!command.equals("server")) {
+                node.jvm().awaitLine("rkv " + command + ": server on port", Duration.ofSeconds(30));
+            }
+            try (Jedis j = node.jedis()) {
+                for (int i = 0; i < 100; i++) {
+                    j.set("k:" + i, "v" + i);
+                }
+            }
+            Thread sleeper = new Thread(() -> {
+                try (Jedis j = node.jedis()) {
+                    j.sendCommand(() -> "DEBUG".getBytes(), "SLEEP", "600");
+                } catch (RuntimeException expected) {
+                    // the server goes away under it
+                }
+            });
+            sleeper.setDaemon(true);
+            sleeper.start();
+            Thread.sleep(500); // the loop is asleep in DEBUG SLEEP now
+            node.jvm().terminate();
+            int exit = node.jvm().awaitExit(Duration.ofSeconds(15));
+            String out = node.jvm().outputText();
+            assertTrue(exit >= 0, command + " still runs 15 s after SIGTERM during DEBUG SLEEP; output:\n" + out);
+            assertTrue(out.contains("stopped by signal: saved dump.rdb"), out);
+            assertEquals(100, keysIn(node.dir()), "keys in the saved dump.rdb");
+        }
+    }
+
     /** Loads a directory's dump.rdb into a throwaway in-process server and counts its keys. */
     private static long keysIn(Path dir) throws Exception {
         ServerConfig config = new ServerConfig();

@@ -323,6 +323,18 @@ public final class RkvServer implements AutoCloseable {
     /** How long a stopping server waits for the event loop to take its last tasks. */
     private static final long LOOP_GRACE_MS = 5_000;
 
+    /** What the final save on a signal did. */
+    public enum SignalSave {
+        /** Saved the RDB. */
+        SAVED,
+        /** No save points configured: nothing to save. */
+        NOT_CONFIGURED,
+        /** The save ran and failed (disk full ...): see the log. */
+        FAILED,
+        /** A command held the event loop past the grace period: not saved. */
+        LOOP_HELD
+    }
+
     /**
      * SIGTERM and SIGINT, as Redis handles them: long commands are told to give up, the final
      * RDB is saved when save points are configured, then the server closes. Returns within a few
@@ -333,19 +345,32 @@ public final class RkvServer implements AutoCloseable {
      * @return false when the final save was due but failed or could not run
      */
     public boolean shutdownOnSignal() {
+        SignalSave save = saveOnSignal();
+        close();
+        return save == SignalSave.SAVED || save == SignalSave.NOT_CONFIGURED;
+    }
+
+    /**
+     * The first half of {@link #shutdownOnSignal}, for callers that close something between the
+     * save and {@link #close()} (the CLI closes its agent there): tells long commands to give up
+     * and saves when save points say so, within the grace period.
+     */
+    public SignalSave saveOnSignal() {
         context.beginStopping();
-        boolean saved = true;
-        if (started && !config.savePoints().points().isEmpty()) {
-            saved = finalSave();
+        if (!started || config.savePoints().points().isEmpty()) {
+            return SignalSave.NOT_CONFIGURED;
         }
-        // When the loop did not even take the save, it is held: do not wait for it again.
-        close(loopHeld ? 500 : LOOP_GRACE_MS);
-        return saved;
+        return finalSave();
+    }
+
+    /** True once a stop found a command holding the event loop: later waits for it are short. */
+    public boolean loopHeld() {
+        return loopHeld;
     }
 
     private volatile boolean loopHeld;
 
-    private boolean finalSave() {
+    private SignalSave finalSave() {
         CompletableFuture<Void> picked = new CompletableFuture<>();
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         loop.execute(() -> {
@@ -362,27 +387,29 @@ public final class RkvServer implements AutoCloseable {
             log.warning("A command has held the event loop for more than " + LOOP_GRACE_MS / 1000
                 + " s after the shutdown request: exiting WITHOUT the final RDB save.");
             loopHeld = true;
-            return false;
+            return SignalSave.LOOP_HELD;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return SignalSave.FAILED;
         } catch (ExecutionException e) {
-            return false;
+            return SignalSave.FAILED;
         }
         try {
-            return done.get();
+            return done.get() ? SignalSave.SAVED : SignalSave.FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return SignalSave.FAILED;
         } catch (ExecutionException e) {
             log.warning("The final RDB save failed: " + e.getCause());
-            return false;
+            return SignalSave.FAILED;
         }
     }
 
+    /** Stops and releases everything; waits for the event loop at most a few seconds (less once it was found held). */
     @Override
     public void close() {
-        close(LOOP_GRACE_MS);
+        // When the loop did not even take the final save, it is held: do not wait for it again.
+        close(loopHeld ? 500 : LOOP_GRACE_MS);
     }
 
     private void close(long graceMs) {
