@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 minutes=${1:-2}
 [[ "$minutes" =~ ^[0-9]+$ ]] && [ "$minutes" -ge 1 ] || { echo "usage: $0 [minutes >= 1]" >&2; exit 2; }
-unit_tests=${FUZZ_UNIT_TESTS:-RespParserFuzzTest,GlobFuzzTest}
+unit_tests=${FUZZ_UNIT_TESTS:-RespParserFuzzTest,GlobTest}
 its=${FUZZ_ITS:-HostileInputIT,HostilePrimaryIT}
 modules=${FUZZ_MODULES:-kvserver,replica-agent}
 round_seconds=${ROUND_SECONDS:-20}

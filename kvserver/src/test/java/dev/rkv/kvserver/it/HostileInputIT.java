@@ -1,5 +1,6 @@
 package dev.rkv.kvserver.it;
 
+import dev.rkv.kvserver.testing.FuzzBudget;
 import dev.rkv.kvserver.testing.RawClient;
 import dev.rkv.kvserver.testing.RedisReference;
 import dev.rkv.kvserver.testing.RkvTestServer;
@@ -37,7 +38,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputIT {
     /** Seed of the garbage fuzz; override with -Drkv.fuzz.seed=N to replay a failure. */
-    private static final long FUZZ_SEED = Long.getLong("rkv.fuzz.seed", 20261121L);
+    private static final long FUZZ_SEED = FuzzBudget.seed(20261121L);
 
     private RedisReference redis;
     private RkvTestServer rkv;
@@ -579,7 +580,8 @@ class HostileInputIT {
             }
         }
         Random rnd = new Random(FUZZ_SEED);
-        for (int conn = 0; conn < 80; conn++) {
+        FuzzBudget budget = FuzzBudget.of(80);
+        while (budget.more()) {
             RawClient c = new RawClient(rkv.port());
             int chunks = 1 + rnd.nextInt(6);
             try {
@@ -595,6 +597,7 @@ class HostileInputIT {
                 c.abort();
             }
         }
+        budget.report("HostileInputIT#randomGarbageOnManyConnectionsLeavesServerAndDataIntact");
         rkv.awaitConnectedClients(before);
         try (Jedis j = rkv.jedis()) {
             assertEquals("PONG", j.ping(), "seed " + FUZZ_SEED);
@@ -616,7 +619,16 @@ class HostileInputIT {
 
     private static void fuzzBothWithGarbage(int redisPort, int rkvPort) throws IOException {
         Random rnd = new Random(FUZZ_SEED + 1);
-        for (int conn = 0; conn < 300; conn++) {
+        FuzzBudget budget = FuzzBudget.of(300);
+        try {
+            fuzzBothWithGarbage(redisPort, rkvPort, rnd, budget);
+        } finally {
+            budget.report("HostileInputIT#randomGarbageGetsTheSameAnswersAsRedis");
+        }
+    }
+
+    private static void fuzzBothWithGarbage(int redisPort, int rkvPort, Random rnd, FuzzBudget budget) throws IOException {
+        for (int conn = 0; budget.more(); conn++) {
             byte[] input = garbage(rnd);
             for (int i = 0; i < input.length; i++) {
                 if (input[i] == 0) {

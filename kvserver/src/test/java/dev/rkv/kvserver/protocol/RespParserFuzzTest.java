@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import dev.rkv.kvserver.testing.FuzzBudget;
 
 /**
  * Seeded randomized tests: generated pipelines (whose commands are known) fed in random splits,
@@ -23,9 +24,11 @@ class RespParserFuzzTest {
 
     @Test
     void generatedPipelinesParseToTheirCommandsWhateverTheSplit() {
-        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-            Random rnd = new Random(20261121L);
-            for (int i = 0; i < 1500; i++) {
+        FuzzBudget budget = FuzzBudget.of(1500);
+        try {
+            assertTimeoutPreemptively(FuzzBudget.timeout(Duration.ofSeconds(5)), () -> {
+            Random rnd = new Random(FuzzBudget.seed(20261121L));
+            for (int i = 0; budget.more(); i++) {
                 RespInputs.Pipeline p = RespInputs.generate(rnd);
                 assertEquals(p.expected(), ParserDriver.feedWhole(parser(), p.bytes()), "iteration " + i);
                 assertEquals(p.expected(), ParserDriver.feedRandom(parser(), p.bytes(), rnd, 1 + rnd.nextInt(64)),
@@ -35,13 +38,18 @@ class RespParserFuzzTest {
                 }
             }
         });
+        } finally {
+            budget.report("RespParserFuzzTest#generatedPipelinesParseToTheirCommandsWhateverTheSplit");
+        }
     }
 
     @Test
     void mutatedInputNeverThrowsNorStallsAndOnlyFailsWithProtocolErrors() {
-        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-            Random rnd = new Random(977L);
-            for (int i = 0; i < 4000; i++) {
+        FuzzBudget budget = FuzzBudget.of(4000);
+        try {
+            assertTimeoutPreemptively(FuzzBudget.timeout(Duration.ofSeconds(5)), () -> {
+            Random rnd = new Random(FuzzBudget.seed(977L));
+            for (int i = 0; budget.more(); i++) {
                 byte[] input = RespInputs.mutate(RespInputs.generate(rnd).bytes(), rnd);
                 ProtocolLimits limits = rnd.nextBoolean() ? ProtocolLimits.DEFAULTS
                         : new ProtocolLimits(1024, 8, 64);
@@ -64,13 +72,18 @@ class RespParserFuzzTest {
                 }
             }
         });
+        } finally {
+            budget.report("RespParserFuzzTest#mutatedInputNeverThrowsNorStallsAndOnlyFailsWithProtocolErrors");
+        }
     }
 
     @Test
     void randomBytesNeverThrowNorStall() {
-        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-            Random rnd = new Random(5L);
-            for (int i = 0; i < 3000; i++) {
+        FuzzBudget budget = FuzzBudget.of(3000);
+        try {
+            assertTimeoutPreemptively(FuzzBudget.timeout(Duration.ofSeconds(5)), () -> {
+            Random rnd = new Random(FuzzBudget.seed(5L));
+            for (int i = 0; budget.more(); i++) {
                 byte[] input = new byte[rnd.nextInt(200)];
                 for (int j = 0; j < input.length; j++) {
                     input[j] = rnd.nextInt(3) == 0 ? (byte) rnd.nextInt(256)
@@ -84,6 +97,9 @@ class RespParserFuzzTest {
                 }
             }
         });
+        } finally {
+            budget.report("RespParserFuzzTest#randomBytesNeverThrowNorStall");
+        }
     }
 
     private static RespParser parser() {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.regex.Pattern;
+import dev.rkv.kvserver.testing.FuzzBudget;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,28 +67,26 @@ class GlobTest {
 
     /**
      * Random well-formed patterns and random keys from a small alphabet (so that matches are
-     * frequent), against the same pattern translated to a regular expression. Runs for
-     * {@code -Drkv.fuzz.seconds=N} when given (experiments/fuzz-soak.sh), else a fixed count.
+     * frequent), against the same pattern translated to a regular expression. Soaks under
+     * experiments/fuzz-soak.sh (FuzzBudget).
      */
     @Test
     void agreesWithARegexTranslationOnRandomPatterns() {
-        long seconds = Long.getLong("rkv.fuzz.seconds", 0);
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        long seed = Long.getLong("rkv.fuzz.seed", 20261205L);
+        long seed = FuzzBudget.seed(20261205L);
         Random rnd = new Random(seed);
-        long tried = 0;
-        while (seconds > 0 ? System.nanoTime() < deadline : tried < 30_000) {
-            String pattern = randomPattern(rnd);
-            String key = randomKey(rnd);
-            boolean nocase = rnd.nextInt(4) == 0;
-            boolean expected = toRegex(pattern, nocase).matcher(key).matches();
-            boolean actual = Glob.matches(pattern.getBytes(StandardCharsets.ISO_8859_1),
-                key.getBytes(StandardCharsets.ISO_8859_1), nocase);
-            assertEquals(expected, actual, () -> "pattern " + pattern + " key " + key + " nocase " + nocase + " seed " + seed);
-            tried++;
-        }
-        if (seconds > 0) {
-            System.out.println("glob fuzz: " + tried + " inputs tried, 0 mismatches, seed " + seed);
+        FuzzBudget budget = FuzzBudget.of(30_000);
+        try {
+            while (budget.more()) {
+                String pattern = randomPattern(rnd);
+                String key = randomKey(rnd);
+                boolean nocase = rnd.nextInt(4) == 0;
+                boolean expected = toRegex(pattern, nocase).matcher(key).matches();
+                boolean actual = assertTimeoutPreemptively(HANG, () -> Glob.matches(pattern.getBytes(StandardCharsets.ISO_8859_1),
+                    key.getBytes(StandardCharsets.ISO_8859_1), nocase));
+                assertEquals(expected, actual, () -> "pattern " + pattern + " key " + key + " nocase " + nocase + " seed " + seed);
+            }
+        } finally {
+            budget.report("GlobTest#agreesWithARegexTranslationOnRandomPatterns");
         }
     }
 
