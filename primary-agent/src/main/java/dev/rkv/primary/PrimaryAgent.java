@@ -59,12 +59,13 @@ public final class PrimaryAgent implements AutoCloseable {
      * Attaches an agent to a started server: builds the table from the keyspace as it is,
      * then keeps it current.
      *
-     * @throws IllegalArgumentException when the options are invalid
+     * @throws IllegalArgumentException when the options are invalid (the provider refuses a bad
+     *                                  device property, such as a listener limit, here)
      * @throws RdmaException            when the provider cannot open, listen or register
      */
     public static PrimaryAgent attach(RkvServer server, PrimaryAgentOptions options) throws InterruptedException {
         options.validate();
-        return attach(server, options, Providers.open(options.provider()));
+        return attach(server, options, Providers.open(options.provider(), options.deviceOptions()));
     }
 
     /**

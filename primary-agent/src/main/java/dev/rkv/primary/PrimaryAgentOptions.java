@@ -1,7 +1,10 @@
 package dev.rkv.primary;
 
+import dev.rkv.rdma.DeviceOptions;
 import dev.rkv.rdma.Providers;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,32 +20,63 @@ import java.util.Objects;
  * @param expectedKeys keys to size the first table for beside those already present
  *                     (0: size from the keyspace alone)
  * @param expectedValueBytes value size of those expected keys
+ * @param deviceProperties   provider properties the agent opens its device with; for soft and
+ *                           shm the RDMA listener's limits ({@code listener.max-endpoints},
+ *                           {@code listener.max-handshakes}, {@code listener.handshake-timeout-ms} ...,
+ *                           see rdma/README.md), checked by the provider when the agent attaches;
+ *                           empty: the provider's defaults
  */
 public record PrimaryAgentOptions(String provider, String bindHost, int port, String secret, double headroom, long expectedKeys,
-                                  int expectedValueBytes) {
+                                  int expectedValueBytes, Map<String, String> deviceProperties) {
+
+    public PrimaryAgentOptions {
+        deviceProperties = Map.copyOf(Objects.requireNonNull(deviceProperties, "deviceProperties"));
+    }
+
+    /** Settings with the provider's default device properties. */
+    public PrimaryAgentOptions(String provider, String bindHost, int port, String secret, double headroom, long expectedKeys,
+                               int expectedValueBytes) {
+        this(provider, bindHost, port, secret, headroom, expectedKeys, expectedValueBytes, Map.of());
+    }
 
     public static PrimaryAgentOptions defaults() {
         return new PrimaryAgentOptions("soft", "127.0.0.1", 0, null, 1.25, 0, 0);
     }
 
+    /** These options plus (or with a new value for) one device property, such as {@code listener.max-handshakes}. */
+    public PrimaryAgentOptions withDeviceProperty(String name, String value) {
+        Map<String, String> p = new HashMap<>(deviceProperties);
+        p.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return new PrimaryAgentOptions(provider, bindHost, port, secret, headroom, expectedKeys, expectedValueBytes, p);
+    }
+
+    /** The options the agent opens its device with. */
+    public DeviceOptions deviceOptions() {
+        DeviceOptions o = DeviceOptions.defaults();
+        for (Map.Entry<String, String> e : deviceProperties.entrySet()) {
+            o = o.withProperty(e.getKey(), e.getValue());
+        }
+        return o;
+    }
+
     public PrimaryAgentOptions withProvider(String p) {
-        return new PrimaryAgentOptions(p, bindHost, port, secret, headroom, expectedKeys, expectedValueBytes);
+        return new PrimaryAgentOptions(p, bindHost, port, secret, headroom, expectedKeys, expectedValueBytes, deviceProperties);
     }
 
     public PrimaryAgentOptions withBind(String host, int p) {
-        return new PrimaryAgentOptions(provider, host, p, secret, headroom, expectedKeys, expectedValueBytes);
+        return new PrimaryAgentOptions(provider, host, p, secret, headroom, expectedKeys, expectedValueBytes, deviceProperties);
     }
 
     public PrimaryAgentOptions withSecret(String s) {
-        return new PrimaryAgentOptions(provider, bindHost, port, s, headroom, expectedKeys, expectedValueBytes);
+        return new PrimaryAgentOptions(provider, bindHost, port, s, headroom, expectedKeys, expectedValueBytes, deviceProperties);
     }
 
     public PrimaryAgentOptions withExpected(long keys, int valueBytes) {
-        return new PrimaryAgentOptions(provider, bindHost, port, secret, headroom, keys, valueBytes);
+        return new PrimaryAgentOptions(provider, bindHost, port, secret, headroom, keys, valueBytes, deviceProperties);
     }
 
     public PrimaryAgentOptions withHeadroom(double h) {
-        return new PrimaryAgentOptions(provider, bindHost, port, secret, h, expectedKeys, expectedValueBytes);
+        return new PrimaryAgentOptions(provider, bindHost, port, secret, h, expectedKeys, expectedValueBytes, deviceProperties);
     }
 
     /**

@@ -8,6 +8,13 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.util.SafeEncoder;
 
+import dev.rkv.rdma.CompletionQueue;
+import dev.rkv.rdma.Endpoint;
+import dev.rkv.rdma.EndpointOptions;
+import dev.rkv.rdma.Providers;
+import dev.rkv.rdma.RdmaConnectException;
+import dev.rkv.rdma.RdmaDevice;
+
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -108,6 +115,32 @@ class PrimaryAgentIT {
         assertTrue(e.getMessage().contains("provider must be one of"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> PrimaryAgentOptions.defaults().withHeadroom(0.5).validate());
         assertTrue(e.getMessage().contains("headroom must be between 1.0 and 4.0, was 0.5"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "provider {0}")
+    @ValueSource(strings = {"soft", "shm"})
+    void listenerLimitsComeFromTheOptions(String provider) throws Exception {
+        try (RkvTestServer s = RkvTestServer.start();
+             PrimaryAgent agent = PrimaryAgent.attach(s.server(), PrimaryAgentOptions.defaults().withProvider(provider)
+                 .withDeviceProperty("listener.max-endpoints", "1"));
+             RdmaDevice client = Providers.open(provider);
+             CompletionQueue cq = client.createCompletionQueue(16)) {
+            EndpointOptions opts = EndpointOptions.of(cq).withDepths(1, 1);
+            try (Endpoint first = client.connect("127.0.0.1", agent.rdmaPort(), opts)) {
+                RdmaConnectException full = assertThrows(RdmaConnectException.class,
+                    () -> client.connect("127.0.0.1", agent.rdmaPort(), opts));
+                assertTrue(full.getMessage().contains("endpoint limit of 1 reached"), full.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void badListenerLimitIsRefusedAtAttach() throws Exception {
+        try (RkvTestServer s = RkvTestServer.start()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PrimaryAgent.attach(s.server(),
+                PrimaryAgentOptions.defaults().withDeviceProperty("listener.max-handshakes", "0")));
+            assertTrue(e.getMessage().contains("listener.max-handshakes"), e.getMessage());
+        }
     }
 
     private static ByteBuffer copyOf(ByteBuffer live) {

@@ -111,7 +111,12 @@ final class TablePuller implements AutoCloseable {
             // pull timeout rather than the provider's own (longer) defaults.
             EndpointOptions base = EndpointOptions.of(cq).withDepths(options.outstanding(), 1);
             Duration timeout = Duration.ofMillis(options.stallMillis());
-            EndpointOptions opts = base.withTimeouts(timeout, base.rnrTimeout(), timeout);
+            // The transport timeout runs from a READ's post, the completion wait from the last completion: with
+            // both at the pull timeout a stalled primary was reported as either "gone" (RETRY_EXC_ERR) or "no
+            // READ completed", by a race. Half as long again leaves a stall to the completion wait; a peer
+            // whose connection closes still fails the READs at once.
+            Duration transport = timeout.plus(timeout.dividedBy(2));
+            EndpointOptions opts = base.withTimeouts(timeout, base.rnrTimeout(), transport);
             for (int i = 0; i < options.endpoints(); i++) {
                 endpoints.add(device.connect(descriptor.host(), descriptor.port(), opts));
             }
