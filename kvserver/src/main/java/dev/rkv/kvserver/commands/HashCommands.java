@@ -78,18 +78,6 @@ public final class HashCommands {
             c.server().config().getLong("hash-max-listpack-value"));
     }
 
-    /** The hash at {@code key} for reading; null when absent or after replying WRONGTYPE (see {@code wrong[0]}). */
-    private static HashValue readable(Client c, byte[] key, boolean[] wrong) {
-        Entry e = Args.lookupRead(c, Args.key(key));
-        if (e == null) {
-            return null;
-        }
-        if (Args.wrongType(c, e, ValueType.HASH)) {
-            wrong[0] = true;
-            return null;
-        }
-        return (HashValue) e.value();
-    }
 
     /** A hash being written: the existing one (copied first if a snapshot holds it) or a new one, stored by {@link #done}. */
     private record Target(Key key, Entry entry, HashValue hash, boolean created) {
@@ -167,7 +155,7 @@ public final class HashCommands {
     // HGET key field
     private static void hget(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -182,7 +170,7 @@ public final class HashCommands {
     // HMGET key field [field ...]
     private static void hmget(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -228,7 +216,7 @@ public final class HashCommands {
     // HLEN key
     private static void hlen(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (!wrong[0]) {
             c.out().integer(h == null ? 0 : h.size());
         }
@@ -237,7 +225,7 @@ public final class HashCommands {
     // HSTRLEN key field
     private static void hstrlen(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (!wrong[0]) {
             byte[] v = h == null ? null : h.get(argv[2]);
             c.out().integer(v == null ? 0 : v.length);
@@ -247,7 +235,7 @@ public final class HashCommands {
     // HEXISTS key field
     private static void hexists(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (!wrong[0]) {
             c.out().raw(h != null && h.contains(argv[2]) ? Replies.ONE : Replies.ZERO);
         }
@@ -256,7 +244,7 @@ public final class HashCommands {
     // HKEYS / HVALS / HGETALL key
     private static void hgetall(Client c, byte[][] argv, boolean fields, boolean values) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -353,7 +341,7 @@ public final class HashCommands {
             return;
         }
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -365,28 +353,14 @@ public final class HashCommands {
     }
 
     private static void hrandfieldWithCount(Client c, byte[][] argv) {
-        Long count = Args.longOrReply(c, argv[2]);
-        if (count == null) {
+        RandomCount rc = RandomCount.parseOrReply(c, argv, "withvalues");
+        if (rc == null) {
             return;
         }
-        if (count == Long.MIN_VALUE) {
-            // Redis's wording, "must" without "be", as it prints it.
-            c.out().error("ERR value is out of range, value must between " + -Long.MAX_VALUE + " and " + Long.MAX_VALUE);
-            return;
-        }
-        boolean withValues = false;
-        if (argv.length == 4 && Args.is(argv[3], "withvalues")) {
-            withValues = true;
-        } else if (argv.length >= 4) {
-            c.out().raw(Replies.SYNTAX_ERR);
-            return;
-        }
-        if (withValues && (count > Long.MAX_VALUE / 2 || count < -Long.MAX_VALUE / 2)) {
-            c.out().error("ERR value is out of range");
-            return;
-        }
+        long count = rc.count();
+        boolean withValues = rc.withValues();
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -404,30 +378,9 @@ public final class HashCommands {
         } else if (count >= size) {
             picked = h.pairs();
         } else {
-            picked = distinctRandom(h, count.intValue());
+            picked = RandomCount.distinct(h.pairs(), (int) count, h.isListpack());
         }
         writePairs(c, picked, withValues);
-    }
-
-    /** {@code count} distinct pairs, fewer than the hash holds: in the hash's order for a listpack, as Redis does. */
-    private static List<byte[][]> distinctRandom(HashValue h, int count) {
-        List<byte[][]> all = h.pairs();
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        // Selection sampling keeps the hash's order and picks each subset with equal chance.
-        List<byte[][]> out = new ArrayList<>(count);
-        int left = all.size();
-        int need = count;
-        for (byte[][] pair : all) {
-            if (rnd.nextInt(left) < need) {
-                out.add(pair);
-                need--;
-            }
-            left--;
-        }
-        if (!h.isListpack()) {
-            java.util.Collections.shuffle(out, rnd);
-        }
-        return out;
     }
 
     private static void writePairs(Client c, List<byte[][]> pairs, boolean withValues) {
@@ -455,7 +408,7 @@ public final class HashCommands {
             return;
         }
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
