@@ -537,26 +537,13 @@ public final class ListCommands {
         if (a == null) {
             return;
         }
-        Moved r = mpopFirst(c, a.keys(), a.fromFirstEnd(), a.count());
-        if (r == Moved.EMPTY) {
+        boolean head = a.fromFirstEnd();
+        if (WaitForKeys.serveFirst(c, a.keys(), ValueType.LIST, (w, key, e) -> {
+            mpopFrom(w, key, e, head, a.count());
+            return true;
+        }) == WaitForKeys.Found.NONE) {
             c.out().nullArray();
         }
-    }
-
-    /** Pops from the first non-empty list of {@code keys}; EMPTY when all are, WRONGTYPE after replying it. */
-    private static Moved mpopFirst(Client c, List<byte[]> keys, boolean head, long count) {
-        for (byte[] k : keys) {
-            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
-            if (e == null) {
-                continue;
-            }
-            if (Args.wrongType(c, e, ValueType.LIST)) {
-                return Moved.WRONGTYPE;
-            }
-            mpopFrom(c, k, e, head, count);
-            return Moved.DONE;
-        }
-        return Moved.EMPTY;
     }
 
     /** Pops up to {@code count} from a non-empty list and replies [key, [elements]]; propagates LPOP/RPOP key count. */
@@ -577,22 +564,7 @@ public final class ListCommands {
             return;
         }
         List<byte[]> keys = Arrays.asList(argv).subList(1, argv.length - 1);
-        for (byte[] k : keys) {
-            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
-            if (e == null) {
-                continue;
-            }
-            if (Args.wrongType(c, e, ValueType.LIST)) {
-                return;
-            }
-            popOneAndReply(c, k, e, head);
-            return;
-        }
-        if (c.executingTransaction()) {
-            c.out().nullArray();
-            return;
-        }
-        WaitForKeys.block(c, keys, deadline, ValueType.LIST, (w, key, e) -> {
+        WaitForKeys.serveOrBlock(c, keys, deadline, ValueType.LIST, (w, key, e) -> {
             popOneAndReply(w, key, e, head);
             return true;
         });
@@ -649,15 +621,7 @@ public final class ListCommands {
         if (a == null) {
             return;
         }
-        Moved r = mpopFirst(c, a.keys(), a.fromFirstEnd(), a.count());
-        if (r != Moved.EMPTY) {
-            return;
-        }
-        if (c.executingTransaction()) {
-            c.out().nullArray();
-            return;
-        }
-        WaitForKeys.block(c, a.keys(), deadline, ValueType.LIST, (w, key, e) -> {
+        WaitForKeys.serveOrBlock(c, a.keys(), deadline, ValueType.LIST, (w, key, e) -> {
             mpopFrom(w, key, e, a.fromFirstEnd(), a.count());
             return true;
         });

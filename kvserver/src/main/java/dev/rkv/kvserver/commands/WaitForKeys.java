@@ -21,6 +21,43 @@ final class WaitForKeys {
         boolean serve(Client c, byte[] key, Entry entry);
     }
 
+    /** What {@link #serveFirst} found. */
+    enum Found { SERVED, WRONGTYPE, NONE }
+
+    /**
+     * Serves from the first of {@code keys} that holds a value (in the order given, as Redis
+     * scans them): WRONGTYPE replied when that value is of another type, NONE when all are empty.
+     */
+    static Found serveFirst(Client c, List<byte[]> keys, ValueType type, Serve serve) {
+        for (byte[] k : keys) {
+            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
+            if (e == null) {
+                continue;
+            }
+            if (Args.wrongType(c, e, type)) {
+                return Found.WRONGTYPE;
+            }
+            serve.serve(c, k, e);
+            return Found.SERVED;
+        }
+        return Found.NONE;
+    }
+
+    /**
+     * A blocking pop: serves at once from the first non-empty key, else (outside EXEC, where
+     * nothing may block and a null array is the answer) waits for one.
+     */
+    static void serveOrBlock(Client c, List<byte[]> keys, long deadline, ValueType type, Serve serve) {
+        if (serveFirst(c, keys, type, serve) != Found.NONE) {
+            return;
+        }
+        if (c.executingTransaction()) {
+            c.out().nullArray();
+            return;
+        }
+        block(c, keys, deadline, type, serve);
+    }
+
     /**
      * Blocks {@code c} on {@code keys} of its current database until one of them holds a
      * {@code type} value that {@code serve} takes, or until {@code deadline} (0: never), when it

@@ -716,25 +716,12 @@ public final class ZSetCommands {
         if (a == null) {
             return;
         }
-        if (!mpopFirst(c, a)) {
+        if (WaitForKeys.serveFirst(c, a.keys(), ValueType.ZSET, (w, key, e) -> {
+            mpopFrom(w, key, e, a.fromFirstEnd(), a.count());
+            return true;
+        }) == WaitForKeys.Found.NONE) {
             c.out().nullArray();
         }
-    }
-
-    /** Pops from the first non-empty sorted set of the keys; false when all are empty (nothing replied). */
-    private static boolean mpopFirst(Client c, MultiPop a) {
-        for (byte[] k : a.keys()) {
-            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
-            if (e == null) {
-                continue;
-            }
-            if (Args.wrongType(c, e, ValueType.ZSET)) {
-                return true;
-            }
-            mpopFrom(c, k, e, a.fromFirstEnd(), a.count());
-            return true;
-        }
-        return false;
     }
 
     /** Replies [key, [[member, score] ...]] and propagates ZPOPMIN/ZPOPMAX key count. */
@@ -754,22 +741,7 @@ public final class ZSetCommands {
             return;
         }
         List<byte[]> keys = Arrays.asList(argv).subList(1, argv.length - 1);
-        for (byte[] k : keys) {
-            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
-            if (e == null) {
-                continue;
-            }
-            if (Args.wrongType(c, e, ValueType.ZSET)) {
-                return;
-            }
-            popOneAndReply(c, k, e, min);
-            return;
-        }
-        if (c.executingTransaction()) {
-            c.out().nullArray();
-            return;
-        }
-        WaitForKeys.block(c, keys, deadline, ValueType.ZSET, (w, key, e) -> {
+        WaitForKeys.serveOrBlock(c, keys, deadline, ValueType.ZSET, (w, key, e) -> {
             popOneAndReply(w, key, e, min);
             return true;
         });
@@ -792,14 +764,7 @@ public final class ZSetCommands {
         if (a == null) {
             return;
         }
-        if (mpopFirst(c, a)) {
-            return;
-        }
-        if (c.executingTransaction()) {
-            c.out().nullArray();
-            return;
-        }
-        WaitForKeys.block(c, a.keys(), deadline, ValueType.ZSET, (w, key, e) -> {
+        WaitForKeys.serveOrBlock(c, a.keys(), deadline, ValueType.ZSET, (w, key, e) -> {
             mpopFrom(w, key, e, a.fromFirstEnd(), a.count());
             return true;
         });
