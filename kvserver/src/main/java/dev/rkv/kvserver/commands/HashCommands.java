@@ -187,30 +187,7 @@ public final class HashCommands {
 
     // HDEL key field [field ...]
     private static void hdel(Client c, byte[][] argv) {
-        Key key = Args.key(argv[1]);
-        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
-        if (e == null) {
-            c.out().raw(Replies.ZERO);
-            return;
-        }
-        if (Args.wrongType(c, e, ValueType.HASH)) {
-            return;
-        }
-        HashValue h = (HashValue) e.value();
-        int deleted = 0;
-        for (int i = 2; i < argv.length; i++) {
-            if (h.remove(argv[i])) {
-                deleted++;
-                if (h.size() == 0) {
-                    break;
-                }
-            }
-        }
-        if (deleted > 0) {
-            done(c, new Target(key, e, h, false));
-            c.server().propagate(c.dbIndex(), argv);
-        }
-        c.out().integer(deleted);
+        ElementCommands.removeElements(c, argv, ValueType.HASH, HashValue.class, HashValue::remove);
     }
 
     // HLEN key
@@ -402,31 +379,6 @@ public final class HashCommands {
 
     // HSCAN key cursor [MATCH pattern] [COUNT count]
     private static void hscan(Client c, byte[][] argv) {
-        BigInteger cursor = KeyCommands.parseCursor(argv[2]);
-        if (cursor == null) {
-            c.out().error("ERR invalid cursor");
-            return;
-        }
-        boolean[] wrong = {false};
-        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
-        if (wrong[0]) {
-            return;
-        }
-        if (h == null) {
-            c.out().raw(Replies.EMPTY_SCAN);
-            return;
-        }
-        ScanOptions options = ScanOptions.parseOrReply(c, argv, 3);
-        if (options == null) {
-            return;
-        }
-        List<byte[]> found = new ArrayList<>();
-        long next = h.scan(cursor.longValue(), options.count(), (f, v) -> {
-            if (options.matches(f)) {
-                found.add(f);
-                found.add(v);
-            }
-        });
-        ScanOptions.reply(c, next, found);
+        ElementCommands.scan(c, argv, ValueType.HASH, HashValue.class, HashValue::scan);
     }
 }

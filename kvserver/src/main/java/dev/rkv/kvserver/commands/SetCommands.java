@@ -133,30 +133,7 @@ public final class SetCommands {
 
     // SREM key member [member ...]
     private static void srem(Client c, byte[][] argv) {
-        Key key = Args.key(argv[1]);
-        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
-        if (e == null) {
-            c.out().raw(Replies.ZERO);
-            return;
-        }
-        if (Args.wrongType(c, e, ValueType.SET)) {
-            return;
-        }
-        SetValue s = (SetValue) e.value();
-        int removed = 0;
-        for (int i = 2; i < argv.length; i++) {
-            if (s.remove(argv[i])) {
-                removed++;
-                if (s.size() == 0) {
-                    break;
-                }
-            }
-        }
-        if (removed > 0) {
-            changed(c, key, e);
-            c.server().propagate(c.dbIndex(), argv);
-        }
-        c.out().integer(removed);
+        ElementCommands.removeElements(c, argv, ValueType.SET, SetValue.class, SetValue::remove);
     }
 
     // SCARD key
@@ -524,30 +501,7 @@ public final class SetCommands {
 
     // SSCAN key cursor [MATCH pattern] [COUNT count]
     private static void sscan(Client c, byte[][] argv) {
-        BigInteger cursor = KeyCommands.parseCursor(argv[2]);
-        if (cursor == null) {
-            c.out().error("ERR invalid cursor");
-            return;
-        }
-        boolean[] wrong = {false};
-        SetValue s = TypedLookup.read(c, argv[1], ValueType.SET, SetValue.class, wrong);
-        if (wrong[0]) {
-            return;
-        }
-        if (s == null) {
-            c.out().raw(Replies.EMPTY_SCAN);
-            return;
-        }
-        ScanOptions options = ScanOptions.parseOrReply(c, argv, 3);
-        if (options == null) {
-            return;
-        }
-        List<byte[]> found = new ArrayList<>();
-        long next = s.scan(cursor.longValue(), options.count(), m -> {
-            if (options.matches(m)) {
-                found.add(m);
-            }
-        });
-        ScanOptions.reply(c, next, found);
+        ElementCommands.scan(c, argv, ValueType.SET, SetValue.class,
+            (s, cursor, count, element) -> s.scan(cursor, count, m -> element.accept(m, null)));
     }
 }

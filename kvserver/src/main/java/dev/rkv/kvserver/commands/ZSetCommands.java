@@ -302,30 +302,7 @@ public final class ZSetCommands {
 
     // ZREM key member [member ...]
     private static void zrem(Client c, byte[][] argv) {
-        Key key = Args.key(argv[1]);
-        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
-        if (e == null) {
-            c.out().raw(Replies.ZERO);
-            return;
-        }
-        if (Args.wrongType(c, e, ValueType.ZSET)) {
-            return;
-        }
-        ZSetValue z = (ZSetValue) e.value();
-        int removed = 0;
-        for (int i = 2; i < argv.length; i++) {
-            if (z.remove(argv[i])) {
-                removed++;
-                if (z.size() == 0) {
-                    break;
-                }
-            }
-        }
-        if (removed > 0) {
-            changed(c, key, e);
-            c.server().propagate(c.dbIndex(), argv);
-        }
-        c.out().integer(removed);
+        ElementCommands.removeElements(c, argv, ValueType.ZSET, ZSetValue.class, ZSetValue::remove);
     }
 
     // ZCARD key
@@ -912,31 +889,7 @@ public final class ZSetCommands {
 
     // ZSCAN key cursor [MATCH pattern] [COUNT count]
     private static void zscan(Client c, byte[][] argv) {
-        BigInteger cursor = KeyCommands.parseCursor(argv[2]);
-        if (cursor == null) {
-            c.out().error("ERR invalid cursor");
-            return;
-        }
-        boolean[] wrong = {false};
-        ZSetValue z = TypedLookup.read(c, argv[1], ValueType.ZSET, ZSetValue.class, wrong);
-        if (wrong[0]) {
-            return;
-        }
-        if (z == null) {
-            c.out().raw(Replies.EMPTY_SCAN);
-            return;
-        }
-        ScanOptions options = ScanOptions.parseOrReply(c, argv, 3);
-        if (options == null) {
-            return;
-        }
-        List<byte[]> found = new ArrayList<>();
-        long next = z.scan(cursor.longValue(), options.count(), (m, s) -> {
-            if (options.matches(m)) {
-                found.add(m);
-                found.add(Args.bytes(dev.rkv.kvserver.protocol.RespWriter.formatDouble(s)));
-            }
-        });
-        ScanOptions.reply(c, next, found);
+        ElementCommands.scan(c, argv, ValueType.ZSET, ZSetValue.class, (z, cursor, count, element) -> z.scan(cursor, count,
+            (m, score) -> element.accept(m, Args.bytes(dev.rkv.kvserver.protocol.RespWriter.formatDouble(score)))));
     }
 }
