@@ -78,18 +78,6 @@ public final class HashCommands {
             c.server().config().getLong("hash-max-listpack-value"));
     }
 
-    /** The hash at {@code key} for reading; null when absent or after replying WRONGTYPE (see {@code wrong[0]}). */
-    private static HashValue readable(Client c, byte[] key, boolean[] wrong) {
-        Entry e = Args.lookupRead(c, Args.key(key));
-        if (e == null) {
-            return null;
-        }
-        if (Args.wrongType(c, e, ValueType.HASH)) {
-            wrong[0] = true;
-            return null;
-        }
-        return (HashValue) e.value();
-    }
 
     /** A hash being written: the existing one (copied first if a snapshot holds it) or a new one, stored by {@link #done}. */
     private record Target(Key key, Entry entry, HashValue hash, boolean created) {
@@ -167,7 +155,7 @@ public final class HashCommands {
     // HGET key field
     private static void hget(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -182,7 +170,7 @@ public final class HashCommands {
     // HMGET key field [field ...]
     private static void hmget(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -199,36 +187,13 @@ public final class HashCommands {
 
     // HDEL key field [field ...]
     private static void hdel(Client c, byte[][] argv) {
-        Key key = Args.key(argv[1]);
-        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
-        if (e == null) {
-            c.out().raw(Replies.ZERO);
-            return;
-        }
-        if (Args.wrongType(c, e, ValueType.HASH)) {
-            return;
-        }
-        HashValue h = (HashValue) e.value();
-        int deleted = 0;
-        for (int i = 2; i < argv.length; i++) {
-            if (h.remove(argv[i])) {
-                deleted++;
-                if (h.size() == 0) {
-                    break;
-                }
-            }
-        }
-        if (deleted > 0) {
-            done(c, new Target(key, e, h, false));
-            c.server().propagate(c.dbIndex(), argv);
-        }
-        c.out().integer(deleted);
+        ElementCommands.removeElements(c, argv, ValueType.HASH, HashValue.class, HashValue::remove);
     }
 
     // HLEN key
     private static void hlen(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (!wrong[0]) {
             c.out().integer(h == null ? 0 : h.size());
         }
@@ -237,7 +202,7 @@ public final class HashCommands {
     // HSTRLEN key field
     private static void hstrlen(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (!wrong[0]) {
             byte[] v = h == null ? null : h.get(argv[2]);
             c.out().integer(v == null ? 0 : v.length);
@@ -247,7 +212,7 @@ public final class HashCommands {
     // HEXISTS key field
     private static void hexists(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (!wrong[0]) {
             c.out().raw(h != null && h.contains(argv[2]) ? Replies.ONE : Replies.ZERO);
         }
@@ -256,7 +221,7 @@ public final class HashCommands {
     // HKEYS / HVALS / HGETALL key
     private static void hgetall(Client c, byte[][] argv, boolean fields, boolean values) {
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -353,7 +318,7 @@ public final class HashCommands {
             return;
         }
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -365,28 +330,14 @@ public final class HashCommands {
     }
 
     private static void hrandfieldWithCount(Client c, byte[][] argv) {
-        Long count = Args.longOrReply(c, argv[2]);
-        if (count == null) {
+        RandomCount rc = RandomCount.parseOrReply(c, argv, "withvalues");
+        if (rc == null) {
             return;
         }
-        if (count == Long.MIN_VALUE) {
-            // Redis's wording, "must" without "be", as it prints it.
-            c.out().error("ERR value is out of range, value must between " + -Long.MAX_VALUE + " and " + Long.MAX_VALUE);
-            return;
-        }
-        boolean withValues = false;
-        if (argv.length == 4 && Args.is(argv[3], "withvalues")) {
-            withValues = true;
-        } else if (argv.length >= 4) {
-            c.out().raw(Replies.SYNTAX_ERR);
-            return;
-        }
-        if (withValues && (count > Long.MAX_VALUE / 2 || count < -Long.MAX_VALUE / 2)) {
-            c.out().error("ERR value is out of range");
-            return;
-        }
+        long count = rc.count();
+        boolean withValues = rc.withValues();
         boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
+        HashValue h = TypedLookup.read(c, argv[1], ValueType.HASH, HashValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -404,30 +355,9 @@ public final class HashCommands {
         } else if (count >= size) {
             picked = h.pairs();
         } else {
-            picked = distinctRandom(h, count.intValue());
+            picked = RandomCount.distinct(h.pairs(), (int) count, h.isListpack());
         }
         writePairs(c, picked, withValues);
-    }
-
-    /** {@code count} distinct pairs, fewer than the hash holds: in the hash's order for a listpack, as Redis does. */
-    private static List<byte[][]> distinctRandom(HashValue h, int count) {
-        List<byte[][]> all = h.pairs();
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        // Selection sampling keeps the hash's order and picks each subset with equal chance.
-        List<byte[][]> out = new ArrayList<>(count);
-        int left = all.size();
-        int need = count;
-        for (byte[][] pair : all) {
-            if (rnd.nextInt(left) < need) {
-                out.add(pair);
-                need--;
-            }
-            left--;
-        }
-        if (!h.isListpack()) {
-            java.util.Collections.shuffle(out, rnd);
-        }
-        return out;
     }
 
     private static void writePairs(Client c, List<byte[][]> pairs, boolean withValues) {
@@ -449,31 +379,6 @@ public final class HashCommands {
 
     // HSCAN key cursor [MATCH pattern] [COUNT count]
     private static void hscan(Client c, byte[][] argv) {
-        BigInteger cursor = KeyCommands.parseCursor(argv[2]);
-        if (cursor == null) {
-            c.out().error("ERR invalid cursor");
-            return;
-        }
-        boolean[] wrong = {false};
-        HashValue h = readable(c, argv[1], wrong);
-        if (wrong[0]) {
-            return;
-        }
-        if (h == null) {
-            c.out().raw(Replies.EMPTY_SCAN);
-            return;
-        }
-        ScanOptions options = ScanOptions.parseOrReply(c, argv, 3);
-        if (options == null) {
-            return;
-        }
-        List<byte[]> found = new ArrayList<>();
-        long next = h.scan(cursor.longValue(), options.count(), (f, v) -> {
-            if (options.matches(f)) {
-                found.add(f);
-                found.add(v);
-            }
-        });
-        ScanOptions.reply(c, next, found);
+        ElementCommands.scan(c, argv, ValueType.HASH, HashValue.class, HashValue::scan);
     }
 }

@@ -8,7 +8,6 @@ import static dev.rkv.kvserver.command.CommandFlag.WRITE;
 import static dev.rkv.kvserver.command.CommandSpec.command;
 
 import dev.rkv.kvserver.command.Args;
-import dev.rkv.kvserver.command.BlockedClients;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
 import dev.rkv.kvserver.protocol.Replies;
@@ -89,19 +88,6 @@ public final class ListCommands {
             .handler(ListCommands::brpoplpush).build());
         t.register(command("blmpop", -5).flags(WRITE).keys(0, 0, 0).group("list").since("7.0.0")
             .summary("Pop elements from a list, or block until one is available").handler(ListCommands::blmpop).build());
-    }
-
-    /** The list at {@code key}, null when absent; WRONGTYPE replied and {@code wrong[0]} set otherwise. */
-    private static ListValue readable(Client c, byte[] key, boolean[] wrong) {
-        Entry e = Args.lookupRead(c, Args.key(key));
-        if (e == null) {
-            return null;
-        }
-        if (Args.wrongType(c, e, ValueType.LIST)) {
-            wrong[0] = true;
-            return null;
-        }
-        return (ListValue) e.value();
     }
 
     /** After an in-place change: deletes the key when the list is now empty, else signals the change. */
@@ -201,7 +187,7 @@ public final class ListCommands {
     // LLEN key
     private static void llen(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        ListValue l = readable(c, argv[1], wrong);
+        ListValue l = TypedLookup.read(c, argv[1], ValueType.LIST, ListValue.class, wrong);
         if (!wrong[0]) {
             c.out().integer(l == null ? 0 : l.length());
         }
@@ -210,7 +196,7 @@ public final class ListCommands {
     // LINDEX key index
     private static void lindex(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        ListValue l = readable(c, argv[1], wrong);
+        ListValue l = TypedLookup.read(c, argv[1], ValueType.LIST, ListValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -263,26 +249,6 @@ public final class ListCommands {
         c.out().integer(-1);
     }
 
-    /** [start, end] normalized as Redis's LRANGE/LTRIM do; null when the range is empty. */
-    private static int[] range(long start, long end, int length) {
-        if (start < 0) {
-            start = length + start;
-        }
-        if (end < 0) {
-            end = length + end;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > end || start >= length) {
-            return null;
-        }
-        if (end >= length) {
-            end = length - 1;
-        }
-        return new int[] {(int) start, (int) end};
-    }
-
     // LRANGE key start stop
     private static void lrange(Client c, byte[][] argv) {
         Long start = Args.longOrReply(c, argv[2]);
@@ -294,17 +260,17 @@ public final class ListCommands {
             return;
         }
         boolean[] wrong = {false};
-        ListValue l = readable(c, argv[1], wrong);
+        ListValue l = TypedLookup.read(c, argv[1], ValueType.LIST, ListValue.class, wrong);
         if (wrong[0]) {
             return;
         }
-        int[] r = l == null ? null : range(start, end, l.length());
+        long[] r = l == null ? null : IndexRange.of(start, end, l.length());
         if (r == null) {
             c.out().raw(Replies.EMPTY_ARRAY);
             return;
         }
-        c.out().array(r[1] - r[0] + 1);
-        for (int i = r[0]; i <= r[1]; i++) {
+        c.out().array((int) (r[1] - r[0] + 1));
+        for (int i = (int) r[0]; i <= r[1]; i++) {
             c.out().bulk(l.get(i));
         }
     }
@@ -398,11 +364,11 @@ public final class ListCommands {
             return;
         }
         ListValue l = (ListValue) e.value();
-        int[] r = range(start, end, l.length());
+        long[] r = IndexRange.of(start, end, l.length());
         if (r == null) {
             c.db().remove(key, c.server().nowMs());
         } else {
-            l.keepRange(r[0], r[1]);
+            l.keepRange((int) r[0], (int) r[1]);
             c.db().modified(key, e);
         }
         c.out().raw(Replies.OK);
@@ -453,7 +419,7 @@ public final class ListCommands {
             }
         }
         boolean[] wrong = {false};
-        ListValue l = readable(c, argv[1], wrong);
+        ListValue l = TypedLookup.read(c, argv[1], ValueType.LIST, ListValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -565,80 +531,19 @@ public final class ListCommands {
         return Moved.DONE;
     }
 
-    /** LMPOP/BLMPOP's arguments: the keys, the side and the count. */
-    private record MpopArgs(List<byte[]> keys, boolean head, long count) {
-    }
-
-    /** Parses numkeys key... LEFT|RIGHT [COUNT n] from {@code argv[at]}; null after replying an error. */
-    private static MpopArgs parseMpop(Client c, byte[][] argv, int at) {
-        Long numkeys = Args.longOrReply(c, argv[at], "numkeys should be greater than 0");
-        if (numkeys == null) {
-            return null;
-        }
-        if (numkeys < 1) {
-            c.out().error("ERR numkeys should be greater than 0");
-            return null;
-        }
-        int whereIdx = at + 1 + (int) Math.min(numkeys, Integer.MAX_VALUE - at - 2);
-        if (numkeys > argv.length - at - 2 || whereIdx >= argv.length) {
-            c.out().raw(Replies.SYNTAX_ERR);
-            return null;
-        }
-        Boolean head = side(argv[whereIdx]);
-        if (head == null) {
-            c.out().raw(Replies.SYNTAX_ERR);
-            return null;
-        }
-        long count = -1;
-        for (int j = whereIdx + 1; j < argv.length; j++) {
-            if (Args.is(argv[j], "count") && j + 1 < argv.length && count == -1) {
-                Long n = Args.longOrReply(c, argv[++j], "count should be greater than 0");
-                if (n == null) {
-                    return null;
-                }
-                if (n < 1) {
-                    c.out().error("ERR count should be greater than 0");
-                    return null;
-                }
-                count = n;
-            } else {
-                c.out().raw(Replies.SYNTAX_ERR);
-                return null;
-            }
-        }
-        List<byte[]> keys = new ArrayList<>();
-        for (int i = at + 1; i < whereIdx; i++) {
-            keys.add(argv[i]);
-        }
-        return new MpopArgs(keys, head, count == -1 ? 1 : count);
-    }
-
     // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
     private static void lmpop(Client c, byte[][] argv) {
-        MpopArgs a = parseMpop(c, argv, 1);
+        MultiPop a = MultiPop.parseOrReply(c, argv, 1, "left", "right");
         if (a == null) {
             return;
         }
-        Moved r = mpopFirst(c, a.keys(), a.head(), a.count());
-        if (r == Moved.EMPTY) {
+        boolean head = a.fromFirstEnd();
+        if (WaitForKeys.serveFirst(c, a.keys(), ValueType.LIST, (w, key, e) -> {
+            mpopFrom(w, key, e, head, a.count());
+            return true;
+        }) == WaitForKeys.Found.NONE) {
             c.out().nullArray();
         }
-    }
-
-    /** Pops from the first non-empty list of {@code keys}; EMPTY when all are, WRONGTYPE after replying it. */
-    private static Moved mpopFirst(Client c, List<byte[]> keys, boolean head, long count) {
-        for (byte[] k : keys) {
-            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
-            if (e == null) {
-                continue;
-            }
-            if (Args.wrongType(c, e, ValueType.LIST)) {
-                return Moved.WRONGTYPE;
-            }
-            mpopFrom(c, k, e, head, count);
-            return Moved.DONE;
-        }
-        return Moved.EMPTY;
     }
 
     /** Pops up to {@code count} from a non-empty list and replies [key, [elements]]; propagates LPOP/RPOP key count. */
@@ -652,52 +557,16 @@ public final class ListCommands {
 
     // ------------------------------------------------------------------ blocking
 
-    private static List<Key> keysOf(List<byte[]> keys) {
-        List<Key> out = new ArrayList<>(keys.size());
-        for (byte[] k : keys) {
-            out.add(Args.key(k));
-        }
-        return out;
-    }
-
     // BLPOP / BRPOP key [key ...] timeout
     private static void bpop(Client c, byte[][] argv, boolean head) {
-        Long deadline = BlockingTimeout.parseOrReply(c, argv[argv.length - 1]);
+        Long deadline = WaitForKeys.parseOrReply(c, argv[argv.length - 1]);
         if (deadline == null) {
             return;
         }
         List<byte[]> keys = Arrays.asList(argv).subList(1, argv.length - 1);
-        for (byte[] k : keys) {
-            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
-            if (e == null) {
-                continue;
-            }
-            if (Args.wrongType(c, e, ValueType.LIST)) {
-                return;
-            }
-            popOneAndReply(c, k, e, head);
-            return;
-        }
-        if (c.executingTransaction()) {
-            c.out().nullArray();
-            return;
-        }
-        int db = c.dbIndex();
-        c.server().blocked().block(c, db, keysOf(keys), deadline, new BlockedClients.Blocker() {
-            @Override
-            public boolean tryServe(Client w, Key readyKey) {
-                Entry e = w.server().keyspace().db(db).lookup(readyKey, w.server().nowMs());
-                if (e == null || e.type() != ValueType.LIST) {
-                    return false;
-                }
-                BlockingTimeout.withDb(w, db, () -> popOneAndReply(w, readyKey.bytes(), w.db().lookupForWrite(readyKey, w.server().nowMs()), head));
-                return true;
-            }
-
-            @Override
-            public void timedOut(Client w) {
-                w.out().nullArray();
-            }
+        WaitForKeys.serveOrBlock(c, keys, deadline, ValueType.LIST, (w, key, e) -> {
+            popOneAndReply(w, key, e, head);
+            return true;
         });
     }
 
@@ -727,7 +596,7 @@ public final class ListCommands {
     }
 
     private static void blockingMove(Client c, byte[] src, byte[] dst, boolean fromHead, boolean toHead, byte[] timeout) {
-        Long deadline = BlockingTimeout.parseOrReply(c, timeout);
+        Long deadline = WaitForKeys.parseOrReply(c, timeout);
         if (deadline == null) {
             return;
         }
@@ -739,61 +608,22 @@ public final class ListCommands {
             c.out().nullBulk();
             return;
         }
-        int db = c.dbIndex();
-        c.server().blocked().block(c, db, List.of(Args.key(src)), deadline, new BlockedClients.Blocker() {
-            @Override
-            public boolean tryServe(Client w, Key readyKey) {
-                Entry e = w.server().keyspace().db(db).lookup(readyKey, w.server().nowMs());
-                if (e == null || e.type() != ValueType.LIST) {
-                    return false;
-                }
-                Moved[] result = {Moved.EMPTY};
-                BlockingTimeout.withDb(w, db, () -> result[0] = move(w, src, dst, fromHead, toHead));
-                return result[0] != Moved.EMPTY;
-            }
-
-            @Override
-            public void timedOut(Client w) {
-                // Every timed-out list wait answers a null array in Redis 7.0, BLMOVE's too.
-                w.out().nullArray();
-            }
-        });
+        WaitForKeys.block(c, List.of(src), deadline, ValueType.LIST, (w, key, e) -> move(w, src, dst, fromHead, toHead) != Moved.EMPTY);
     }
 
     // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
     private static void blmpop(Client c, byte[][] argv) {
-        Long deadline = BlockingTimeout.parseOrReply(c, argv[1]);
+        Long deadline = WaitForKeys.parseOrReply(c, argv[1]);
         if (deadline == null) {
             return;
         }
-        MpopArgs a = parseMpop(c, argv, 2);
+        MultiPop a = MultiPop.parseOrReply(c, argv, 2, "left", "right");
         if (a == null) {
             return;
         }
-        Moved r = mpopFirst(c, a.keys(), a.head(), a.count());
-        if (r != Moved.EMPTY) {
-            return;
-        }
-        if (c.executingTransaction()) {
-            c.out().nullArray();
-            return;
-        }
-        int db = c.dbIndex();
-        c.server().blocked().block(c, db, keysOf(a.keys()), deadline, new BlockedClients.Blocker() {
-            @Override
-            public boolean tryServe(Client w, Key readyKey) {
-                Entry e = w.server().keyspace().db(db).lookup(readyKey, w.server().nowMs());
-                if (e == null || e.type() != ValueType.LIST) {
-                    return false;
-                }
-                BlockingTimeout.withDb(w, db, () -> mpopFrom(w, readyKey.bytes(), w.db().lookupForWrite(readyKey, w.server().nowMs()), a.head(), a.count()));
-                return true;
-            }
-
-            @Override
-            public void timedOut(Client w) {
-                w.out().nullArray();
-            }
+        WaitForKeys.serveOrBlock(c, a.keys(), deadline, ValueType.LIST, (w, key, e) -> {
+            mpopFrom(w, key, e, a.fromFirstEnd(), a.count());
+            return true;
         });
     }
 }

@@ -85,18 +85,6 @@ public final class SetCommands {
         return c.server().config().getLong("set-max-intset-entries");
     }
 
-    /** The set at {@code key} (null when absent); WRONGTYPE replied and {@code wrong[0]} set otherwise. */
-    private static SetValue readable(Client c, byte[] key, boolean[] wrong) {
-        Entry e = Args.lookupRead(c, Args.key(key));
-        if (e == null) {
-            return null;
-        }
-        if (Args.wrongType(c, e, ValueType.SET)) {
-            wrong[0] = true;
-            return null;
-        }
-        return (SetValue) e.value();
-    }
 
     /** Stores a set built from scratch at {@code key}, or deletes the key when it is empty. */
     private static void store(Client c, Key key, SetValue s) {
@@ -145,36 +133,13 @@ public final class SetCommands {
 
     // SREM key member [member ...]
     private static void srem(Client c, byte[][] argv) {
-        Key key = Args.key(argv[1]);
-        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
-        if (e == null) {
-            c.out().raw(Replies.ZERO);
-            return;
-        }
-        if (Args.wrongType(c, e, ValueType.SET)) {
-            return;
-        }
-        SetValue s = (SetValue) e.value();
-        int removed = 0;
-        for (int i = 2; i < argv.length; i++) {
-            if (s.remove(argv[i])) {
-                removed++;
-                if (s.size() == 0) {
-                    break;
-                }
-            }
-        }
-        if (removed > 0) {
-            changed(c, key, e);
-            c.server().propagate(c.dbIndex(), argv);
-        }
-        c.out().integer(removed);
+        ElementCommands.removeElements(c, argv, ValueType.SET, SetValue.class, SetValue::remove);
     }
 
     // SCARD key
     private static void scard(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        SetValue s = readable(c, argv[1], wrong);
+        SetValue s = TypedLookup.read(c, argv[1], ValueType.SET, SetValue.class, wrong);
         if (!wrong[0]) {
             c.out().integer(s == null ? 0 : s.size());
         }
@@ -183,7 +148,7 @@ public final class SetCommands {
     // SISMEMBER key member
     private static void sismember(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        SetValue s = readable(c, argv[1], wrong);
+        SetValue s = TypedLookup.read(c, argv[1], ValueType.SET, SetValue.class, wrong);
         if (!wrong[0]) {
             c.out().raw(s != null && s.contains(argv[2]) ? Replies.ONE : Replies.ZERO);
         }
@@ -192,7 +157,7 @@ public final class SetCommands {
     // SMISMEMBER key member [member ...]
     private static void smismember(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        SetValue s = readable(c, argv[1], wrong);
+        SetValue s = TypedLookup.read(c, argv[1], ValueType.SET, SetValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -205,7 +170,7 @@ public final class SetCommands {
     // SMEMBERS key
     private static void smembers(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        SetValue s = readable(c, argv[1], wrong);
+        SetValue s = TypedLookup.read(c, argv[1], ValueType.SET, SetValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -230,7 +195,7 @@ public final class SetCommands {
             return;
         }
         boolean[] wrong = {false};
-        SetValue s = readable(c, argv[1], wrong);
+        SetValue s = TypedLookup.read(c, argv[1], ValueType.SET, SetValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -242,17 +207,13 @@ public final class SetCommands {
     }
 
     private static void srandmemberWithCount(Client c, byte[][] argv) {
-        Long count = Args.longOrReply(c, argv[2]);
-        if (count == null) {
+        RandomCount rc = RandomCount.parseOrReply(c, argv, null);
+        if (rc == null) {
             return;
         }
-        if (count == Long.MIN_VALUE) {
-            // Redis's wording, "must" without "be", as it prints it.
-            c.out().error("ERR value is out of range, value must between " + -Long.MAX_VALUE + " and " + Long.MAX_VALUE);
-            return;
-        }
+        long count = rc.count();
         boolean[] wrong = {false};
-        SetValue s = readable(c, argv[1], wrong);
+        SetValue s = TypedLookup.read(c, argv[1], ValueType.SET, SetValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -267,21 +228,11 @@ public final class SetCommands {
             }
             return;
         }
-        List<byte[]> picked = count >= s.size() ? s.members() : distinctRandom(s, count.intValue());
+        List<byte[]> picked = count >= s.size() ? s.members() : RandomCount.distinct(s.members(), (int) count, false);
         c.out().array(picked.size());
         for (byte[] m : picked) {
             c.out().bulk(m);
         }
-    }
-
-    /** {@code count} distinct random members, fewer than the set holds. */
-    private static List<byte[]> distinctRandom(SetValue s, int count) {
-        List<byte[]> all = s.members();
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        for (int i = 0; i < count; i++) {
-            java.util.Collections.swap(all, i, i + rnd.nextInt(all.size() - i));
-        }
-        return new ArrayList<>(all.subList(0, count));
     }
 
     // SPOP key [count]
@@ -339,7 +290,7 @@ public final class SetCommands {
             c.server().propagate(c.dbIndex(), DEL, argv[1]);
             return;
         }
-        List<byte[]> popped = distinctRandom(s, count.intValue());
+        List<byte[]> popped = RandomCount.distinct(s.members(), count.intValue(), false);
         for (byte[] m : popped) {
             s.remove(m);
         }
@@ -550,30 +501,7 @@ public final class SetCommands {
 
     // SSCAN key cursor [MATCH pattern] [COUNT count]
     private static void sscan(Client c, byte[][] argv) {
-        BigInteger cursor = KeyCommands.parseCursor(argv[2]);
-        if (cursor == null) {
-            c.out().error("ERR invalid cursor");
-            return;
-        }
-        boolean[] wrong = {false};
-        SetValue s = readable(c, argv[1], wrong);
-        if (wrong[0]) {
-            return;
-        }
-        if (s == null) {
-            c.out().raw(Replies.EMPTY_SCAN);
-            return;
-        }
-        ScanOptions options = ScanOptions.parseOrReply(c, argv, 3);
-        if (options == null) {
-            return;
-        }
-        List<byte[]> found = new ArrayList<>();
-        long next = s.scan(cursor.longValue(), options.count(), m -> {
-            if (options.matches(m)) {
-                found.add(m);
-            }
-        });
-        ScanOptions.reply(c, next, found);
+        ElementCommands.scan(c, argv, ValueType.SET, SetValue.class,
+            (s, cursor, count, element) -> s.scan(cursor, count, m -> element.accept(m, null)));
     }
 }

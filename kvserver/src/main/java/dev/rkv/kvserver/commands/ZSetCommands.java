@@ -8,7 +8,6 @@ import static dev.rkv.kvserver.command.CommandFlag.WRITE;
 import static dev.rkv.kvserver.command.CommandSpec.command;
 
 import dev.rkv.kvserver.command.Args;
-import dev.rkv.kvserver.command.BlockedClients;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
 import dev.rkv.kvserver.protocol.Replies;
@@ -148,19 +147,6 @@ public final class ZSetCommands {
     private static ZSetLimits limits(Client c) {
         return new ZSetLimits(c.server().config().getLong("zset-max-listpack-entries"),
             c.server().config().getLong("zset-max-listpack-value"));
-    }
-
-    /** The sorted set at {@code key}, null when absent; WRONGTYPE replied and {@code wrong[0]} set otherwise. */
-    private static ZSetValue readable(Client c, byte[] key, boolean[] wrong) {
-        Entry e = Args.lookupRead(c, Args.key(key));
-        if (e == null) {
-            return null;
-        }
-        if (Args.wrongType(c, e, ValueType.ZSET)) {
-            wrong[0] = true;
-            return null;
-        }
-        return (ZSetValue) e.value();
     }
 
     /** After an in-place change: deletes the key when the sorted set is empty, else signals the change. */
@@ -316,36 +302,13 @@ public final class ZSetCommands {
 
     // ZREM key member [member ...]
     private static void zrem(Client c, byte[][] argv) {
-        Key key = Args.key(argv[1]);
-        Entry e = c.db().lookupForWrite(key, c.server().nowMs());
-        if (e == null) {
-            c.out().raw(Replies.ZERO);
-            return;
-        }
-        if (Args.wrongType(c, e, ValueType.ZSET)) {
-            return;
-        }
-        ZSetValue z = (ZSetValue) e.value();
-        int removed = 0;
-        for (int i = 2; i < argv.length; i++) {
-            if (z.remove(argv[i])) {
-                removed++;
-                if (z.size() == 0) {
-                    break;
-                }
-            }
-        }
-        if (removed > 0) {
-            changed(c, key, e);
-            c.server().propagate(c.dbIndex(), argv);
-        }
-        c.out().integer(removed);
+        ElementCommands.removeElements(c, argv, ValueType.ZSET, ZSetValue.class, ZSetValue::remove);
     }
 
     // ZCARD key
     private static void zcard(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        ZSetValue z = readable(c, argv[1], wrong);
+        ZSetValue z = TypedLookup.read(c, argv[1], ValueType.ZSET, ZSetValue.class, wrong);
         if (!wrong[0]) {
             c.out().integer(z == null ? 0 : z.size());
         }
@@ -354,7 +317,7 @@ public final class ZSetCommands {
     // ZSCORE key member
     private static void zscore(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        ZSetValue z = readable(c, argv[1], wrong);
+        ZSetValue z = TypedLookup.read(c, argv[1], ValueType.ZSET, ZSetValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -369,7 +332,7 @@ public final class ZSetCommands {
     // ZMSCORE key member [member ...]
     private static void zmscore(Client c, byte[][] argv) {
         boolean[] wrong = {false};
-        ZSetValue z = readable(c, argv[1], wrong);
+        ZSetValue z = TypedLookup.read(c, argv[1], ValueType.ZSET, ZSetValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -387,7 +350,7 @@ public final class ZSetCommands {
     // ZRANK / ZREVRANK key member
     private static void zrank(Client c, byte[][] argv, boolean reverse) {
         boolean[] wrong = {false};
-        ZSetValue z = readable(c, argv[1], wrong);
+        ZSetValue z = TypedLookup.read(c, argv[1], ValueType.ZSET, ZSetValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -415,7 +378,7 @@ public final class ZSetCommands {
             }
         }
         boolean[] wrong = {false};
-        ZSetValue z = readable(c, argv[1], wrong);
+        ZSetValue z = TypedLookup.read(c, argv[1], ValueType.ZSET, ZSetValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -546,21 +509,12 @@ public final class ZSetCommands {
             ZSetValue z = (ZSetValue) e.value();
             long size = z.size();
             if (type == RangeType.RANK) {
-                if (start < 0) {
-                    start = size + start;
-                }
-                if (stop < 0) {
-                    stop = size + stop;
-                }
-                if (start < 0) {
-                    start = 0;
-                }
-                if (start > stop || start >= size) {
+                long[] r = IndexRange.of(start, stop, size);
+                if (r == null) {
                     result = List.of();
                 } else {
-                    stop = Math.min(stop, size - 1);
-                    result = reverse ? select(z, size - 1 - stop, size - start, true, 0, -1)
-                        : select(z, start, stop + 1, false, 0, -1);
+                    result = reverse ? select(z, size - 1 - r[1], size - r[0], true, 0, -1)
+                        : select(z, r[0], r[1] + 1, false, 0, -1);
                 }
             } else {
                 long[] r = type == RangeType.SCORE ? score.ranks(z) : lex.ranks(z);
@@ -655,22 +609,13 @@ public final class ZSetCommands {
         long first;
         long end;
         if (type == RangeType.RANK) {
-            long size = z.size();
-            if (start < 0) {
-                start = size + start;
-            }
-            if (stop < 0) {
-                stop = size + stop;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (start > stop || start >= size) {
+            long[] r = IndexRange.of(start, stop, z.size());
+            if (r == null) {
                 c.out().raw(Replies.ZERO);
                 return;
             }
-            first = start;
-            end = Math.min(stop, size - 1) + 1;
+            first = r[0];
+            end = r[1] + 1;
         } else {
             long[] r = type == RangeType.SCORE ? score.ranks(z) : lex.ranks(z);
             first = r[0];
@@ -742,79 +687,18 @@ public final class ZSetCommands {
         return popped;
     }
 
-    /** ZMPOP/BZMPOP's arguments. */
-    private record MpopArgs(List<byte[]> keys, boolean min, long count) {
-    }
-
-    private static MpopArgs parseMpop(Client c, byte[][] argv, int at) {
-        Long numkeys = Args.longOrReply(c, argv[at], "numkeys should be greater than 0");
-        if (numkeys == null) {
-            return null;
-        }
-        if (numkeys < 1) {
-            c.out().error("ERR numkeys should be greater than 0");
-            return null;
-        }
-        int whereIdx = at + 1 + (int) Math.min(numkeys, Integer.MAX_VALUE - at - 2);
-        if (numkeys > argv.length - at - 2 || whereIdx >= argv.length) {
-            c.out().raw(Replies.SYNTAX_ERR);
-            return null;
-        }
-        boolean min;
-        if (Args.is(argv[whereIdx], "min")) {
-            min = true;
-        } else if (Args.is(argv[whereIdx], "max")) {
-            min = false;
-        } else {
-            c.out().raw(Replies.SYNTAX_ERR);
-            return null;
-        }
-        long count = -1;
-        for (int j = whereIdx + 1; j < argv.length; j++) {
-            if (Args.is(argv[j], "count") && j + 1 < argv.length && count == -1) {
-                Long n = Args.longOrReply(c, argv[++j], "count should be greater than 0");
-                if (n == null) {
-                    return null;
-                }
-                if (n < 1) {
-                    c.out().error("ERR count should be greater than 0");
-                    return null;
-                }
-                count = n;
-            } else {
-                c.out().raw(Replies.SYNTAX_ERR);
-                return null;
-            }
-        }
-        List<byte[]> keys = new ArrayList<>(Arrays.asList(argv).subList(at + 1, whereIdx));
-        return new MpopArgs(keys, min, count == -1 ? 1 : count);
-    }
-
     // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
     private static void zmpop(Client c, byte[][] argv) {
-        MpopArgs a = parseMpop(c, argv, 1);
+        MultiPop a = MultiPop.parseOrReply(c, argv, 1, "min", "max");
         if (a == null) {
             return;
         }
-        if (!mpopFirst(c, a)) {
+        if (WaitForKeys.serveFirst(c, a.keys(), ValueType.ZSET, (w, key, e) -> {
+            mpopFrom(w, key, e, a.fromFirstEnd(), a.count());
+            return true;
+        }) == WaitForKeys.Found.NONE) {
             c.out().nullArray();
         }
-    }
-
-    /** Pops from the first non-empty sorted set of the keys; false when all are empty (nothing replied). */
-    private static boolean mpopFirst(Client c, MpopArgs a) {
-        for (byte[] k : a.keys()) {
-            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
-            if (e == null) {
-                continue;
-            }
-            if (Args.wrongType(c, e, ValueType.ZSET)) {
-                return true;
-            }
-            mpopFrom(c, k, e, a.min(), a.count());
-            return true;
-        }
-        return false;
     }
 
     /** Replies [key, [[member, score] ...]] and propagates ZPOPMIN/ZPOPMAX key count. */
@@ -829,45 +713,14 @@ public final class ZSetCommands {
 
     // BZPOPMIN / BZPOPMAX key [key ...] timeout
     private static void bzpop(Client c, byte[][] argv, boolean min) {
-        Long deadline = BlockingTimeout.parseOrReply(c, argv[argv.length - 1]);
+        Long deadline = WaitForKeys.parseOrReply(c, argv[argv.length - 1]);
         if (deadline == null) {
             return;
         }
         List<byte[]> keys = Arrays.asList(argv).subList(1, argv.length - 1);
-        for (byte[] k : keys) {
-            Entry e = c.db().lookupForWrite(Args.key(k), c.server().nowMs());
-            if (e == null) {
-                continue;
-            }
-            if (Args.wrongType(c, e, ValueType.ZSET)) {
-                return;
-            }
-            popOneAndReply(c, k, e, min);
-            return;
-        }
-        if (c.executingTransaction()) {
-            c.out().nullArray();
-            return;
-        }
-        int db = c.dbIndex();
-        List<Key> waitKeys = new ArrayList<>();
-        keys.forEach(k -> waitKeys.add(Args.key(k)));
-        c.server().blocked().block(c, db, waitKeys, deadline, new BlockedClients.Blocker() {
-            @Override
-            public boolean tryServe(Client w, Key readyKey) {
-                Entry e = w.server().keyspace().db(db).lookup(readyKey, w.server().nowMs());
-                if (e == null || e.type() != ValueType.ZSET) {
-                    return false;
-                }
-                BlockingTimeout.withDb(w, db, () -> popOneAndReply(w, readyKey.bytes(),
-                    w.db().lookupForWrite(readyKey, w.server().nowMs()), min));
-                return true;
-            }
-
-            @Override
-            public void timedOut(Client w) {
-                w.out().nullArray();
-            }
+        WaitForKeys.serveOrBlock(c, keys, deadline, ValueType.ZSET, (w, key, e) -> {
+            popOneAndReply(w, key, e, min);
+            return true;
         });
     }
 
@@ -880,40 +733,17 @@ public final class ZSetCommands {
 
     // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
     private static void bzmpop(Client c, byte[][] argv) {
-        Long deadline = BlockingTimeout.parseOrReply(c, argv[1]);
+        Long deadline = WaitForKeys.parseOrReply(c, argv[1]);
         if (deadline == null) {
             return;
         }
-        MpopArgs a = parseMpop(c, argv, 2);
+        MultiPop a = MultiPop.parseOrReply(c, argv, 2, "min", "max");
         if (a == null) {
             return;
         }
-        if (mpopFirst(c, a)) {
-            return;
-        }
-        if (c.executingTransaction()) {
-            c.out().nullArray();
-            return;
-        }
-        int db = c.dbIndex();
-        List<Key> waitKeys = new ArrayList<>();
-        a.keys().forEach(k -> waitKeys.add(Args.key(k)));
-        c.server().blocked().block(c, db, waitKeys, deadline, new BlockedClients.Blocker() {
-            @Override
-            public boolean tryServe(Client w, Key readyKey) {
-                Entry e = w.server().keyspace().db(db).lookup(readyKey, w.server().nowMs());
-                if (e == null || e.type() != ValueType.ZSET) {
-                    return false;
-                }
-                BlockingTimeout.withDb(w, db, () -> mpopFrom(w, readyKey.bytes(),
-                    w.db().lookupForWrite(readyKey, w.server().nowMs()), a.min(), a.count()));
-                return true;
-            }
-
-            @Override
-            public void timedOut(Client w) {
-                w.out().nullArray();
-            }
+        WaitForKeys.serveOrBlock(c, a.keys(), deadline, ValueType.ZSET, (w, key, e) -> {
+            mpopFrom(w, key, e, a.fromFirstEnd(), a.count());
+            return true;
         });
     }
 
@@ -921,7 +751,7 @@ public final class ZSetCommands {
     private static void zrandmember(Client c, byte[][] argv) {
         if (argv.length == 2) {
             boolean[] wrong = {false};
-            ZSetValue z = readable(c, argv[1], wrong);
+            ZSetValue z = TypedLookup.read(c, argv[1], ValueType.ZSET, ZSetValue.class, wrong);
             if (wrong[0]) {
                 return;
             }
@@ -932,27 +762,14 @@ public final class ZSetCommands {
             }
             return;
         }
-        Long count = Args.longOrReply(c, argv[2]);
-        if (count == null) {
+        RandomCount rc = RandomCount.parseOrReply(c, argv, "withscores");
+        if (rc == null) {
             return;
         }
-        if (count == Long.MIN_VALUE) {
-            c.out().error("ERR value is out of range, value must between " + -Long.MAX_VALUE + " and " + Long.MAX_VALUE);
-            return;
-        }
-        boolean withScores = false;
-        if (argv.length == 4 && Args.is(argv[3], "withscores")) {
-            withScores = true;
-        } else if (argv.length >= 4) {
-            c.out().raw(Replies.SYNTAX_ERR);
-            return;
-        }
-        if (withScores && (count > Long.MAX_VALUE / 2 || count < -Long.MAX_VALUE / 2)) {
-            c.out().error("ERR value is out of range");
-            return;
-        }
+        long count = rc.count();
+        boolean withScores = rc.withValues();
         boolean[] wrong = {false};
-        ZSetValue z = readable(c, argv[1], wrong);
+        ZSetValue z = TypedLookup.read(c, argv[1], ValueType.ZSET, ZSetValue.class, wrong);
         if (wrong[0]) {
             return;
         }
@@ -970,20 +787,7 @@ public final class ZSetCommands {
             picked = z.members();
             java.util.Collections.reverse(picked);
         } else {
-            List<Member> all = z.members();
-            ThreadLocalRandom rnd = ThreadLocalRandom.current();
-            int need = count.intValue();
-            int left = all.size();
-            for (Member m : all) {
-                if (rnd.nextInt(left) < need) {
-                    picked.add(m);
-                    need--;
-                }
-                left--;
-            }
-            if (!z.isListpack()) {
-                java.util.Collections.shuffle(picked, rnd);
-            }
+            picked = RandomCount.distinct(z.members(), (int) count, z.isListpack());
         }
         replyMembers(c, picked, withScores);
     }
@@ -1085,31 +889,7 @@ public final class ZSetCommands {
 
     // ZSCAN key cursor [MATCH pattern] [COUNT count]
     private static void zscan(Client c, byte[][] argv) {
-        BigInteger cursor = KeyCommands.parseCursor(argv[2]);
-        if (cursor == null) {
-            c.out().error("ERR invalid cursor");
-            return;
-        }
-        boolean[] wrong = {false};
-        ZSetValue z = readable(c, argv[1], wrong);
-        if (wrong[0]) {
-            return;
-        }
-        if (z == null) {
-            c.out().raw(Replies.EMPTY_SCAN);
-            return;
-        }
-        ScanOptions options = ScanOptions.parseOrReply(c, argv, 3);
-        if (options == null) {
-            return;
-        }
-        List<byte[]> found = new ArrayList<>();
-        long next = z.scan(cursor.longValue(), options.count(), (m, s) -> {
-            if (options.matches(m)) {
-                found.add(m);
-                found.add(Args.bytes(dev.rkv.kvserver.protocol.RespWriter.formatDouble(s)));
-            }
-        });
-        ScanOptions.reply(c, next, found);
+        ElementCommands.scan(c, argv, ValueType.ZSET, ZSetValue.class, (z, cursor, count, element) -> z.scan(cursor, count,
+            (m, score) -> element.accept(m, Args.bytes(dev.rkv.kvserver.protocol.RespWriter.formatDouble(score)))));
     }
 }
