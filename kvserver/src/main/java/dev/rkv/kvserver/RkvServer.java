@@ -373,7 +373,13 @@ public final class RkvServer implements AutoCloseable {
     private SignalSave finalSave() {
         CompletableFuture<Void> picked = new CompletableFuture<>();
         CompletableFuture<Boolean> done = new CompletableFuture<>();
+        // Taken by the loop when it starts the save, or by the signal handler when it gives up:
+        // a save the handler reported as not done must not run later, once the command lets go.
+        java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
         loop.execute(() -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
             picked.complete(null);
             try {
                 done.complete(persistence.saveForShutdown());
@@ -384,10 +390,13 @@ public final class RkvServer implements AutoCloseable {
         try {
             picked.get(LOOP_GRACE_MS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            log.warning("A command has held the event loop for more than " + LOOP_GRACE_MS / 1000
-                + " s after the shutdown request: exiting WITHOUT the final RDB save.");
-            loopHeld = true;
-            return SignalSave.LOOP_HELD;
+            if (claimed.compareAndSet(false, true)) {
+                log.warning("A command has held the event loop for more than " + LOOP_GRACE_MS / 1000
+                    + " s after the shutdown request: exiting WITHOUT the final RDB save.");
+                loopHeld = true;
+                return SignalSave.LOOP_HELD;
+            }
+            // The loop took the save just now: wait for it below.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return SignalSave.FAILED;
