@@ -1,10 +1,12 @@
 package dev.rkv.replica;
 
+import dev.rkv.kvserver.repl.AcceleratedSync;
 import dev.rkv.rdma.Access;
 import dev.rkv.rdma.Completion;
 import dev.rkv.rdma.CompletionQueue;
 import dev.rkv.rdma.Endpoint;
 import dev.rkv.rdma.EndpointOptions;
+import dev.rkv.rdma.ListenerFullException;
 import dev.rkv.rdma.MemoryRegion;
 import dev.rkv.rdma.RdmaDevice;
 import dev.rkv.rdma.WorkRequest;
@@ -121,6 +123,12 @@ final class TablePuller implements AutoCloseable {
                 endpoints.add(device.connect(descriptor.host(), descriptor.port(), opts));
             }
             s = device.allocate((long) buffers * options.readBytes(), Access.LOCAL_WRITE);
+        } catch (ListenerFullException e) {
+            // Others hold every endpoint the primary agent allows (possibly on purpose): this sync goes the classic way
+            // rather than waiting for a slot that may never free.
+            closeEndpoints();
+            cq.close();
+            throw new AcceleratedSync.Unavailable("the primary agent's RDMA listener is full: " + e.getMessage());
         } catch (RuntimeException e) {
             // RdmaException, or an argument the provider refuses (a host it cannot resolve): the descriptor's fault either way.
             closeEndpoints();

@@ -134,6 +134,41 @@ class ListenerFloodIT {
         System.out.printf("ListenerFloodIT took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
 
+    /**
+     * Endpoints that complete the handshake and stay (the agent's port asks no secret; the
+     * descriptor does): with every endpoint taken, a replica must still sync, the classic way,
+     * instead of retrying a full listener forever.
+     */
+    @Test
+    void aListenerFullOfRealEndpointsSendsTheReplicaToTheClassicSync() throws Exception {
+        try (RkvTestServer primary = RkvTestServer.start();
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server(),
+                 PrimaryAgentOptions.defaults().withDeviceProperty("listener.max-endpoints", "2"));
+             dev.rkv.rdma.RdmaDevice squatter = dev.rkv.rdma.Providers.open("soft")) {
+            fill(primary);
+            java.util.List<dev.rkv.rdma.Endpoint> held = new java.util.ArrayList<>();
+            try (dev.rkv.rdma.CompletionQueue cq = squatter.createCompletionQueue(8192)) {
+                for (int i = 0; i < 2; i++) {
+                    held.add(squatter.connect("127.0.0.1", agent.rdmaPort(), dev.rkv.rdma.EndpointOptions.of(cq).withDepths(4, 1)));
+                }
+                try (RkvTestServer replica = RkvTestServer.start();
+                     ReplicaAgent replicaAgent = ReplicaAgent.attach(replica.server(), ReplicaAgentOptions.defaults())) {
+                    try (Jedis rj = replica.jedis()) {
+                        rj.sendCommand(Protocol.Command.REPLICAOF, "127.0.0.1", Integer.toString(primary.port()), "RDMA");
+                    }
+                    await("the replica syncs though every RDMA endpoint is taken",
+                        () -> linkUp(replica) && offset(replica) == offset(primary));
+                    assertEquals("tcp", info(replica, "master_last_sync_transport"), "the classic sync, not a retry loop");
+                    assertSameDataset(primary, replica);
+                }
+            } finally {
+                for (dev.rkv.rdma.Endpoint e : held) {
+                    e.close();
+                }
+            }
+        }
+    }
+
     private static void fill(RkvTestServer primary) {
         try (Jedis j = primary.jedis()) {
             Pipeline p = j.pipelined();

@@ -5,6 +5,7 @@ import dev.rkv.rdma.ConnectionListener;
 import dev.rkv.rdma.Endpoint;
 import dev.rkv.rdma.EndpointOptions;
 import dev.rkv.rdma.MemoryRegion;
+import dev.rkv.rdma.ListenerFullException;
 import dev.rkv.rdma.RdmaConnectException;
 import dev.rkv.rdma.RdmaDevice;
 import dev.rkv.rdma.RdmaException;
@@ -178,7 +179,7 @@ public final class SoftDevice implements RdmaDevice {
             byte status = in.readByte();
             byte[] peerInfo = Handshake.readField(in, 4);
             if (status == Wire.REPLY_FULL) {
-                throw new RdmaConnectException("peer " + target + " refused the connection: "
+                throw new ListenerFullException("peer " + target + " refused the connection: "
                         + new String(peerInfo, StandardCharsets.UTF_8));
             }
             if (status != Wire.REPLY_OK) {
