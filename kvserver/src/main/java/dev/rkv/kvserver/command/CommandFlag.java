@@ -19,6 +19,7 @@ public enum CommandFlag {
     /** Rejected while a replica loads the primary's RDB asynchronously (PSYNC, REPLICAOF ...). */
     NO_ASYNC_LOADING("no_async_loading"),
     NO_MULTI("no_multi"),
+    MOVABLEKEYS("movablekeys"),
     ALLOW_BUSY("allow_busy");
 
     private final String wireName;

@@ -33,7 +33,11 @@ public final class CommandSpec {
         this.name = b.name.toLowerCase(Locale.ROOT);
         this.fullName = parentName == null ? name : parentName + "|" + name;
         this.arity = b.arity;
-        this.flags = Collections.unmodifiableSet(b.flags.isEmpty() ? EnumSet.noneOf(CommandFlag.class) : EnumSet.copyOf(b.flags));
+        EnumSet<CommandFlag> f = b.flags.isEmpty() ? EnumSet.noneOf(CommandFlag.class) : EnumSet.copyOf(b.flags);
+        if (b.keySpecs != null && b.keySpecs.stream().anyMatch(KeySpec::isKeynum)) {
+            f.add(CommandFlag.MOVABLEKEYS); // as Redis derives it from the key specs
+        }
+        this.flags = Collections.unmodifiableSet(f);
         this.firstKey = b.firstKey;
         this.lastKey = b.lastKey;
         this.keyStep = b.keyStep;
@@ -148,7 +152,7 @@ public final class CommandSpec {
             : b.flags.contains(CommandFlag.READONLY) ? List.of("RO", "access")
             : List.of("RO");
         int last = b.lastKey < 0 ? b.lastKey : b.lastKey - b.firstKey;
-        return List.of(new KeySpec(null, flags, b.firstKey, last, b.keyStep, null));
+        return List.of(new KeySpec(null, flags, b.firstKey, last, b.keyStep, null, -1, 0));
     }
 
     public boolean isContainer() {

@@ -11,19 +11,35 @@ import java.util.function.Function;
  * and the keys found get {@code flags} ("RW", "access", "update" ...). A command whose keys have
  * different access (COPY's source is read, its destination overwritten) has one spec per key.
  *
+ * <p>A "keynum" spec (LMPOP, ZUNION ...) instead reads how many keys there are from the argument
+ * {@code keynumIdx} past {@code index}, and takes them from {@code firstKey} past it.
+ *
  * @param notes free text Redis shows with the spec, or null
  * @param resolver the flags of the keys of one actual command, for specs flagged
  *     "variable_flags" (SET's key is only read with GET); null when they are always {@code flags}
  */
 public record KeySpec(String notes, List<String> flags, int index, int lastKey, int keyStep,
-                      Function<byte[][], List<String>> resolver) {
+                      Function<byte[][], List<String>> resolver, int keynumIdx, int firstKey) {
     public KeySpec {
         flags = List.copyOf(flags);
     }
 
     /** Keys from argument {@code index} up to {@code lastKey} past it (negative: from the end), step {@code keyStep}. */
     public static KeySpec range(int index, int lastKey, int keyStep, String... flags) {
-        return new KeySpec(null, List.of(flags), index, lastKey, keyStep, null);
+        return new KeySpec(null, List.of(flags), index, lastKey, keyStep, null, -1, 0);
+    }
+
+    /**
+     * As many keys as argument {@code index + keynumIdx} says, from {@code index + firstKey} on,
+     * every {@code keyStep}-th (Redis's "keynum" find_keys: LMPOP, ZUNIONSTORE ...).
+     */
+    public static KeySpec keynum(int index, int keynumIdx, int firstKey, int keyStep, String... flags) {
+        return new KeySpec(null, List.of(flags), index, 0, keyStep, null, keynumIdx, firstKey);
+    }
+
+    /** Whether the number of keys comes from an argument (the command has "movablekeys"). */
+    public boolean isKeynum() {
+        return keynumIdx >= 0;
     }
 
     /** The single key at argument {@code index}. */
@@ -32,12 +48,12 @@ public record KeySpec(String notes, List<String> flags, int index, int lastKey, 
     }
 
     public KeySpec withNotes(String text) {
-        return new KeySpec(text, flags, index, lastKey, keyStep, resolver);
+        return new KeySpec(text, flags, index, lastKey, keyStep, resolver, keynumIdx, firstKey);
     }
 
     /** The flags of the keys of {@code argv} are what {@code byArgs} says, rather than {@code flags}. */
     public KeySpec withFlagsResolvedBy(Function<byte[][], List<String>> byArgs) {
-        return new KeySpec(notes, flags, index, lastKey, keyStep, byArgs);
+        return new KeySpec(notes, flags, index, lastKey, keyStep, byArgs, keynumIdx, firstKey);
     }
 
     /** The flags COMMAND GETKEYSANDFLAGS reports for this spec's keys in {@code argv}. */
@@ -51,12 +67,31 @@ public record KeySpec(String notes, List<String> flags, int index, int lastKey, 
     }
 
     /**
-     * The argument positions this spec picks out of a command of {@code argc} arguments (name
-     * included); none when the range does not fit, as for a variadic command given too few.
+     * The argument positions this spec picks out of a command's arguments (name included); none
+     * when they do not fit, as for a variadic command given too few or a count that is no number.
      */
-    public List<Integer> positions(int argc) {
-        int last = lastKey >= 0 ? index + lastKey : argc + lastKey;
+    public List<Integer> positions(byte[][] argv) {
+        int argc = argv.length;
         List<Integer> out = new ArrayList<>();
+        if (isKeynum()) {
+            int at = index + keynumIdx;
+            if (at >= argc) {
+                return out;
+            }
+            Long n = dev.rkv.kvserver.util.Numbers.parseLongStrict(argv[at]);
+            if (n == null || n < 1) {
+                return out;
+            }
+            long last = index + firstKey + (n - 1) * Math.max(1, keyStep);
+            if (last >= argc) {
+                return out;
+            }
+            for (long i = index + firstKey; i <= last; i += Math.max(1, keyStep)) {
+                out.add((int) i);
+            }
+            return out;
+        }
+        int last = lastKey >= 0 ? index + lastKey : argc + lastKey;
         if (index >= argc || last >= argc || last < index) {
             return out;
         }

@@ -142,7 +142,7 @@ public final class CommandCommand {
         }
     }
 
-    /** Each key spec as a map: notes (when any), flags, begin_search by index, find_keys by range. */
+    /** Each key spec as a map: notes (when any), flags, begin_search by index, find_keys by range or keynum. */
     private static void writeKeySpecs(RespWriter out, CommandSpec spec) {
         out.set(spec.keySpecs().size());
         for (KeySpec ks : spec.keySpecs()) {
@@ -156,8 +156,14 @@ public final class CommandCommand {
             }
             out.bulk("begin_search").map(2).bulk("type").bulk("index").bulk("spec").map(1).bulk("index")
                 .integer(ks.index());
-            out.bulk("find_keys").map(2).bulk("type").bulk("range").bulk("spec").map(3)
-                .bulk("lastkey").integer(ks.lastKey()).bulk("keystep").integer(ks.keyStep()).bulk("limit").integer(0);
+            if (ks.isKeynum()) {
+                out.bulk("find_keys").map(2).bulk("type").bulk("keynum").bulk("spec").map(3)
+                    .bulk("keynumidx").integer(ks.keynumIdx()).bulk("firstkey").integer(ks.firstKey())
+                    .bulk("keystep").integer(ks.keyStep());
+            } else {
+                out.bulk("find_keys").map(2).bulk("type").bulk("range").bulk("spec").map(3)
+                    .bulk("lastkey").integer(ks.lastKey()).bulk("keystep").integer(ks.keyStep()).bulk("limit").integer(0);
+            }
         }
     }
 
@@ -258,7 +264,7 @@ public final class CommandCommand {
             if (ks.notKey()) {
                 continue;
             }
-            for (int i : ks.positions(cmdArgv.length)) {
+            for (int i : ks.positions(cmdArgv)) {
                 keys.add(cmdArgv[i]);
                 keyFlags.add(ks.flagsFor(cmdArgv));
             }
