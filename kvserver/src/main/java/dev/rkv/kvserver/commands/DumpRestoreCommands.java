@@ -8,6 +8,7 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
 import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.KeySpec;
 import dev.rkv.kvserver.persist.DumpPayload;
 import dev.rkv.kvserver.persist.RdbFormatException;
 import dev.rkv.kvserver.protocol.Replies;
@@ -28,10 +29,10 @@ public final class DumpRestoreCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("dump", 2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output")
+        t.register(command("dump", 2).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output")
             .group("generic").since("2.6.0").summary("Return a serialized version of the value stored at the specified key.")
             .handler(DumpRestoreCommands::dump).build());
-        t.register(command("restore", -4).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecFlags("OW", "update").group("generic")
+        t.register(command("restore", -4).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecs(KeySpec.single(1, "OW", "update")).acl("keyspace", "dangerous").group("generic")
             .since("2.6.0").summary("Create a key using the provided serialized value, previously obtained using DUMP.")
             .handler(DumpRestoreCommands::restore).build());
     }

@@ -9,6 +9,7 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
 import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.KeySpec;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.HashLimits;
@@ -38,38 +39,38 @@ public final class HashCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("hset", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "update").group("hash")
+        t.register(command("hset", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "update")).group("hash")
             .since("2.0.0").summary("Set the string value of a hash field").handler((c, argv) -> hset(c, argv, false)).build());
-        t.register(command("hmset", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "update").group("hash")
+        t.register(command("hmset", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "update")).group("hash")
             .since("2.0.0").summary("Set multiple hash fields to multiple values").handler((c, argv) -> hset(c, argv, true)).build());
-        t.register(command("hsetnx", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("hash")
+        t.register(command("hsetnx", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "insert")).group("hash")
             .since("2.0.0").summary("Set the value of a hash field, only if the field does not exist").handler(HashCommands::hsetnx).build());
-        t.register(command("hget", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO", "access").group("hash")
+        t.register(command("hget", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("hash")
             .since("2.0.0").summary("Get the value of a hash field").handler(HashCommands::hget).build());
-        t.register(command("hmget", -3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO", "access").group("hash")
+        t.register(command("hmget", -3).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("hash")
             .since("2.0.0").summary("Get the values of all the given hash fields").handler(HashCommands::hmget).build());
-        t.register(command("hdel", -3).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "delete").group("hash")
+        t.register(command("hdel", -3).flags(WRITE, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "delete")).group("hash")
             .since("2.0.0").summary("Delete one or more hash fields").handler(HashCommands::hdel).build());
-        t.register(command("hlen", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("hash")
+        t.register(command("hlen", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO")).group("hash")
             .since("2.0.0").summary("Get the number of fields in a hash").handler(HashCommands::hlen).build());
-        t.register(command("hstrlen", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("hash")
+        t.register(command("hstrlen", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO")).group("hash")
             .since("3.2.0").summary("Get the length of the value of a hash field").handler(HashCommands::hstrlen).build());
-        t.register(command("hexists", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("hash")
+        t.register(command("hexists", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO")).group("hash")
             .since("2.0.0").summary("Determine if a hash field exists").handler(HashCommands::hexists).build());
-        t.register(command("hkeys", 2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO").tips("nondeterministic_output_order")
+        t.register(command("hkeys", 2).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output_order")
             .group("hash").since("2.0.0").summary("Get all the fields in a hash").handler((c, argv) -> hgetall(c, argv, true, false)).build());
-        t.register(command("hvals", 2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output_order")
+        t.register(command("hvals", 2).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output_order")
             .group("hash").since("2.0.0").summary("Get all the values in a hash").handler((c, argv) -> hgetall(c, argv, false, true)).build());
-        t.register(command("hgetall", 2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output_order")
+        t.register(command("hgetall", 2).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output_order")
             .group("hash").since("2.0.0").summary("Get all the fields and values in a hash").handler((c, argv) -> hgetall(c, argv, true, true)).build());
-        t.register(command("hincrby", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "update").group("hash")
+        t.register(command("hincrby", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "access", "update")).group("hash")
             .since("2.0.0").summary("Increment the integer value of a hash field by the given number").handler(HashCommands::hincrby).build());
-        t.register(command("hincrbyfloat", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "update")
+        t.register(command("hincrbyfloat", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "access", "update"))
             .group("hash").since("2.6.0").summary("Increment the float value of a hash field by the given amount")
             .handler(HashCommands::hincrbyfloat).build());
-        t.register(command("hrandfield", -2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output")
+        t.register(command("hrandfield", -2).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output")
             .group("hash").since("6.2.0").summary("Get one or multiple random fields from a hash").handler(HashCommands::hrandfield).build());
-        t.register(command("hscan", -3).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output")
+        t.register(command("hscan", -3).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output")
             .group("hash").since("2.8.0").summary("Incrementally iterate hash fields and associated values").handler(HashCommands::hscan).build());
     }
 

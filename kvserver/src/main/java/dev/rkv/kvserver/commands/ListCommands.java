@@ -1,5 +1,6 @@
 package dev.rkv.kvserver.commands;
 
+import static dev.rkv.kvserver.command.CommandFlag.BLOCKING;
 import static dev.rkv.kvserver.command.CommandFlag.DENYOOM;
 import static dev.rkv.kvserver.command.CommandFlag.FAST;
 import static dev.rkv.kvserver.command.CommandFlag.NOSCRIPT;
@@ -10,6 +11,7 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
 import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.KeySpec;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
@@ -39,54 +41,54 @@ public final class ListCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("lpush", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("list")
+        t.register(command("lpush", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "insert")).group("list")
             .since("1.0.0").summary("Prepend one or multiple elements to a list").handler((c, argv) -> push(c, argv, true, false)).build());
-        t.register(command("rpush", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("list")
+        t.register(command("rpush", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "insert")).group("list")
             .since("1.0.0").summary("Append one or multiple elements to a list").handler((c, argv) -> push(c, argv, false, false)).build());
-        t.register(command("lpushx", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("list")
+        t.register(command("lpushx", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "insert")).group("list")
             .since("2.2.0").summary("Prepend an element to a list, only if the list exists").handler((c, argv) -> push(c, argv, true, true)).build());
-        t.register(command("rpushx", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("list")
+        t.register(command("rpushx", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "insert")).group("list")
             .since("2.2.0").summary("Append an element to a list, only if the list exists").handler((c, argv) -> push(c, argv, false, true)).build());
-        t.register(command("lpop", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "delete").group("list")
+        t.register(command("lpop", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "access", "delete")).group("list")
             .since("1.0.0").summary("Remove and get the first elements in a list").handler((c, argv) -> pop(c, argv, true)).build());
-        t.register(command("rpop", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "delete").group("list")
+        t.register(command("rpop", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "access", "delete")).group("list")
             .since("1.0.0").summary("Remove and get the last elements in a list").handler((c, argv) -> pop(c, argv, false)).build());
-        t.register(command("llen", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("list")
+        t.register(command("llen", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO")).group("list")
             .since("1.0.0").summary("Get the length of a list").handler(ListCommands::llen).build());
-        t.register(command("lindex", 3).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO").group("list")
+        t.register(command("lindex", 3).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("list")
             .since("1.0.0").summary("Get an element from a list by its index").handler(ListCommands::lindex).build());
-        t.register(command("linsert", 5).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecFlags("RW", "insert").group("list")
+        t.register(command("linsert", 5).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "insert")).group("list")
             .since("2.2.0").summary("Insert an element before or after another element in a list").handler(ListCommands::linsert).build());
-        t.register(command("lrange", 4).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").group("list")
+        t.register(command("lrange", 4).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("list")
             .since("1.0.0").summary("Get a range of elements from a list").handler(ListCommands::lrange).build());
-        t.register(command("lrem", 4).flags(WRITE).keys(1, 1, 1).keySpecFlags("RW", "delete").group("list")
+        t.register(command("lrem", 4).flags(WRITE).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "delete")).group("list")
             .since("1.0.0").summary("Remove elements from a list").handler(ListCommands::lrem).build());
-        t.register(command("lset", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecFlags("RW", "update").group("list")
+        t.register(command("lset", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "update")).group("list")
             .since("1.0.0").summary("Set the value of an element in a list by its index").handler(ListCommands::lset).build());
-        t.register(command("ltrim", 4).flags(WRITE).keys(1, 1, 1).keySpecFlags("RW", "delete").group("list")
+        t.register(command("ltrim", 4).flags(WRITE).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "delete")).group("list")
             .since("1.0.0").summary("Trim a list to the specified range").handler(ListCommands::ltrim).build());
-        t.register(command("lpos", -3).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO").group("list")
+        t.register(command("lpos", -3).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("list")
             .since("6.0.6").summary("Return the index of matching elements on a list").handler(ListCommands::lpos).build());
-        t.register(command("lmove", 5).flags(WRITE, DENYOOM).keys(1, 2, 1).group("list").since("6.2.0")
+        t.register(command("lmove", 5).flags(WRITE, DENYOOM).keys(1, 2, 1).keySpecs(KeySpec.single(1, "RW", "access", "delete"), KeySpec.single(2, "RW", "insert")).group("list").since("6.2.0")
             .summary("Pop an element from a list, push it to another list and return it").handler(ListCommands::lmove).build());
-        t.register(command("rpoplpush", 3).flags(WRITE, DENYOOM).keys(1, 2, 1).group("list").since("1.2.0")
+        t.register(command("rpoplpush", 3).flags(WRITE, DENYOOM).keys(1, 2, 1).keySpecs(KeySpec.single(1, "RW", "access", "delete"), KeySpec.single(2, "RW", "insert")).group("list").since("1.2.0")
             .summary("Remove the last element in a list, prepend it to another list and return it")
             .handler(ListCommands::rpoplpush).build());
-        t.register(command("lmpop", -4).flags(WRITE).keys(0, 0, 0).group("list").since("7.0.0")
+        t.register(command("lmpop", -4).flags(WRITE).keys(0, 0, 0).keySpecs(KeySpec.keynum(1, 0, 1, 1, "RW", "access", "delete")).group("list").since("7.0.0")
             .summary("Pop elements from a list").handler(ListCommands::lmpop).build());
-        t.register(command("blpop", -3).flags(WRITE, NOSCRIPT).keys(1, -2, 1).keySpecFlags("RW", "access", "delete").group("list")
+        t.register(command("blpop", -3).flags(WRITE, NOSCRIPT, BLOCKING).keys(1, -2, 1).keySpecs(KeySpec.range(1, -2, 1, "RW", "access", "delete")).group("list")
             .since("2.0.0").summary("Remove and get the first element in a list, or block until one is available")
             .handler((c, argv) -> bpop(c, argv, true)).build());
-        t.register(command("brpop", -3).flags(WRITE, NOSCRIPT).keys(1, -2, 1).keySpecFlags("RW", "access", "delete").group("list")
+        t.register(command("brpop", -3).flags(WRITE, NOSCRIPT, BLOCKING).keys(1, -2, 1).keySpecs(KeySpec.range(1, -2, 1, "RW", "access", "delete")).group("list")
             .since("2.0.0").summary("Remove and get the last element in a list, or block until one is available")
             .handler((c, argv) -> bpop(c, argv, false)).build());
-        t.register(command("blmove", 6).flags(WRITE, DENYOOM, NOSCRIPT).keys(1, 2, 1).group("list").since("6.2.0")
+        t.register(command("blmove", 6).flags(WRITE, DENYOOM, NOSCRIPT, BLOCKING).keys(1, 2, 1).keySpecs(KeySpec.single(1, "RW", "access", "delete"), KeySpec.single(2, "RW", "insert")).group("list").since("6.2.0")
             .summary("Pop an element from a list, push it to another list and return it; or block until one is available")
             .handler(ListCommands::blmove).build());
-        t.register(command("brpoplpush", 4).flags(WRITE, DENYOOM, NOSCRIPT).keys(1, 2, 1).group("list").since("2.2.0")
+        t.register(command("brpoplpush", 4).flags(WRITE, DENYOOM, NOSCRIPT, BLOCKING).keys(1, 2, 1).keySpecs(KeySpec.single(1, "RW", "access", "delete"), KeySpec.single(2, "RW", "insert")).group("list").since("2.2.0")
             .summary("Pop an element from a list, push it to another list and return it; or block until one is available")
             .handler(ListCommands::brpoplpush).build());
-        t.register(command("blmpop", -5).flags(WRITE).keys(0, 0, 0).group("list").since("7.0.0")
+        t.register(command("blmpop", -5).flags(WRITE, BLOCKING).keys(0, 0, 0).keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "delete")).group("list").since("7.0.0")
             .summary("Pop elements from a list, or block until one is available").handler(ListCommands::blmpop).build());
     }
 
@@ -200,12 +202,12 @@ public final class ListCommands {
         if (wrong[0]) {
             return;
         }
-        Long index = Args.longOrReply(c, argv[2]);
-        if (index == null) {
+        if (l == null) {
+            c.out().nullBulk(); // before the index is read, as Redis does
             return;
         }
-        if (l == null) {
-            c.out().nullBulk();
+        Long index = Args.longOrReply(c, argv[2]);
+        if (index == null) {
             return;
         }
         long i = index < 0 ? l.length() + index : index;

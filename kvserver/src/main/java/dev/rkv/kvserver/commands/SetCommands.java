@@ -9,6 +9,7 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
 import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.KeySpec;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
@@ -37,47 +38,47 @@ public final class SetCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("sadd", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "insert").group("set")
+        t.register(command("sadd", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "insert")).group("set")
             .since("1.0.0").summary("Add one or more members to a set").handler(SetCommands::sadd).build());
-        t.register(command("srem", -3).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "delete").group("set")
+        t.register(command("srem", -3).flags(WRITE, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "delete")).group("set")
             .since("1.0.0").summary("Remove one or more members from a set").handler(SetCommands::srem).build());
-        t.register(command("scard", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("set")
+        t.register(command("scard", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO")).group("set")
             .since("1.0.0").summary("Get the number of members in a set").handler(SetCommands::scard).build());
-        t.register(command("sismember", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("set")
+        t.register(command("sismember", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO")).group("set")
             .since("1.0.0").summary("Determine if a given value is a member of a set").handler(SetCommands::sismember).build());
-        t.register(command("smismember", -3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("set")
+        t.register(command("smismember", -3).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("set")
             .since("6.2.0").summary("Returns the membership associated with the given elements for a set")
             .handler(SetCommands::smismember).build());
-        t.register(command("smembers", 2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO").tips("nondeterministic_output_order")
+        t.register(command("smembers", 2).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output_order")
             .group("set").since("1.0.0").summary("Get all the members in a set").handler(SetCommands::smembers).build());
-        t.register(command("srandmember", -2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO").tips("nondeterministic_output")
+        t.register(command("srandmember", -2).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output")
             .group("set").since("1.0.0").summary("Get one or multiple random members from a set").handler(SetCommands::srandmember).build());
-        t.register(command("spop", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "delete")
+        t.register(command("spop", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "access", "delete"))
             .tips("nondeterministic_output").group("set").since("1.0.0")
             .summary("Remove and return one or multiple random members from a set").handler(SetCommands::spop).build());
-        t.register(command("smove", 4).flags(WRITE, FAST).keys(1, 2, 1).group("set").since("1.0.0")
+        t.register(command("smove", 4).flags(WRITE, FAST).keys(1, 2, 1).keySpecs(KeySpec.single(1, "RW", "access", "delete"), KeySpec.single(2, "RW", "insert")).group("set").since("1.0.0")
             .summary("Move a member from one set to another").handler(SetCommands::smove).build());
-        t.register(command("sinter", -2).flags(READONLY).keys(1, -1, 1).keySpecFlags("RO", "access")
+        t.register(command("sinter", -2).flags(READONLY).keys(1, -1, 1).keySpecs(KeySpec.range(1, -1, 1, "RO", "access"))
             .tips("nondeterministic_output_order").group("set").since("1.0.0").summary("Intersect multiple sets")
             .handler((c, argv) -> algebra(c, argv, 1, null, Op.INTER)).build());
-        t.register(command("sintercard", -3).flags(READONLY).keys(0, 0, 0).group("set").since("7.0.0")
+        t.register(command("sintercard", -3).flags(READONLY).keys(0, 0, 0).keySpecs(KeySpec.keynum(1, 0, 1, 1, "RO", "access")).group("set").since("7.0.0")
             .summary("Intersect multiple sets and return the cardinality of the result").handler(SetCommands::sintercard).build());
-        t.register(command("sinterstore", -3).flags(WRITE, DENYOOM).keys(1, -1, 1).group("set").since("1.0.0")
+        t.register(command("sinterstore", -3).flags(WRITE, DENYOOM).keys(1, -1, 1).keySpecs(KeySpec.single(1, "RW", "update"), KeySpec.range(2, -1, 1, "RO", "access")).group("set").since("1.0.0")
             .summary("Intersect multiple sets and store the resulting set in a key")
             .handler((c, argv) -> algebra(c, argv, 2, argv[1], Op.INTER)).build());
-        t.register(command("sunion", -2).flags(READONLY).keys(1, -1, 1).keySpecFlags("RO", "access")
+        t.register(command("sunion", -2).flags(READONLY).keys(1, -1, 1).keySpecs(KeySpec.range(1, -1, 1, "RO", "access"))
             .tips("nondeterministic_output_order").group("set").since("1.0.0").summary("Add multiple sets")
             .handler((c, argv) -> algebra(c, argv, 1, null, Op.UNION)).build());
-        t.register(command("sunionstore", -3).flags(WRITE, DENYOOM).keys(1, -1, 1).group("set").since("1.0.0")
+        t.register(command("sunionstore", -3).flags(WRITE, DENYOOM).keys(1, -1, 1).keySpecs(KeySpec.single(1, "OW", "update"), KeySpec.range(2, -1, 1, "RO", "access")).group("set").since("1.0.0")
             .summary("Add multiple sets and store the resulting set in a key")
             .handler((c, argv) -> algebra(c, argv, 2, argv[1], Op.UNION)).build());
-        t.register(command("sdiff", -2).flags(READONLY).keys(1, -1, 1).keySpecFlags("RO", "access")
+        t.register(command("sdiff", -2).flags(READONLY).keys(1, -1, 1).keySpecs(KeySpec.range(1, -1, 1, "RO", "access"))
             .tips("nondeterministic_output_order").group("set").since("1.0.0").summary("Subtract multiple sets")
             .handler((c, argv) -> algebra(c, argv, 1, null, Op.DIFF)).build());
-        t.register(command("sdiffstore", -3).flags(WRITE, DENYOOM).keys(1, -1, 1).group("set").since("1.0.0")
+        t.register(command("sdiffstore", -3).flags(WRITE, DENYOOM).keys(1, -1, 1).keySpecs(KeySpec.single(1, "OW", "update"), KeySpec.range(2, -1, 1, "RO", "access")).group("set").since("1.0.0")
             .summary("Subtract multiple sets and store the resulting set in a key")
             .handler((c, argv) -> algebra(c, argv, 2, argv[1], Op.DIFF)).build());
-        t.register(command("sscan", -3).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output")
+        t.register(command("sscan", -3).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output")
             .group("set").since("2.8.0").summary("Incrementally iterate Set elements").handler(SetCommands::sscan).build());
     }
 
@@ -375,8 +376,9 @@ public final class SetCommands {
         boolean existed = c.db().lookup(target, now) != null;
         if (result == null || result.size() == 0) {
             if (existed) {
+                // Redis propagates the command itself, which deletes the destination on replicas too.
                 c.db().remove(target, now);
-                c.server().propagate(c.dbIndex(), DEL, dst);
+                c.server().propagate(c.dbIndex(), argv);
             }
             c.out().raw(Replies.ZERO);
             return;

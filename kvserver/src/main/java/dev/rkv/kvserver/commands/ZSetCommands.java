@@ -1,5 +1,6 @@
 package dev.rkv.kvserver.commands;
 
+import static dev.rkv.kvserver.command.CommandFlag.BLOCKING;
 import static dev.rkv.kvserver.command.CommandFlag.DENYOOM;
 import static dev.rkv.kvserver.command.CommandFlag.FAST;
 import static dev.rkv.kvserver.command.CommandFlag.NOSCRIPT;
@@ -10,6 +11,7 @@ import static dev.rkv.kvserver.command.CommandSpec.command;
 import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.KeySpec;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
@@ -47,100 +49,100 @@ public final class ZSetCommands {
     }
 
     public static void register(CommandTable t) {
-        t.register(command("zadd", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "update").group("sorted-set")
+        t.register(command("zadd", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "update")).group("sorted_set")
             .since("1.2.0").summary("Add one or more members to a sorted set, or update its score if it already exists")
             .handler(ZSetCommands::zadd).build());
-        t.register(command("zincrby", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "update")
-            .group("sorted-set").since("1.2.0").summary("Increment the score of a member in a sorted set").handler(ZSetCommands::zincrby).build());
-        t.register(command("zrem", -3).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "delete").group("sorted-set")
+        t.register(command("zincrby", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "access", "update"))
+            .group("sorted_set").since("1.2.0").summary("Increment the score of a member in a sorted set").handler(ZSetCommands::zincrby).build());
+        t.register(command("zrem", -3).flags(WRITE, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "delete")).group("sorted_set")
             .since("1.2.0").summary("Remove one or more members from a sorted set").handler(ZSetCommands::zrem).build());
-        t.register(command("zcard", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("sorted-set")
+        t.register(command("zcard", 2).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO")).group("sorted_set")
             .since("1.2.0").summary("Get the number of members in a sorted set").handler(ZSetCommands::zcard).build());
-        t.register(command("zscore", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("sorted-set")
+        t.register(command("zscore", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("1.2.0").summary("Get the score associated with the given member in a sorted set").handler(ZSetCommands::zscore).build());
-        t.register(command("zmscore", -3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("sorted-set")
+        t.register(command("zmscore", -3).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("6.2.0").summary("Get the score associated with the given members in a sorted set").handler(ZSetCommands::zmscore).build());
-        t.register(command("zrank", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("sorted-set")
+        t.register(command("zrank", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("2.0.0").summary("Determine the index of a member in a sorted set").handler((c, argv) -> zrank(c, argv, false)).build());
-        t.register(command("zrevrank", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("sorted-set")
+        t.register(command("zrevrank", 3).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("2.0.0").summary("Determine the index of a member in a sorted set, with scores ordered from high to low")
             .handler((c, argv) -> zrank(c, argv, true)).build());
-        t.register(command("zcount", 4).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("sorted-set")
+        t.register(command("zcount", 4).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("2.0.0").summary("Count the members in a sorted set with scores within the given values")
             .handler((c, argv) -> zcount(c, argv, false)).build());
-        t.register(command("zlexcount", 4).flags(READONLY, FAST).keys(1, 1, 1).keySpecFlags("RO").group("sorted-set")
+        t.register(command("zlexcount", 4).flags(READONLY, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("2.8.9").summary("Count the number of members in a sorted set between a given lexicographical range")
             .handler((c, argv) -> zcount(c, argv, true)).build());
-        t.register(command("zrange", -4).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").group("sorted-set")
+        t.register(command("zrange", -4).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("1.2.0").summary("Return a range of members in a sorted set")
             .handler((c, argv) -> zrange(c, argv, 1, false, RangeType.AUTO, null)).build());
-        t.register(command("zrangestore", -5).flags(WRITE, DENYOOM).keys(1, 2, 1).group("sorted-set").since("6.2.0")
+        t.register(command("zrangestore", -5).flags(WRITE, DENYOOM).keys(1, 2, 1).keySpecs(KeySpec.single(1, "OW", "update"), KeySpec.single(2, "RO", "access")).group("sorted_set").since("6.2.0")
             .summary("Store a range of members from sorted set into another key")
             .handler((c, argv) -> zrange(c, argv, 2, false, RangeType.AUTO, argv[1])).build());
-        t.register(command("zrangebyscore", -4).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").group("sorted-set")
+        t.register(command("zrangebyscore", -4).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("1.0.5").summary("Return a range of members in a sorted set, by score")
             .handler((c, argv) -> zrange(c, argv, 1, false, RangeType.SCORE, null)).build());
-        t.register(command("zrevrangebyscore", -4).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").group("sorted-set")
+        t.register(command("zrevrangebyscore", -4).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("2.2.0").summary("Return a range of members in a sorted set, by score, with scores ordered from high to low")
             .handler((c, argv) -> zrange(c, argv, 1, true, RangeType.SCORE, null)).build());
-        t.register(command("zrangebylex", -4).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").group("sorted-set")
+        t.register(command("zrangebylex", -4).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("2.8.9").summary("Return a range of members in a sorted set, by lexicographical range")
             .handler((c, argv) -> zrange(c, argv, 1, false, RangeType.LEX, null)).build());
-        t.register(command("zrevrangebylex", -4).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").group("sorted-set")
+        t.register(command("zrevrangebylex", -4).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("2.8.9").summary("Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings")
             .handler((c, argv) -> zrange(c, argv, 1, true, RangeType.LEX, null)).build());
-        t.register(command("zrevrange", -4).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").group("sorted-set")
+        t.register(command("zrevrange", -4).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).group("sorted_set")
             .since("1.2.0").summary("Return a range of members in a sorted set, by index, with scores ordered from high to low")
             .handler((c, argv) -> zrange(c, argv, 1, true, RangeType.RANK, null)).build());
-        t.register(command("zremrangebyrank", 4).flags(WRITE).keys(1, 1, 1).keySpecFlags("RW", "delete").group("sorted-set")
+        t.register(command("zremrangebyrank", 4).flags(WRITE).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "delete")).group("sorted_set")
             .since("2.0.0").summary("Remove all members in a sorted set within the given indexes")
             .handler((c, argv) -> zremrange(c, argv, RangeType.RANK)).build());
-        t.register(command("zremrangebyscore", 4).flags(WRITE).keys(1, 1, 1).keySpecFlags("RW", "delete").group("sorted-set")
+        t.register(command("zremrangebyscore", 4).flags(WRITE).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "delete")).group("sorted_set")
             .since("1.2.0").summary("Remove all members in a sorted set within the given scores")
             .handler((c, argv) -> zremrange(c, argv, RangeType.SCORE)).build());
-        t.register(command("zremrangebylex", 4).flags(WRITE).keys(1, 1, 1).keySpecFlags("RW", "delete").group("sorted-set")
+        t.register(command("zremrangebylex", 4).flags(WRITE).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "delete")).group("sorted_set")
             .since("2.8.9").summary("Remove all members in a sorted set between the given lexicographical range")
             .handler((c, argv) -> zremrange(c, argv, RangeType.LEX)).build());
-        t.register(command("zpopmin", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "delete").group("sorted-set")
+        t.register(command("zpopmin", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "access", "delete")).group("sorted_set")
             .since("5.0.0").summary("Remove and return members with the lowest scores in a sorted set")
             .handler((c, argv) -> zpop(c, argv, true)).build());
-        t.register(command("zpopmax", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecFlags("RW", "access", "delete").group("sorted-set")
+        t.register(command("zpopmax", -2).flags(WRITE, FAST).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RW", "access", "delete")).group("sorted_set")
             .since("5.0.0").summary("Remove and return members with the highest scores in a sorted set")
             .handler((c, argv) -> zpop(c, argv, false)).build());
-        t.register(command("zmpop", -4).flags(WRITE).keys(0, 0, 0).group("sorted-set").since("7.0.0")
+        t.register(command("zmpop", -4).flags(WRITE).keys(0, 0, 0).keySpecs(KeySpec.keynum(1, 0, 1, 1, "RW", "access", "delete")).group("sorted_set").since("7.0.0")
             .summary("Remove and return members with scores in a sorted set").handler(ZSetCommands::zmpop).build());
-        t.register(command("bzpopmin", -3).flags(WRITE, NOSCRIPT, FAST).keys(1, -2, 1).keySpecFlags("RW", "access", "delete")
-            .group("sorted-set").since("5.0.0").summary("Remove and return the member with the lowest score from one or more sorted sets, or block until one is available")
+        t.register(command("bzpopmin", -3).flags(WRITE, NOSCRIPT, FAST, BLOCKING).keys(1, -2, 1).keySpecs(KeySpec.range(1, -2, 1, "RW", "access", "delete"))
+            .group("sorted_set").since("5.0.0").summary("Remove and return the member with the lowest score from one or more sorted sets, or block until one is available")
             .handler((c, argv) -> bzpop(c, argv, true)).build());
-        t.register(command("bzpopmax", -3).flags(WRITE, NOSCRIPT, FAST).keys(1, -2, 1).keySpecFlags("RW", "access", "delete")
-            .group("sorted-set").since("5.0.0").summary("Remove and return the member with the highest score from one or more sorted sets, or block until one is available")
+        t.register(command("bzpopmax", -3).flags(WRITE, NOSCRIPT, FAST, BLOCKING).keys(1, -2, 1).keySpecs(KeySpec.range(1, -2, 1, "RW", "access", "delete"))
+            .group("sorted_set").since("5.0.0").summary("Remove and return the member with the highest score from one or more sorted sets, or block until one is available")
             .handler((c, argv) -> bzpop(c, argv, false)).build());
-        t.register(command("bzmpop", -5).flags(WRITE).keys(0, 0, 0).group("sorted-set").since("7.0.0")
+        t.register(command("bzmpop", -5).flags(WRITE, BLOCKING).keys(0, 0, 0).keySpecs(KeySpec.keynum(2, 0, 1, 1, "RW", "access", "delete")).group("sorted_set").since("7.0.0")
             .summary("Remove and return members with scores in a sorted set or block until one is available")
             .handler(ZSetCommands::bzmpop).build());
-        t.register(command("zrandmember", -2).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output")
-            .group("sorted-set").since("6.2.0").summary("Get one or multiple random elements from a sorted set")
+        t.register(command("zrandmember", -2).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output")
+            .group("sorted_set").since("6.2.0").summary("Get one or multiple random elements from a sorted set")
             .handler(ZSetCommands::zrandmember).build());
-        t.register(command("zunion", -3).flags(READONLY).keys(0, 0, 0).group("sorted-set").since("6.2.0")
+        t.register(command("zunion", -3).flags(READONLY).keys(0, 0, 0).keySpecs(KeySpec.keynum(1, 0, 1, 1, "RO", "access")).group("sorted_set").since("6.2.0")
             .summary("Add multiple sorted sets").handler((c, argv) -> algebra(c, argv, null, 1, SetOp.UNION, false)).build());
-        t.register(command("zunionstore", -4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("sorted-set").since("2.0.0")
+        t.register(command("zunionstore", -4).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecs(KeySpec.single(1, "OW", "update"), KeySpec.keynum(2, 0, 1, 1, "RO", "access")).group("sorted_set").since("2.0.0")
             .summary("Add multiple sorted sets and store the resulting sorted set in a new key")
             .handler((c, argv) -> algebra(c, argv, argv[1], 2, SetOp.UNION, false)).build());
-        t.register(command("zinter", -3).flags(READONLY).keys(0, 0, 0).group("sorted-set").since("6.2.0")
+        t.register(command("zinter", -3).flags(READONLY).keys(0, 0, 0).keySpecs(KeySpec.keynum(1, 0, 1, 1, "RO", "access")).group("sorted_set").since("6.2.0")
             .summary("Intersect multiple sorted sets").handler((c, argv) -> algebra(c, argv, null, 1, SetOp.INTER, false)).build());
-        t.register(command("zinterstore", -4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("sorted-set").since("2.0.0")
+        t.register(command("zinterstore", -4).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecs(KeySpec.single(1, "OW", "update"), KeySpec.keynum(2, 0, 1, 1, "RO", "access")).group("sorted_set").since("2.0.0")
             .summary("Intersect multiple sorted sets and store the resulting sorted set in a new key")
             .handler((c, argv) -> algebra(c, argv, argv[1], 2, SetOp.INTER, false)).build());
-        t.register(command("zintercard", -3).flags(READONLY).keys(0, 0, 0).group("sorted-set").since("7.0.0")
+        t.register(command("zintercard", -3).flags(READONLY).keys(0, 0, 0).keySpecs(KeySpec.keynum(1, 0, 1, 1, "RO", "access")).group("sorted_set").since("7.0.0")
             .summary("Intersect multiple sorted sets and return the cardinality of the result")
             .handler((c, argv) -> algebra(c, argv, null, 1, SetOp.INTER, true)).build());
-        t.register(command("zdiff", -3).flags(READONLY).keys(0, 0, 0).group("sorted-set").since("6.2.0")
+        t.register(command("zdiff", -3).flags(READONLY).keys(0, 0, 0).keySpecs(KeySpec.keynum(1, 0, 1, 1, "RO", "access")).group("sorted_set").since("6.2.0")
             .summary("Subtract multiple sorted sets").handler((c, argv) -> algebra(c, argv, null, 1, SetOp.DIFF, false)).build());
-        t.register(command("zdiffstore", -4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("sorted-set").since("6.2.0")
+        t.register(command("zdiffstore", -4).flags(WRITE, DENYOOM).keys(1, 1, 1).keySpecs(KeySpec.single(1, "OW", "update"), KeySpec.keynum(2, 0, 1, 1, "RO", "access")).group("sorted_set").since("6.2.0")
             .summary("Subtract multiple sorted sets and store the resulting sorted set in a new key")
             .handler((c, argv) -> algebra(c, argv, argv[1], 2, SetOp.DIFF, false)).build());
-        t.register(command("zscan", -3).flags(READONLY).keys(1, 1, 1).keySpecFlags("RO", "access").tips("nondeterministic_output")
-            .group("sorted-set").since("2.8.0").summary("Incrementally iterate sorted sets elements and associated scores")
+        t.register(command("zscan", -3).flags(READONLY).keys(1, 1, 1).keySpecs(KeySpec.single(1, "RO", "access")).tips("nondeterministic_output")
+            .group("sorted_set").since("2.8.0").summary("Incrementally iterate sorted sets elements and associated scores")
             .handler(ZSetCommands::zscan).build());
     }
 
@@ -160,6 +162,11 @@ public final class ZSetCommands {
 
     // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]
     private static void zadd(Client c, byte[][] argv) {
+        zadd(c, argv, argv);
+    }
+
+    /** ZADD with {@code argv}, propagated as {@code propagated} (ZINCRBY runs as ZADD INCR but replicates as itself). */
+    private static void zadd(Client c, byte[][] argv, byte[][] propagated) {
         boolean nx = false;
         boolean xx = false;
         boolean gt = false;
@@ -277,7 +284,7 @@ public final class ZSetCommands {
             c.db().modified(key, e);
         }
         if (added + updated > 0) {
-            c.server().propagate(c.dbIndex(), argv);
+            c.server().propagate(c.dbIndex(), propagated);
         }
         if (failed) {
             c.out().error("ERR resulting score is not a number (NaN)");
@@ -297,7 +304,7 @@ public final class ZSetCommands {
     // ZINCRBY key increment member
     private static void zincrby(Client c, byte[][] argv) {
         byte[][] asZadd = {Args.bytes("ZADD"), argv[1], Args.bytes("INCR"), argv[2], argv[3]};
-        zadd(c, asZadd);
+        zadd(c, asZadd, argv);
     }
 
     // ZREM key member [member ...]
@@ -522,21 +529,23 @@ public final class ZSetCommands {
             }
         }
         if (store) {
-            storeResult(c, dst, result);
-            c.server().propagate(c.dbIndex(), argv);
+            if (storeResult(c, dst, result)) {
+                c.server().propagate(c.dbIndex(), argv);
+            }
             return;
         }
         replyMembers(c, result, withScores);
     }
 
     /** ZRANGESTORE and the STORE forms: replaces {@code dst} with the result (or deletes it) and replies its size. */
-    private static void storeResult(Client c, byte[] dst, List<Member> result) {
+    /** @return whether the dataset changed (an empty result over a missing key changes nothing, and propagates nothing) */
+    private static boolean storeResult(Client c, byte[] dst, List<Member> result) {
         Key key = Args.key(dst);
         long now = c.server().nowMs();
         if (result.isEmpty()) {
-            c.db().remove(key, now);
+            boolean deleted = c.db().remove(key, now);
             c.out().raw(Replies.ZERO);
-            return;
+            return deleted;
         }
         long longest = 0;
         for (Member m : result) {
@@ -549,6 +558,7 @@ public final class ZSetCommands {
         }
         c.db().put(key, Entry.of(ValueType.ZSET, z, Entry.NO_EXPIRY, now));
         c.out().integer(z.size());
+        return true;
     }
 
     private static void replyMembers(Client c, List<Member> members, boolean withScores) {
@@ -880,8 +890,9 @@ public final class ZSetCommands {
             return;
         }
         if (dst != null) {
-            storeResult(c, dst, result);
-            c.server().propagate(c.dbIndex(), argv);
+            if (storeResult(c, dst, result)) {
+                c.server().propagate(c.dbIndex(), argv);
+            }
             return;
         }
         replyMembers(c, result, withScores);

@@ -372,5 +372,152 @@ final class CommandGenerator {
         });
         add("echo", 1, () -> List.of(value()));
         add("ping", 1, () -> rnd.nextBoolean() ? List.of() : List.of(value()));
+        collections();
     }
+
+    // ------------------------------------------------------------------ collections
+
+    private static final String[] MEMBERS = {"a", "b", "c", "1", "2", "3", "-5", "10", "", "x y", "\u00e9"};
+    private static final String[] INT_MEMBERS = {"1", "2", "3", "-5", "10", "100", "0", "-9223372036854775808"};
+    private static final String[] SCORES = {"0", "1", "2.5", "-1", "-inf", "+inf", "1e3", "0.1", "abc", "nan", "", "(1"};
+    private static final String[] RANGES = {"-inf", "+inf", "0", "1", "(1", "2.5", "(2.5", "-1", "x", "(", "10"};
+    private static final String[] LEX = {"-", "+", "[a", "(a", "[c", "(b", "a", "[", "(", "[10"};
+
+    private String member() {
+        return pick(MEMBERS);
+    }
+
+    /** Set members: integers, so that sets stay intsets whose order both servers share; now and then not. */
+    private String setMember() {
+        return rnd.nextInt(8) == 0 ? pick(new String[] {"a", "b"}) : pick(INT_MEMBERS);
+    }
+
+    /** Hash values short enough to keep hashes listpacks (insertion order on both servers). */
+    private String shortValue() {
+        String v = value();
+        return v.length() > 40 ? "long" : v;
+    }
+
+    private List<String> repeat(int max, Supplier<List<String>> one) {
+        List<String> a = new ArrayList<>();
+        int n = 1 + rnd.nextInt(max);
+        for (int i = 0; i < n; i++) {
+            a.addAll(one.get());
+        }
+        return a;
+    }
+
+    private void collections() {
+        // hashes
+        add("hset", 6, () -> join(List.of(key()), repeat(3, () -> List.of(member(), shortValue()))));
+        add("hsetnx", 2, () -> List.of(key(), member(), shortValue()));
+        add("hmset", 1, () -> join(List.of(key()), repeat(2, () -> List.of(member(), shortValue()))));
+        add("hget", 4, () -> List.of(key(), member()));
+        add("hmget", 2, () -> join(List.of(key()), repeat(3, () -> List.of(member()))));
+        add("hdel", 3, () -> join(List.of(key()), repeat(3, () -> List.of(member()))));
+        add("hlen", 2, () -> List.of(key()));
+        add("hstrlen", 1, () -> List.of(key(), member()));
+        add("hexists", 2, () -> List.of(key(), member()));
+        add("hkeys", 1, () -> List.of(key()));
+        add("hvals", 1, () -> List.of(key()));
+        add("hgetall", 2, () -> List.of(key()));
+        add("hincrby", 3, () -> List.of(key(), member(), integer()));
+        add("hincrbyfloat", 2, () -> List.of(key(), member(), pick(FLOATS)));
+        // lists
+        add("lpush", 4, () -> join(List.of(key()), repeat(3, () -> List.of(value()))));
+        add("rpush", 4, () -> join(List.of(key()), repeat(3, () -> List.of(value()))));
+        add("lpushx", 1, () -> List.of(key(), value()));
+        add("rpushx", 1, () -> List.of(key(), value()));
+        add("lpop", 3, () -> rnd.nextBoolean() ? List.of(key()) : List.of(key(), smallInt()));
+        add("rpop", 3, () -> rnd.nextBoolean() ? List.of(key()) : List.of(key(), smallInt()));
+        add("llen", 2, () -> List.of(key()));
+        add("lindex", 2, () -> List.of(key(), smallInt()));
+        add("lrange", 3, () -> List.of(key(), smallInt(), smallInt()));
+        add("lrem", 2, () -> List.of(key(), smallInt(), value()));
+        add("lset", 2, () -> List.of(key(), smallInt(), value()));
+        add("ltrim", 2, () -> List.of(key(), smallInt(), smallInt()));
+        add("linsert", 2, () -> List.of(key(), pick(new String[] {"BEFORE", "AFTER", "after", "MIDDLE"}), value(), value()));
+        add("lpos", 2, () -> {
+            List<String> a = new ArrayList<>(List.of(key(), value()));
+            switch (rnd.nextInt(5)) {
+                case 0 -> a.addAll(List.of("RANK", smallInt()));
+                case 1 -> a.addAll(List.of("COUNT", smallInt()));
+                case 2 -> a.addAll(List.of("MAXLEN", smallInt()));
+                case 3 -> a.addAll(List.of("RANK", smallInt(), "COUNT", "0"));
+                default -> {
+                }
+            }
+            return a;
+        });
+        add("lmove", 2, () -> List.of(key(), key(), pick(new String[] {"LEFT", "RIGHT", "UP"}), pick(new String[] {"LEFT", "RIGHT"})));
+        add("rpoplpush", 1, () -> List.of(key(), key()));
+        add("lmpop", 2, () -> {
+            List<String> a = new ArrayList<>(List.of("2", key(), key(), pick(new String[] {"LEFT", "RIGHT", "UP"})));
+            if (rnd.nextBoolean()) {
+                a.addAll(List.of("COUNT", smallInt()));
+            }
+            return a;
+        });
+        // sets
+        add("sadd", 5, () -> join(List.of(key()), repeat(3, () -> List.of(setMember()))));
+        add("srem", 3, () -> join(List.of(key()), repeat(2, () -> List.of(setMember()))));
+        add("scard", 2, () -> List.of(key()));
+        add("sismember", 2, () -> List.of(key(), setMember()));
+        add("smismember", 1, () -> join(List.of(key()), repeat(3, () -> List.of(setMember()))));
+        add("smove", 1, () -> List.of(key(), key(), setMember()));
+        add("sintercard", 1, () -> List.of("2", key(), key()));
+        add("sinterstore", 1, () -> List.of(key(), key(), key()));
+        add("sunionstore", 1, () -> List.of(key(), key(), key()));
+        add("sdiffstore", 1, () -> List.of(key(), key(), key()));
+        // sorted sets
+        add("zadd", 6, () -> {
+            List<String> a = new ArrayList<>(List.of(key()));
+            if (rnd.nextInt(3) == 0) {
+                a.add(pick(new String[] {"NX", "XX", "GT", "LT", "CH", "INCR", "nx", "GT CH"}));
+            }
+            a.addAll(repeat(2, () -> List.of(pick(SCORES), member())));
+            return a;
+        });
+        add("zincrby", 2, () -> List.of(key(), pick(SCORES), member()));
+        add("zrem", 2, () -> join(List.of(key()), repeat(2, () -> List.of(member()))));
+        add("zcard", 2, () -> List.of(key()));
+        add("zscore", 2, () -> List.of(key(), member()));
+        add("zmscore", 1, () -> List.of(key(), member(), member()));
+        add("zrank", 1, () -> List.of(key(), member()));
+        add("zrevrank", 1, () -> List.of(key(), member()));
+        add("zcount", 1, () -> List.of(key(), pick(RANGES), pick(RANGES)));
+        add("zlexcount", 1, () -> List.of(key(), pick(LEX), pick(LEX)));
+        add("zrange", 4, () -> {
+            int kind = rnd.nextInt(3);
+            List<String> a = new ArrayList<>(List.of(key()));
+            if (kind == 0) {
+                a.addAll(List.of(smallInt(), smallInt()));
+            } else if (kind == 1) {
+                a.addAll(List.of(pick(RANGES), pick(RANGES), "BYSCORE"));
+            } else {
+                a.addAll(List.of(pick(LEX), pick(LEX), "BYLEX"));
+            }
+            if (rnd.nextBoolean()) {
+                a.add("REV");
+            }
+            if (rnd.nextInt(3) == 0) {
+                a.addAll(List.of("LIMIT", smallInt(), smallInt()));
+            }
+            if (kind != 2 && rnd.nextBoolean()) {
+                a.add("WITHSCORES");
+            }
+            return a;
+        });
+        add("zrangebyscore", 1, () -> List.of(key(), pick(RANGES), pick(RANGES), "WITHSCORES"));
+        add("zrevrangebylex", 1, () -> List.of(key(), pick(LEX), pick(LEX)));
+        add("zremrangebyrank", 1, () -> List.of(key(), smallInt(), smallInt()));
+        add("zremrangebyscore", 1, () -> List.of(key(), pick(RANGES), pick(RANGES)));
+        add("zpopmin", 2, () -> rnd.nextBoolean() ? List.of(key()) : List.of(key(), smallInt()));
+        add("zpopmax", 2, () -> rnd.nextBoolean() ? List.of(key()) : List.of(key(), smallInt()));
+        add("zunionstore", 1, () -> List.of(key(), "2", key(), key(), "AGGREGATE", pick(new String[] {"SUM", "MIN", "MAX"})));
+        add("zinterstore", 1, () -> List.of(key(), "2", key(), key(), "WEIGHTS", pick(FLOATS), "1"));
+        add("zunion", 1, () -> List.of("2", key(), key(), "WITHSCORES"));
+        add("zdiff", 1, () -> List.of("2", key(), key()));
+    }
+
 }

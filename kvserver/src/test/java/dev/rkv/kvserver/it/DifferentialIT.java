@@ -229,9 +229,37 @@ class DifferentialIT {
                 byte[] key = k.getBytes(StandardCharsets.ISO_8859_1);
                 pair.check("GET".getBytes(StandardCharsets.US_ASCII), key);
                 pair.check("PTTL".getBytes(StandardCharsets.US_ASCII), key);
+                if (enabled.contains("hgetall")) {
+                    compareCollection(pair, key);
+                }
             }
         }
         pair.check("SELECT", "0");
+    }
+
+    /**
+     * A collection's whole content, in a form both servers must produce alike: lists and sorted
+     * sets in their order, hashes and sets too while both hold them compactly (insertion or
+     * numeric order); in a hashtable only their sizes, since each server's table order is its own.
+     */
+    private static void compareCollection(DualClient pair, byte[] key) throws IOException {
+        String type = RespReply.parse(pair.check(bytes("TYPE"), key)).text();
+        String encoding = type.equals("string") || type.equals("none") ? ""
+            : RespReply.parse(pair.check(bytes("OBJECT"), bytes("ENCODING"), key)).text();
+        boolean ordered = encoding.equals("listpack") || encoding.equals("intset") || encoding.equals("quicklist")
+            || encoding.equals("skiplist");
+        switch (type) {
+            case "list" -> pair.check(bytes("LRANGE"), key, bytes("0"), bytes("-1"));
+            case "zset" -> pair.check(bytes("ZRANGE"), key, bytes("0"), bytes("-1"), bytes("WITHSCORES"));
+            case "hash" -> pair.check(bytes(ordered ? "HGETALL" : "HLEN"), key);
+            case "set" -> pair.check(bytes(ordered ? "SMEMBERS" : "SCARD"), key);
+            default -> {
+            }
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     // ------------------------------------------------------------------ hand-written sequences

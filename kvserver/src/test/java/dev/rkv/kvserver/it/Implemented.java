@@ -29,6 +29,18 @@ final class Implemented {
         "flushall", "copy", "move", "swapdb", "touch", "object",
         // expire (ExpireCommands)
         "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "persist", "expiretime", "pexpiretime",
+        // hashes, lists, sets, sorted sets (HashCommands, ListCommands, SetCommands, ZSetCommands), DUMP/RESTORE
+        "hset", "hsetnx", "hget", "hmget", "hmset", "hdel", "hlen", "hstrlen", "hexists", "hkeys", "hvals", "hgetall",
+        "hincrby", "hincrbyfloat", "hrandfield", "hscan",
+        "lpush", "rpush", "lpushx", "rpushx", "lpop", "rpop", "llen", "lindex", "linsert", "lrange", "lrem", "lset",
+        "ltrim", "lpos", "lmove", "rpoplpush", "lmpop", "blpop", "brpop", "blmove", "brpoplpush", "blmpop",
+        "sadd", "srem", "scard", "sismember", "smismember", "smembers", "srandmember", "spop", "smove", "sinter",
+        "sintercard", "sinterstore", "sunion", "sunionstore", "sdiff", "sdiffstore", "sscan",
+        "zadd", "zincrby", "zrem", "zcard", "zscore", "zmscore", "zrank", "zrevrank", "zcount", "zlexcount", "zrange",
+        "zrangestore", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "zrevrange",
+        "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax", "zmpop", "bzpopmin", "bzpopmax",
+        "bzmpop", "zrandmember", "zunion", "zunionstore", "zinter", "zinterstore", "zintercard", "zdiff", "zdiffstore",
+        "zscan", "dump", "restore",
         // transactions (TransactionCommands)
         "multi", "exec", "discard", "watch", "unwatch",
         // pub/sub (PubSubCommands)
@@ -49,7 +61,18 @@ final class Implemented {
         "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "persist", "expiretime", "pexpiretime",
         "multi", "exec", "discard", "watch", "unwatch",
         "config", "info", "client", "command", "time",
-        "publish", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "pubsub");
+        "publish", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "pubsub",
+        "hset", "hsetnx", "hget", "hmget", "hmset", "hdel", "hlen", "hstrlen", "hexists", "hkeys", "hvals", "hgetall",
+        "hincrby", "hincrbyfloat", "hrandfield", "hscan",
+        "lpush", "rpush", "lpushx", "rpushx", "lpop", "rpop", "llen", "lindex", "linsert", "lrange", "lrem", "lset",
+        "ltrim", "lpos", "lmove", "rpoplpush", "lmpop", "blpop", "brpop", "blmove", "brpoplpush", "blmpop",
+        "sadd", "srem", "scard", "sismember", "smismember", "smembers", "srandmember", "spop", "smove", "sinter",
+        "sintercard", "sinterstore", "sunion", "sunionstore", "sdiff", "sdiffstore", "sscan",
+        "zadd", "zincrby", "zrem", "zcard", "zscore", "zmscore", "zrank", "zrevrank", "zcount", "zlexcount", "zrange",
+        "zrangestore", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "zrevrange",
+        "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax", "zmpop", "bzpopmin", "bzpopmax",
+        "bzmpop", "zrandmember", "zunion", "zunionstore", "zinter", "zinterstore", "zintercard", "zdiff", "zdiffstore",
+        "zscan", "dump", "restore");
 
     private Implemented() {
     }
