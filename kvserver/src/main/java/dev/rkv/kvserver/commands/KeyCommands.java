@@ -296,6 +296,13 @@ public final class KeyCommands {
         }
     }
 
+    /** Ends a long SCAN from inside its visitor when the server is stopping (SIGTERM). */
+    private static final class StoppingException extends RuntimeException {
+        StoppingException() {
+            super(null, null, false, false);
+        }
+    }
+
     /** The reply of a long command given up because the server is stopping (SIGTERM). */
     static final String STOPPING = "ERR the server is shutting down; the command was interrupted";
 
@@ -338,12 +345,22 @@ public final class KeyCommands {
         List<Key> found = new ArrayList<>();
         byte[] match = pattern;
         String type = typeName;
-        int next = c.db().scan(cursor.intValue(), count, c.server().nowMs(), (k, e) -> {
-            if ((match == null || Glob.matches(match, k.bytes(), false))
-                && (type == null || type.equalsIgnoreCase(e.type().typeName()))) {
-                found.add(k);
-            }
-        });
+        int[] visited = {0};
+        int next;
+        try {
+            next = c.db().scan(cursor.intValue(), count, c.server().nowMs(), (k, e) -> {
+                if ((++visited[0] & 0xFFF) == 0 && c.server().stopping()) {
+                    throw new StoppingException();
+                }
+                if ((match == null || Glob.matches(match, k.bytes(), false))
+                    && (type == null || type.equalsIgnoreCase(e.type().typeName()))) {
+                    found.add(k);
+                }
+            });
+        } catch (StoppingException stopping) {
+            c.out().error(STOPPING);
+            return;
+        }
         c.out().array(2).bulk(next);
         c.out().array(found.size());
         for (Key k : found) {

@@ -92,6 +92,18 @@ class ShutdownIT {
     }
 
     @Test
+    void aScanWithAHugeCountGivesWayToTheFinalSave() throws Exception {
+        RkvTestServer rkv = serverWithKeys(20_000, "a".repeat(2_000));
+        AtomicReference<Object> reply = new AtomicReference<>();
+        Thread client = busyWith(rkv, reply, "SCAN", "0", "COUNT", "1000000000", "MATCH", "*" + "?".repeat(100) + "x");
+        boolean saved = assertTimeoutPreemptively(HANG, () -> rkv.server().shutdownOnSignal());
+        assertTrue(saved);
+        client.join(10_000);
+        assertTrue(String.valueOf(reply.get()).contains("shutting down"), String.valueOf(reply.get()));
+        assertSavedKeys(20_000);
+    }
+
+    @Test
     void aCommandThatNeverYieldsCannotHoldTheExit() throws Exception {
         RkvTestServer rkv = serverWithKeys(10);
         CountDownLatch release = new CountDownLatch(1);
