@@ -9,13 +9,52 @@ import java.nio.charset.StandardCharsets;
  * ("1d", "Infinity" only, surrounding blanks), hence this gate in front of it.
  */
 public final class CDouble {
+    // Compiled once: ZADD and the range commands parse a score per argument on the hot path.
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?");
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?");
+
     private CDouble() {
+    }
+
+    /** The common case, a short decimal integer, without the general parser; null otherwise. */
+    private static Double smallInteger(byte[] b) {
+        int i = b[0] == '-' ? 1 : 0;
+        if (b.length - i == 0 || b.length - i > 15) {
+            return null;
+        }
+        long v = 0;
+        for (int k = i; k < b.length; k++) {
+            int d = b[k] - '0';
+            if (d < 0 || d > 9) {
+                return null;
+            }
+            v = v * 10 + d;
+        }
+        return (double) (i == 1 ? -v : v);
+    }
+
+    /** Whether the mantissa (before the exponent marker) has a non-zero digit: an underflow to 0 is then an error. */
+    private static boolean nonZeroMantissa(String s, char exponentMarker, boolean hex) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == exponentMarker) {
+                return false;
+            }
+            if ((ch >= '1' && ch <= '9') || (hex && ch >= 'a' && ch <= 'f')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The value, or null when Redis would reply "value is not a valid float". */
     public static Double parse(byte[] b) {
         if (b.length == 0 || b.length > 5000) {
             return null;
+        }
+        Double small = smallInteger(b);
+        if (small != null) {
+            return small;
         }
         String s = new String(b, StandardCharsets.ISO_8859_1);
         int i = 0;
@@ -32,16 +71,16 @@ public final class CDouble {
         boolean nonZeroDigits;
         if (rest.startsWith("0x")) {
             String hex = rest.substring(2);
-            if (!hex.matches("([0-9a-f]+\\.?[0-9a-f]*|\\.[0-9a-f]+)(p[+-]?[0-9]+)?")) {
+            if (!HEX.matcher(hex).matches()) {
                 return null;
             }
-            nonZeroDigits = hex.replaceAll("p.*", "").matches(".*[1-9a-f].*");
+            nonZeroDigits = nonZeroMantissa(hex, 'p', true);
             v = Double.parseDouble((negative ? "-" : "") + "0x" + (hex.contains("p") ? hex : hex + "p0"));
         } else {
-            if (!rest.matches("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?")) {
+            if (!DECIMAL.matcher(rest).matches()) {
                 return null;
             }
-            nonZeroDigits = rest.replaceAll("e.*", "").matches(".*[1-9].*");
+            nonZeroDigits = nonZeroMantissa(rest, 'e', false);
             v = Double.parseDouble((negative ? "-" : "") + rest);
         }
         if (Double.isInfinite(v) || (v == 0 && nonZeroDigits)) {
@@ -73,7 +112,7 @@ public final class CDouble {
         // Out of range for strict parsing: strtod still gives +-inf (overflow) or 0 (underflow).
         String body = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
         String lower = body.toLowerCase(java.util.Locale.ROOT);
-        if (!lower.matches("([0-9]+\\.?[0-9]*|\\.[0-9]+)(e[+-]?[0-9]+)?")) {
+        if (!DECIMAL.matcher(lower).matches()) {
             return null;
         }
         double v = new java.math.BigDecimal(lower).doubleValue();
