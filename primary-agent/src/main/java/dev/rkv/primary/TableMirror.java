@@ -377,6 +377,10 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     }
 
     private void disable(String reason) {
+        if (unavailable == null || !unavailable.equals(reason)) {
+            // Said once: from now on replicas that ask for RDMA get the classic sync instead.
+            log.warning("rkv primary agent: the table is off, replicas will use the classic sync: " + reason);
+        }
         unavailable = reason;
         retireCurrent();
     }
