@@ -76,7 +76,12 @@ public final class RdbDescriptor {
     public static final int TYPE_HASH = 4;
     public static final int TYPE_ZSET_2 = 5;
     public static final int TYPE_ZSET_LISTPACK = 17;
+    public static final int TYPE_HASH_ZIPMAP = 9;
+    public static final int TYPE_LIST_ZIPLIST = 10;
     public static final int TYPE_SET_INTSET = 11;
+    public static final int TYPE_ZSET_ZIPLIST = 12;
+    public static final int TYPE_HASH_ZIPLIST = 13;
+    public static final int TYPE_LIST_QUICKLIST = 14;
     public static final int TYPE_HASH_LISTPACK = 16;
     /** The newest object type Redis 7.0 writes (RDB_TYPE_STREAM_LISTPACKS_2). */
     public static final int TYPE_LAST_KNOWN = 19;

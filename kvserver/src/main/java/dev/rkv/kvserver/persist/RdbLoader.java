@@ -32,7 +32,8 @@ public final class RdbLoader {
     private static final java.util.Set<Integer> LOADABLE = java.util.Set.of(RdbDescriptor.TYPE_STRING,
         RdbDescriptor.TYPE_HASH, RdbDescriptor.TYPE_HASH_LISTPACK, RdbDescriptor.TYPE_SET, RdbDescriptor.TYPE_SET_INTSET,
         RdbDescriptor.TYPE_LIST, RdbDescriptor.TYPE_LIST_QUICKLIST_2, RdbDescriptor.TYPE_ZSET, RdbDescriptor.TYPE_ZSET_2,
-        RdbDescriptor.TYPE_ZSET_LISTPACK);
+        RdbDescriptor.TYPE_ZSET_LISTPACK, RdbDescriptor.TYPE_HASH_ZIPMAP, RdbDescriptor.TYPE_LIST_ZIPLIST,
+        RdbDescriptor.TYPE_ZSET_ZIPLIST, RdbDescriptor.TYPE_HASH_ZIPLIST, RdbDescriptor.TYPE_LIST_QUICKLIST);
     /** set-max-intset-entries's default: loaded sets take the encoding Redis gives them. */
     private static final long MAX_INTSET_ENTRIES = 512;
 
@@ -181,7 +182,7 @@ public final class RdbLoader {
                 throw new RdbFormatException("Unknown RDB opcode or value type " + type, at);
             }
             throw new RdbFormatException("Unsupported value type " + type + " (" + name
-                + "): rkv loads strings, hashes, sets, lists and sorted sets so far", at);
+                + "): rkv does not load this type", at);
         }
         Key key = new Key(readString());
         Entry entry = readValue(type, expireAt);
@@ -207,6 +208,12 @@ public final class RdbLoader {
             case RdbDescriptor.TYPE_LIST -> listOrNull(readPlainList(), expireAt);
             case RdbDescriptor.TYPE_ZSET, RdbDescriptor.TYPE_ZSET_2 -> zsetOrNull(readPlainZSet(type == RdbDescriptor.TYPE_ZSET_2), expireAt);
             case RdbDescriptor.TYPE_ZSET_LISTPACK -> zsetOrNull(readListpackZSet(), expireAt);
+            // The encodings of Redis up to 6.2 (and zipmaps of before 2.6): read, then held as 7.0 would.
+            case RdbDescriptor.TYPE_HASH_ZIPMAP -> hashOrNull(hashFromPairs(Zipmap.decode(readString(), in.offset()), in.offset()), expireAt);
+            case RdbDescriptor.TYPE_HASH_ZIPLIST -> hashOrNull(hashFromPairs(Ziplist.decode(readString(), in.offset()), in.offset()), expireAt);
+            case RdbDescriptor.TYPE_ZSET_ZIPLIST -> zsetOrNull(zsetFromPairs(Ziplist.decode(readString(), in.offset()), in.offset()), expireAt);
+            case RdbDescriptor.TYPE_LIST_ZIPLIST -> listOrNull(listOf(Ziplist.decode(readString(), in.offset())), expireAt);
+            case RdbDescriptor.TYPE_LIST_QUICKLIST -> listOrNull(readQuicklistOfZiplists(), expireAt);
             case RdbDescriptor.TYPE_LIST_QUICKLIST_2 -> listOrNull(readQuicklist2(), expireAt);
             case RdbDescriptor.TYPE_SET_INTSET -> setOrNull(readIntset(), expireAt);
             case RdbDescriptor.TYPE_HASH_LISTPACK -> hashOrNull(readListpackHash(), expireAt);
@@ -264,15 +271,18 @@ public final class RdbLoader {
     /** RDB_TYPE_ZSET_LISTPACK: one string holding a listpack of member, score, member, score ... */
     private ZSetValue readListpackZSet() throws IOException, RdbFormatException {
         long at = in.offset();
-        java.util.List<byte[]> elements = Listpack.decode(readString(), at);
+        return zsetFromPairs(Listpack.decode(readString(), at), at);
+    }
+
+    private static ZSetValue zsetFromPairs(java.util.List<byte[]> elements, long at) throws RdbFormatException {
         if (elements.size() % 2 != 0) {
-            throw new RdbFormatException("Corrupt listpack: a sorted set with an odd number of elements", at);
+            throw new RdbFormatException("Corrupt sorted set: an odd number of elements", at);
         }
         ZSetValue z = ZSetValue.create(elements.size() / 2, 0, ZSetLimits.DEFAULTS);
         for (int i = 0; i < elements.size(); i += 2) {
             Double score = dev.rkv.kvserver.util.CDouble.parseLenient(new String(elements.get(i + 1), StandardCharsets.ISO_8859_1));
             if (score == null || score.isNaN()) {
-                throw new RdbFormatException("Corrupt listpack: a sorted-set score that is not a number", at);
+                throw new RdbFormatException("Corrupt sorted set: a score that is not a number", at);
             }
             if (z.score(elements.get(i)) != null) {
                 throw new RdbFormatException("Duplicate zset fields detected", at);
@@ -378,17 +388,41 @@ public final class RdbLoader {
     /** RDB_TYPE_HASH_LISTPACK: one string holding a listpack of field, value, field, value ... */
     private HashValue readListpackHash() throws IOException, RdbFormatException {
         long at = in.offset();
-        java.util.List<byte[]> elements = Listpack.decode(readString(), at);
+        return hashFromPairs(Listpack.decode(readString(), at), at);
+    }
+
+    private static HashValue hashFromPairs(java.util.List<byte[]> elements, long at) throws RdbFormatException {
         if (elements.size() % 2 != 0) {
-            throw new RdbFormatException("Corrupt listpack: a hash with an odd number of elements", at);
+            throw new RdbFormatException("Corrupt hash: an odd number of elements", at);
         }
-        HashValue h = HashValue.empty();
+        HashValue h = elements.size() / 2 > HashLimits.DEFAULTS.maxListpackEntries() ? HashValue.emptyTable() : HashValue.empty();
         for (int i = 0; i < elements.size(); i += 2) {
             if (!h.put(elements.get(i), elements.get(i + 1), HashLimits.DEFAULTS)) {
                 throw new RdbFormatException("Duplicate hash fields detected", at);
             }
         }
         return h;
+    }
+
+    private static ListValue listOf(java.util.List<byte[]> elements) {
+        ListValue l = new ListValue();
+        elements.forEach(l::pushTail);
+        return l;
+    }
+
+    /** RDB_TYPE_LIST_QUICKLIST (Redis 3.2 to 6.2): a node count, then each node a ziplist. */
+    private ListValue readQuicklistOfZiplists() throws IOException, RdbFormatException {
+        long nodes = readLength();
+        ListValue l = new ListValue();
+        for (long i = 0; i < nodes; i++) {
+            long at = in.offset();
+            java.util.List<byte[]> elements = Ziplist.decode(readString(), at);
+            if (elements.isEmpty()) {
+                throw new RdbFormatException("Corrupt quicklist: an empty node", at);
+            }
+            elements.forEach(l::pushTail);
+        }
+        return l;
     }
 
     private void verifyChecksum(int version) throws IOException, RdbFormatException {

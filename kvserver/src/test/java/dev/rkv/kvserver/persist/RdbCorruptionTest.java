@@ -159,10 +159,9 @@ class RdbCorruptionTest {
     void unsupportedContentIsRefusedClearly() {
         assertTrue(refused(rdb("f7")).getMessage().startsWith("Module auxiliary data (MODULE_AUX opcode) is not supported"));
         assertTrue(refused(rdb("f6")).getMessage().startsWith("Function libraries"));
-        RdbFormatException list = refused(rdb("0e0161"));
-        assertEquals("Unsupported value type 14 (quicklist): rkv loads strings, hashes, sets, lists and sorted sets so far at byte offset 9",
-            list.getMessage());
-        assertEquals(9, list.offset());
+        RdbFormatException stream = refused(rdb("0f0161"));
+        assertEquals("Unsupported value type 15 (stream): rkv does not load this type at byte offset 9", stream.getMessage());
+        assertEquals(9, stream.offset());
         assertTrue(refused(rdb("42")).getMessage().startsWith("Unknown RDB opcode or value type 66"));
         assertTrue(refused(rdb("000161016100016101 62ff".replace(" ", ""))).getMessage()
             .startsWith("RDB has duplicated key 'a' in DB 0"));
