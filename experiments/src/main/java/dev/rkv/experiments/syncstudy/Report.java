@@ -150,6 +150,9 @@ public final class Report {
             - The study's RDMA row, 0.031 s for 937 MB, is 30 GB/s: ten times its own ib_read_bw figure (3180.76 MB/s),
               which would need at least 937 / 3180.76 = 0.295 s. Ratios against that row therefore compare with a time
               no link of that speed can reach; the physically possible figure at 3180.76 MB/s is 0.295 s.
+            - rkv-soft's responder threads (the emulated NIC that serves READs) run inside the master's JVM, so the
+              master CPU column counts them; with a real RDMA NIC that work is the NIC's and the master's CPU stays idle.
+              rkv-shm's READs are executed by the slaves (they copy from shared memory), which is closer to the claim.
             - The study's disk figures depend on its disk (fio 96.97 MB/s); ours on this machine's (Table 2-1).
             - Times here are measured at the scale above and projected linearly; the full-size run is `--scale 1`.
             """);
@@ -182,6 +185,11 @@ public final class Report {
         }
         LogAxis y = new LogAxis("seconds for 937 MB (ours: measured x1/scale), log");
         y.setSmallestValue(0.01);
+        // One tick per decade, labelled with its value (0.1, 1, 10 ...) rather than as 10^x.
+        y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
+        y.setMinorTickMarksVisible(true);
+        y.setMinorTickCount(9);
+        y.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
         NumberAxis x = new NumberAxis("slaves");
         x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
         x.setRange(0.8, 3.2);
