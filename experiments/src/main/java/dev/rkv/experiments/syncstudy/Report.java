@@ -130,7 +130,7 @@ public final class Report {
                     String verdict = Double.isNaN(ratio) ? "" : ratio > 1.1 ? "beats" : ratio >= 0.9 ? "matches" : "trails";
                     String note = c.note() + (s.linkIndependent() ? (c.note().isEmpty() ? "" : "; ") + "no link: same cell on every link" : "");
                     b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s |\n", s.label, n, fmt3(c.seconds()),
-                        fmt(proj), fmt(pub), Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2f", ratio), verdict,
+                        fmt(proj), fmt(pub), Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.3g", ratio), verdict,
                         fmt(c.masterCpu()), note));
                 }
             }
@@ -185,10 +185,8 @@ public final class Report {
         }
         LogAxis y = new LogAxis("seconds for 937 MB (ours: measured x1/scale), log");
         y.setSmallestValue(0.01);
-        // One tick per decade, labelled with its value (0.1, 1, 10 ...) rather than as 10^x.
-        y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
-        y.setMinorTickMarksVisible(true);
-        y.setMinorTickCount(9);
+        // A tick at every doubling, labelled with its value (1, 2, 4 ... 128) rather than as 10^x.
+        y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(Math.log10(2)));
         y.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
         NumberAxis x = new NumberAxis("slaves");
         x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
