@@ -153,6 +153,11 @@ public final class Report {
             - rkv-soft's responder threads (the emulated NIC that serves READs) run inside the master's JVM, so the
               master CPU column counts them; with a real RDMA NIC that work is the NIC's and the master's CPU stays idle.
               rkv-shm's READs are executed by the slaves (they copy from shared memory), which is closer to the claim.
+            - The study's diskless times for its TCP direct and RoCE links are also faster than those links' own
+              iperf figures allow for 937 MB: 4.89 s is 192 MB/s on a 117.8 MB/s link (at least 7.95 s), 2.55 s is
+              367 MB/s on a 190.72 MB/s link (at least 4.91 s). Its RDB was probably smaller than 937 MB on the wire
+              (compressible values with rdbcompression); here values are random alphanumerics and the masters run
+              with rdbcompression no, so our transfers are the full size. Ratios against those cells overstate the gap.
             - The study's disk figures depend on its disk (fio 96.97 MB/s); ours on this machine's (Table 2-1).
             - Times here are measured at the scale above and projected linearly; the full-size run is `--scale 1`.
             """);
