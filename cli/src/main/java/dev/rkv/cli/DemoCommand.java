@@ -1,5 +1,6 @@
 package dev.rkv.cli;
 
+import dev.rkv.experiments.ProgressBar;
 import dev.rkv.kvserver.RkvServer;
 import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.repl.AcceleratedSync;

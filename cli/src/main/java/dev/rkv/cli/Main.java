@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "rkv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Redis-compatible key-value server with RDMA-accelerated replica sync.",
     subcommands = {ServerCommand.class, PrimaryAgentCommand.class, ReplicaAgentCommand.class, ReplicaofCommand.class,
-        DemoCommand.class, SessionDemoCommand.class, DoctorCommand.class, RdmaBenchCommand.class})
+        DemoCommand.class, SessionDemoCommand.class, DoctorCommand.class, RdmaBenchCommand.class,
+        ExperimentCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

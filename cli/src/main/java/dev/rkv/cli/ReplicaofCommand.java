@@ -1,5 +1,6 @@
 package dev.rkv.cli;
 
+import dev.rkv.experiments.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
