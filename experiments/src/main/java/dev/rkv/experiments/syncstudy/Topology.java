@@ -82,7 +82,7 @@ public final class Topology implements AutoCloseable {
         }
         for (String tool : List.of("ip", "tc")) {
             if (which(tool) == null) {
-                return "'" + tool + "' not found: apt-get install -y iproute2";
+                return "'" + tool + "' not found on PATH (Debian: apt-get install -y iproute2; as root /usr/sbin must be on PATH)";
             }
         }
         String probe = PREFIX + "-probe";
@@ -114,12 +114,6 @@ public final class Topology implements AutoCloseable {
     /** The tool's path on PATH, or null. */
     public static String which(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(File.pathSeparator)) {
-            File f = new File(dir, tool);
-            if (f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin")) {
             File f = new File(dir, tool);
             if (f.canExecute()) {
                 return f.getPath();
