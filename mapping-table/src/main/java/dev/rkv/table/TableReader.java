@@ -5,6 +5,7 @@ import dev.rkv.table.layout.IndexDescriptor;
 import dev.rkv.table.layout.OverflowCodec;
 import dev.rkv.table.layout.OverflowDescriptor;
 import dev.rkv.table.layout.SlotCodec;
+import dev.rkv.table.layout.SlotDescriptor;
 import dev.rkv.table.layout.SlotStatus;
 import dev.rkv.table.layout.SlotView;
 
@@ -33,6 +34,8 @@ public final class TableReader {
     private final SlotCodec slotCodec = new SlotCodec();
     private final OverflowCodec overflowCodec = new OverflowCodec();
     private final SlotView view = new SlotView();
+    /** Version word of the slot {@link #readCandidate} last found empty or holding another key. */
+    private long missedSlotVersion;
 
     public TableReader(TableGeometry geometry) {
         this.geometry = geometry;
@@ -180,8 +183,17 @@ public final class TableReader {
                 if (found != Lookup.NOT_FOUND) {
                     return found;
                 }
+                long missedVersion = missedSlotVersion;
                 long entryAddress = bucketAddress + IndexDescriptor.FIRST_ENTRY_OFFSET + (long) e * IndexDescriptor.ENTRY_SIZE;
                 if (getLong(reads.read(entryAddress, IndexDescriptor.ENTRY_SIZE), 0) != entry) {
+                    return RESTART;
+                }
+                // The entry alone can be ABA: the key moved to another class and back into the
+                // same slot between the slot read and the entry read. The slot's version only
+                // grows, so an unchanged version proves the slot was never rewritten in between;
+                // since a slot is complete before an entry names it, the key really is not here.
+                long slotAddress = geometry.slotAddress(c, slotIndex) + SlotDescriptor.VERSION_OFFSET;
+                if (getLong(reads.read(slotAddress, Long.BYTES), 0) != missedVersion) {
                     return RESTART;
                 }
             }
@@ -197,8 +209,10 @@ public final class TableReader {
         int size = geometry.slotSize(classId);
         for (int attempt = 0; attempt < attempts; attempt++) {
             ByteBuffer slot = reads.read(geometry.slotAddress(classId, slotIndex), size);
+            long version = getLong(slot, SlotDescriptor.VERSION_OFFSET);
             SlotStatus status = slotCodec.decode(slot, 0, size, view);
             if (status == SlotStatus.EMPTY || (status == SlotStatus.OK && !view.keyEquals(key))) {
+                missedSlotVersion = version;
                 return Lookup.NOT_FOUND;
             }
             if (status != SlotStatus.OK) {

@@ -139,6 +139,39 @@ class ConcurrentTableTest {
         assertEquals(0, lookups[Lookup.Status.NOT_FOUND.ordinal()]);
     }
 
+    @Test
+    void aKeyThatMovesAwayAndBackIntoTheSameSlotDuringALookupIsStillFound() {
+        // One slot per class: a key that moves to the big class and back lands in the very slot
+        // (and index entry) it left, so the entry reads the same before and after (ABA).
+        TableGeometry g = TableGeometry.of(new int[] {64, 512}, new long[] {1, 1}, 4, 0);
+        ByteBuffer region = ByteBuffer.allocateDirect((int) g.tableLength());
+        TableWriter w = TableWriter.format(region, g, 1, REPLID, 0);
+        byte[] k = key(0);
+        assertEquals(PutStatus.OK, w.put(k, new byte[] {1}, 0, 1));
+        long slotOffset = g.slotAddress(0, 0);
+        RegionReader racing = new RegionReader() {
+            private boolean raced;
+
+            @Override
+            public ByteBuffer read(long offset, int length) {
+                boolean race = offset == slotOffset && !raced;
+                if (race) {
+                    raced = true;
+                    assertEquals(PutStatus.OK, w.put(k, new byte[300], 0, 2));
+                }
+                ByteBuffer copy = TableFixtures.readerOf(region).read(offset, length);
+                if (race) {
+                    assertEquals(PutStatus.OK, w.put(k, new byte[] {3}, 0, 3));
+                }
+                return copy;
+            }
+        };
+        Lookup l = new TableReader(g).lookup(k, racing, 4);
+        assertEquals(Lookup.Status.FOUND, l.status());
+        assertArrayEquals(new byte[] {3}, l.value());
+        assertEquals(3, l.lsn());
+    }
+
     private static void checkRecord(TableReader reader, ByteBuffer copy, SlotView view, int[] extents) {
         byte[] k = view.key();
         assertEquals(view.lsn(), view.expireAtMs());
