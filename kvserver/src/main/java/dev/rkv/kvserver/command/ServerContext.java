@@ -227,6 +227,25 @@ public final class ServerContext {
     }
 
     /**
+     * Records one write made of several effects that replicas must apply as a unit (LMOVE as
+     * the pop and the push of the element it moved): wrapped in MULTI ... EXEC, or part of the
+     * transaction already being collected.
+     */
+    public void propagateTogether(int db, byte[][] first, byte[][]... more) {
+        boolean outermost = atomicEffects == null;
+        if (outermost) {
+            beginAtomic();
+        }
+        propagate(db, first);
+        for (byte[][] e : more) {
+            propagateWithoutChange(db, e);
+        }
+        if (outermost) {
+            endAtomic();
+        }
+    }
+
+    /**
      * Starts collecting effects that replicas must apply as one unit (EXEC). Until {@link
      * #endAtomic}, effects are held; then two or more go out wrapped in MULTI ... EXEC, as
      * Redis 7.0 wraps a transaction's propagated commands, and a single one goes out alone.

@@ -27,12 +27,15 @@ import java.util.List;
  * LSET LTRIM LPOS LMOVE RPOPLPUSH LMPOP and the blocking BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP,
  * with Redis 7.0's replies and errors. A blocking command that finds nothing waits in
  * {@link BlockedClients}; whenever it is served, now or later, it propagates the plain command
- * that describes what it did (LPOP, RPOP with a count, LMOVE), so replicas never block.
+ * that describes what it did (LPOP, RPOP with a count; LMOVE between two lists as its pop and
+ * its push in MULTI/EXEC, so the element is in the stream), so replicas never block.
  */
 public final class ListCommands {
     private static final byte[] LPOP = Args.bytes("LPOP");
     private static final byte[] RPOP = Args.bytes("RPOP");
     private static final byte[] LMOVE = Args.bytes("LMOVE");
+    private static final byte[] LPUSH = Args.bytes("LPUSH");
+    private static final byte[] RPUSH = Args.bytes("RPUSH");
     private static final byte[] LEFT = Args.bytes("LEFT");
     private static final byte[] RIGHT = Args.bytes("RIGHT");
     private static final String POSITIVE = "value is out of range, must be positive";
@@ -529,7 +532,14 @@ public final class ListCommands {
             c.db().modified(dstKey, de);
         }
         c.out().bulk(element);
-        c.server().propagate(c.dbIndex(), LMOVE, src, dst, fromHead ? LEFT : RIGHT, toHead ? LEFT : RIGHT);
+        if (srcKey.equals(dstKey)) {
+            c.server().propagate(c.dbIndex(), LMOVE, src, dst, fromHead ? LEFT : RIGHT, toHead ? LEFT : RIGHT);
+        } else {
+            // The element travels in the stream: a replica whose pulled table already holds the
+            // source's later state (the RDMA sync's LSN filter) can still apply the push alone.
+            c.server().propagateTogether(c.dbIndex(), new byte[][] {fromHead ? LPOP : RPOP, src},
+                new byte[][] {toHead ? LPUSH : RPUSH, dst, element});
+        }
         return Moved.DONE;
     }
 
