@@ -25,10 +25,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * Set commands (t_set.c): SADD SREM SCARD SISMEMBER SMISMEMBER SMEMBERS SRANDMEMBER SPOP SMOVE
  * SINTER SINTERCARD SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE SSCAN, with Redis 7.0's
  * replies and errors. SPOP propagates as SREM of the members it chose (or DEL when it took them
- * all), so replicas remove exactly those.
+ * all), so replicas remove exactly those; SMOVE as its SREM and SADD, the STORE forms as their
+ * result ({@link StoredResultEffects}).
  */
 public final class SetCommands {
     private static final byte[] SREM = Args.bytes("SREM");
+    private static final byte[] SADD = Args.bytes("SADD");
     private static final byte[] DEL = Args.bytes("DEL");
     /** Members per propagated SREM of a big SPOP, as Redis batches them. */
     private static final int SPOP_BATCH = 1024;
@@ -341,7 +343,9 @@ public final class SetCommands {
             c.db().modified(dst, de);
         }
         c.out().raw(Replies.ONE);
-        c.server().propagate(c.dbIndex(), argv);
+        // As its two halves, which replay on each key alone (the RDMA sync's LSN filter may
+        // have one side newer already); replicas apply them together.
+        c.server().propagateTogether(c.dbIndex(), new byte[][] {SREM, argv[1], argv[3]}, new byte[][] {SADD, argv[2], argv[3]});
     }
 
     private enum Op { INTER, UNION, DIFF }
@@ -376,16 +380,15 @@ public final class SetCommands {
         boolean existed = c.db().lookup(target, now) != null;
         if (result == null || result.size() == 0) {
             if (existed) {
-                // Redis propagates the command itself, which deletes the destination on replicas too.
                 c.db().remove(target, now);
-                c.server().propagate(c.dbIndex(), argv);
+                StoredResultEffects.set(c, dst, List.of());
             }
             c.out().raw(Replies.ZERO);
             return;
         }
         store(c, target, result);
         c.out().integer(result.size());
-        c.server().propagate(c.dbIndex(), argv);
+        StoredResultEffects.set(c, dst, result.members());
     }
 
     /** Members of the smallest set found in every other, in the smallest set's order; at most {@code limit}. */

@@ -530,7 +530,7 @@ public final class ZSetCommands {
         }
         if (store) {
             if (storeResult(c, dst, result)) {
-                c.server().propagate(c.dbIndex(), argv);
+                StoredResultEffects.zset(c, dst, result);
             }
             return;
         }
@@ -891,7 +891,7 @@ public final class ZSetCommands {
         }
         if (dst != null) {
             if (storeResult(c, dst, result)) {
-                c.server().propagate(c.dbIndex(), argv);
+                StoredResultEffects.zset(c, dst, result);
             }
             return;
         }
