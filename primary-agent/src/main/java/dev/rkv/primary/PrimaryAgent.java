@@ -131,8 +131,9 @@ public final class PrimaryAgent implements AutoCloseable {
         if (ctx.replication().isReplica()) {
             return "this server is a replica; sync from its primary";
         }
-        // A table behind the keyspace (it could not grow) catches up here too, not only on the next write.
-        mirror.flush();
+        // A table behind the keyspace (it could not grow, big collections wait for more writes)
+        // catches up here, not only on the next write.
+        mirror.catchUp();
         String why = mirror.unavailable();
         if (why != null) {
             return why;
@@ -141,7 +142,7 @@ public final class PrimaryAgent implements AutoCloseable {
     }
 
     AgentDescriptor descriptor() {
-        mirror.flush();
+        mirror.catchUp();
         TableWriter w = mirror.writer();
         MemoryRegion r = mirror.region();
         descriptorsServed.incrementAndGet();
@@ -209,13 +210,17 @@ public final class PrimaryAgent implements AutoCloseable {
             TableWriter w = mirror.writer();
             return new Stats(w == null ? 0 : w.geometry().tableLength(), w == null ? 0 : w.touchedBytes(), w == null ? 0 : w.keyCount(),
                 w == null ? 0 : w.epoch(), mirror.grows(), mirror.growFailures(), mirror.rebuilds(), descriptorsServed.get(), refusals.get(),
-                mirror.unavailable());
+                mirror.unavailable(), mirror.batchedPending());
         });
     }
 
-    /** A snapshot of the agent's counters. */
+    /**
+     * A snapshot of the agent's counters.
+     *
+     * @param batchedCollections big collections whose record waits for more writes before it is rewritten
+     */
     public record Stats(long tableBytes, long touchedBytes, long keys, long epoch, long grows, long growFailures, long rebuilds,
-                        long descriptorsServed, long refusals, String unavailable) {
+                        long descriptorsServed, long refusals, String unavailable, long batchedCollections) {
     }
 
     @Override

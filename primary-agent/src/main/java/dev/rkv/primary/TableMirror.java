@@ -66,6 +66,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     private final List<Dirty> dirty = new ArrayList<>();
     /** Keys changed but not in the table because it could not grow: written again on a later attempt. */
     private final Set<Dirty> deferred = new LinkedHashSet<>();
+    /** Big collections whose record waits for more writes before it is rewritten. */
+    private final BatchedRewrites<Dirty> batched = new BatchedRewrites<>();
     private final AllocationBackoff allocations = new AllocationBackoff();
     private boolean rebuildPending;
     private MemoryRegion region;
@@ -125,11 +127,13 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         if (writer == null) {
             dirty.clear();
             deferred.clear();
+            batched.clear();
             return;
         }
         long lsn = replication.offset();
         if (rebuildPending) {
             dirty.clear();
+            batched.clear();
             // A rebuild writes every key anew: nothing deferred is needed once it succeeds.
             if (allocations.mayTry(server.nowMs()) && rebuild(0, 0)) {
                 rebuildPending = false;
@@ -153,26 +157,67 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             if (writer == null) {
                 break;
             }
+            if (postponed(d)) {
+                continue;
+            }
             if (!write(d.db(), d.key(), lsn)) {
                 deferred.add(d);
             }
         }
+        String replid = replication.replId();
+        if (writer != null && !replid.equals(writer.replid())) {
+            // A new history: the header's offset must count in it, so every record catches up first.
+            writeBatched(lsn);
+        }
         if (writer == null) {
             deferred.clear();
+            batched.clear();
             return;
         }
-        if (!deferred.isEmpty()) {
+        if (!deferred.isEmpty() || !batched.isEmpty()) {
+            // The header's offset promises every write up to it is in the table: it stays put.
             return;
         }
         if (allocations.succeeded()) {
             log.notice("rkv primary agent: table caught up with the keyspace after " + allocations.failures()
                 + " failed allocation(s); replicas can pull it again");
         }
-        String replid = replication.replId();
         if (!replid.equals(writer.replid())) {
             writer.publishReplication(replid, lsn);
         } else if (lsn != writer.replicationOffset()) {
             writer.publishReplicationOffset(lsn);
+        }
+    }
+
+    /**
+     * Makes every record current, the big collections that wait included, and publishes the
+     * offset: a replica is about to read the header and pull from it.
+     */
+    void catchUp() {
+        flush();
+        if (writer != null && !batched.isEmpty() && !rebuildPending) {
+            writeBatched(replication.offset());
+            flush();
+        }
+    }
+
+    /** Whether the key is a big collection whose record waits for more writes ({@link BatchedRewrites}). */
+    private boolean postponed(Dirty d) {
+        Entry e = server.keyspace().db(d.db()).peek(d.key());
+        return e != null && batched.postpone(d, TableRecord.elements(e));
+    }
+
+    private void writeBatched(long lsn) {
+        List<Dirty> due = new ArrayList<>();
+        batched.pending().forEach(due::add);
+        batched.clear();
+        for (Dirty d : due) {
+            if (writer == null) {
+                return;
+            }
+            if (!write(d.db(), d.key(), lsn)) {
+                deferred.add(d);
+            }
         }
     }
 
@@ -183,22 +228,26 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
      */
     private boolean write(int db, Key key, long lsn) {
         writes++;
+        if (!batched.isEmpty()) {
+            batched.written(new Dirty(db, key));
+        }
         byte[] tableKey = TableKeys.encode(db, key.bytes());
         Entry e = server.keyspace().db(db).peek(key);
         if (e == null) {
             writer.delete(tableKey, lsn);
             return true;
         }
-        if (e.type() != ValueType.STRING || key.length() > TableKeys.MAX_KEY_LENGTH) {
-            // A value the table cannot hold: replicas must use the classic sync from now on.
+        if (key.length() > TableKeys.MAX_KEY_LENGTH) {
+            // A key the table cannot hold: replicas must use the classic sync from now on.
             writer.delete(tableKey, lsn);
-            disable("key of " + key.length() + " bytes with a " + e.type().typeName() + " value cannot go into the table");
+            disable("a key of " + key.length() + " bytes cannot go into the table (at most " + TableKeys.MAX_KEY_LENGTH + ")");
             return true;
         }
-        byte[] value = e.bytes();
+        TableRecord record = TableRecord.of(e);
+        byte[] value = record.value();
         long expireAt = e.hasExpiry() ? e.expireAtMs() : SlotDescriptor.NO_EXPIRY;
         for (int attempt = 0; attempt < 8; attempt++) {
-            PutStatus st = writer.put(tableKey, value, expireAt, lsn);
+            PutStatus st = writer.put(record.type(), tableKey, value, expireAt, lsn);
             if (st == PutStatus.OK) {
                 return true;
             }
@@ -305,10 +354,10 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             }
             for (int s = 0; s < KeySlot.SLOTS; s++) {
                 db.forEachInSlot(s, now, (k, e) -> {
-                    if (e.type() != ValueType.STRING || k.length() > TableKeys.MAX_KEY_LENGTH) {
+                    if (k.length() > TableKeys.MAX_KEY_LENGTH) {
                         fits[0] = false;
                     } else {
-                        sizing.add(k.length() + 1, e.bytes().length);
+                        sizing.add(k.length() + 1, recordLengthEstimate(e));
                     }
                 });
             }
@@ -338,8 +387,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         retireCurrent();
         region = fresh;
         writer = w;
-        unavailable = fits[0] ? null : "the keyspace holds values the table cannot (non-string or key over "
-            + TableKeys.MAX_KEY_LENGTH + " bytes)";
+        unavailable = fits[0] ? null : "the keyspace holds a key the table cannot (over " + TableKeys.MAX_KEY_LENGTH + " bytes)";
         rebuilds++;
         for (int i = 0; i < server.keyspace().count(); i++) {
             Database db = server.keyspace().db(i);
@@ -348,7 +396,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             }
             for (int s = 0; s < KeySlot.SLOTS && writer != null; s++) {
                 db.forEachInSlot(s, now, (k, e) -> {
-                    if (writer != null && e.type() == ValueType.STRING && k.length() <= TableKeys.MAX_KEY_LENGTH) {
+                    if (writer != null && k.length() <= TableKeys.MAX_KEY_LENGTH) {
                         write(db.index(), k, lsn);
                     }
                 });
@@ -362,6 +410,19 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
                 + " failed allocation(s); replicas can pull it again");
         }
         return true;
+    }
+
+    /**
+     * The bytes a key's record will take, for sizing a new table: exact for strings and small
+     * collections; for a big one its heap footprint, an upper bound that spares serializing it
+     * twice (the table grows if a guess falls short).
+     */
+    private static long recordLengthEstimate(Entry e) {
+        if (e.type() == ValueType.STRING) {
+            return e.bytes().length;
+        }
+        long elements = TableRecord.elements(e);
+        return elements <= BatchedRewrites.SMALL_ELEMENTS ? TableRecord.of(e).value().length : e.memoryUsage();
     }
 
     /** Marks the current region retired (replicas pulling it start over) and releases it. */
@@ -429,9 +490,15 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         return writes;
     }
 
+    /** Big collections whose record waits for more writes (INFO, tests). */
+    int batchedPending() {
+        return batched.size();
+    }
+
     void close() {
         dirty.clear();
         deferred.clear();
+        batched.clear();
         retireCurrent();
     }
 }

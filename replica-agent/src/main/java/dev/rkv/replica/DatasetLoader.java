@@ -1,10 +1,13 @@
 package dev.rkv.replica;
 
+import dev.rkv.kvserver.persist.DumpPayload;
+import dev.rkv.kvserver.persist.RdbFormatException;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.Keyspace;
 import dev.rkv.table.layout.SlotDescriptor;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,9 +39,12 @@ final class DatasetLoader {
     /**
      * Offers a record; {@code tableKey} is the database byte plus the key.
      *
+     * @param type {@link SlotDescriptor#TYPE_STRING} (value = the string) or
+     *             {@link SlotDescriptor#TYPE_SERIALIZED} (value = a DUMP payload)
      * @return whether it was loaded (false: an older copy, or a database this server lacks)
+     * @throws IOException a serialized value that does not restore: the primary's table is corrupt
      */
-    boolean offer(byte[] tableKey, byte[] value, long expireAtMs, long lsn) {
+    boolean offer(byte type, byte[] tableKey, byte[] value, long expireAtMs, long lsn) throws IOException {
         int db = tableKey.length == 0 ? -1 : tableKey[0] & 0xFF;
         if (db < 0 || db >= into.count()) {
             skippedDatabases++;
@@ -61,9 +67,28 @@ final class DatasetLoader {
             return false;
         }
         long expiry = expireAtMs == SlotDescriptor.NO_EXPIRY ? Entry.NO_EXPIRY : expireAtMs;
-        into.db(db).put(key, Entry.string(value, expiry, 0));
+        Entry entry = type == SlotDescriptor.TYPE_STRING ? Entry.string(value, expiry, 0) : restore(tableKey, value, expiry);
+        if (entry == null) {
+            // An empty collection is no key (Redis never keeps one); the stream brings its later state.
+            into.db(db).remove(key, 0);
+            return true;
+        }
+        into.db(db).put(key, entry);
         loaded++;
         return true;
+    }
+
+    private static Entry restore(byte[] tableKey, byte[] payload, long expiry) throws IOException {
+        if (!DumpPayload.verify(payload)) {
+            throw new IOException("the primary's table holds a serialized value that fails its checksum (key of " + (tableKey.length - 1)
+                + " bytes, " + payload.length + " bytes of payload)");
+        }
+        try {
+            Entry e = DumpPayload.restore(payload);
+            return e == null ? null : e.withExpiry(expiry);
+        } catch (RdbFormatException e) {
+            throw new IOException("the primary's table holds a serialized value that does not decode: " + e.getMessage(), e);
+        }
     }
 
     /** Records offered and kept (a key kept twice counts twice). */

@@ -1,5 +1,9 @@
 package dev.rkv.replica;
 
+import dev.rkv.kvserver.command.CommandSpec;
+import dev.rkv.kvserver.command.CommandTable;
+import dev.rkv.kvserver.command.KeySpec;
+import dev.rkv.kvserver.commands.Commands;
 import dev.rkv.kvserver.repl.StreamFilter;
 import dev.rkv.kvserver.store.Key;
 
@@ -103,13 +107,61 @@ final class LsnFilter implements StreamFilter {
                 return covered(db, argv[1], endOffset) ? RESYNC : argv;
             }
             default -> {
-                if (covered(db, argv[1], endOffset)) {
+                List<Integer> keys = keyPositions(argv);
+                if (keys.size() > 1) {
+                    return multiKey(argv, keys, db, endOffset);
+                }
+                if (covered(db, keys.isEmpty() ? argv[1] : argv[keys.get(0)], endOffset)) {
                     skipped++;
                     return null;
                 }
                 return argv;
             }
         }
+    }
+
+    /**
+     * An effect on several keys with no rule of its own: skipped when every key already has it,
+     * replayed when none has, a resync otherwise (half of it cannot be told from the other
+     * half). The primary propagates its multi-key writes as per-key effects (SMOVE, LMOVE and
+     * the STORE forms), so this is the safety net for what comes after.
+     */
+    private byte[][] multiKey(byte[][] argv, List<Integer> keys, int db, long o) {
+        int done = 0;
+        for (int k : keys) {
+            if (covered(db, argv[k], o)) {
+                done++;
+            }
+        }
+        if (done == keys.size()) {
+            skipped++;
+            return null;
+        }
+        return done == 0 ? argv : RESYNC;
+    }
+
+    /** The argument positions of {@code argv}'s keys, by the command's key specs (none for a command rkv lacks). */
+    private static List<Integer> keyPositions(byte[][] argv) {
+        CommandSpec spec = KnownCommands.TABLE.lookup(argv[0]);
+        if (spec == null) {
+            return List.of();
+        }
+        List<Integer> out = new ArrayList<>();
+        for (KeySpec ks : spec.keySpecs()) {
+            if (!ks.notKey()) {
+                for (int p : ks.positions(argv)) {
+                    if (!out.contains(p)) {
+                        out.add(p);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The server's command table, for key specs; built once (it holds no state). */
+    private static final class KnownCommands {
+        static final CommandTable TABLE = Commands.table();
     }
 
     /** RENAME/MOVE: the source goes away and the destination takes its value. */

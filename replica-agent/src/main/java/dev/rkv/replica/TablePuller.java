@@ -268,7 +268,7 @@ final class TablePuller implements AutoCloseable {
                 listener.pulled(r.length());
                 if (decoder != null) {
                     long d0 = System.nanoTime();
-                    reader.decodeRange(copy, r.offset(), decoder);
+                    decoder.visit(() -> reader.decodeRange(copy, r.offset(), decoder));
                     decoder.handOff();
                     decodeNanos += System.nanoTime() - d0;
                 }
@@ -297,7 +297,7 @@ final class TablePuller implements AutoCloseable {
                 long i = s & IndexDescriptor.SLOT_INDEX_MASK;
                 tornReads++;
                 ByteBuffer copy = read(g.slotAddress(c, i), g.slotSize(c));
-                decoder.onSlot(c, i, reader.decodeSlot(copy, 0, c, decoder.view), decoder.view);
+                decoder.visit(() -> decoder.onSlot(c, i, reader.decodeSlot(copy, 0, c, decoder.view), decoder.view));
             }
         }
     }
@@ -317,10 +317,11 @@ final class TablePuller implements AutoCloseable {
                     done = true;
                 } else if (st == SlotStatus.OK) {
                     byte[] key = view.key();
+                    byte type = view.type();
                     long lsn = view.lsn();
                     long expiry = view.expireAtMs();
                     if (!view.isOverflow()) {
-                        decoder.load(key, view.value(), expiry, lsn);
+                        decoder.load(type, key, view.value(), expiry, lsn);
                         done = true;
                         continue;
                     }
@@ -338,7 +339,7 @@ final class TablePuller implements AutoCloseable {
                     if (new dev.rkv.table.layout.OverflowCodec().verify(copy, 0, version, length) == ExtentStatus.OK) {
                         byte[] value = new byte[length];
                         copy.get(OverflowDescriptor.DATA_OFFSET, value);
-                        decoder.load(key, value, expiry, lsn);
+                        decoder.load(type, key, value, expiry, lsn);
                         done = true;
                     }
                 }
@@ -409,7 +410,7 @@ final class TablePuller implements AutoCloseable {
                             decoder.overflow.add(((long) c << 40) | i);
                             resolveOverflow(reader, decoder);
                         } else {
-                            decoder.load(key, view.value(), view.expireAtMs(), view.lsn());
+                            decoder.load(view.type(), key, view.value(), view.expireAtMs(), view.lsn());
                         }
                         return;
                     }
@@ -523,7 +524,12 @@ final class TablePuller implements AutoCloseable {
                     if (v.isOverflow()) {
                         overflow.add(id);
                     } else {
-                        load(key, v.value(), v.expireAtMs(), v.lsn());
+                        try {
+                            load(v.type(), key, v.value(), v.expireAtMs(), v.lsn());
+                        } catch (IOException e) {
+                            // The visitor interface throws nothing checked; visit() unwraps it.
+                            throw new java.io.UncheckedIOException(e);
+                        }
                     }
                 }
                 case EMPTY -> tags[classId][(int) slotIndex] = 0;
@@ -531,16 +537,25 @@ final class TablePuller implements AutoCloseable {
             }
         }
 
-        void load(byte[] key, byte[] value, long expireAtMs, long lsn) {
-            if (pipeline != null) {
-                batch.add(new Record(key, value, expireAtMs, lsn));
-                return;
+        /** Runs a decode that calls {@link #onSlot}, with a record it could not load reported as the IOException it was. */
+        void visit(Runnable decode) throws IOException {
+            try {
+                decode.run();
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
             }
-            offer(key, value, expireAtMs, lsn);
         }
 
-        private void offer(byte[] key, byte[] value, long expireAtMs, long lsn) {
-            if (loader.offer(key, value, expireAtMs, lsn)) {
+        void load(byte type, byte[] key, byte[] value, long expireAtMs, long lsn) throws IOException {
+            if (pipeline != null) {
+                batch.add(new Record(type, key, value, expireAtMs, lsn));
+                return;
+            }
+            offer(type, key, value, expireAtMs, lsn);
+        }
+
+        private void offer(byte type, byte[] key, byte[] value, long expireAtMs, long lsn) throws IOException {
+            if (loader.offer(type, key, value, expireAtMs, lsn)) {
                 listener.loaded(1);
             }
         }
@@ -548,7 +563,7 @@ final class TablePuller implements AutoCloseable {
         // ---- the bulk phase's two-stage pipeline: this thread decodes and verifies, a loader
         // ---- thread puts the records into the keyspace (it owns the keyspace until finish)
 
-        private record Record(byte[] key, byte[] value, long expireAtMs, long lsn) {
+        private record Record(byte type, byte[] key, byte[] value, long expireAtMs, long lsn) {
         }
 
         private static final List<Record> END = new ArrayList<>();
@@ -563,12 +578,12 @@ final class TablePuller implements AutoCloseable {
                 try {
                     for (List<Record> b = queue.take(); b != END; b = queue.take()) {
                         for (Record r : b) {
-                            offer(r.key(), r.value(), r.expireAtMs(), r.lsn());
+                            offer(r.type(), r.key(), r.value(), r.expireAtMs(), r.lsn());
                         }
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (RuntimeException | Error e) {
+                } catch (IOException | RuntimeException | Error e) {
                     pipelineFailure = e;
                     queue.clear();
                 }
@@ -578,7 +593,7 @@ final class TablePuller implements AutoCloseable {
         }
 
         /** Hands the records decoded so far to the loader thread. */
-        void handOff() throws InterruptedException {
+        void handOff() throws InterruptedException, IOException {
             if (pipeline == null || batch.isEmpty()) {
                 return;
             }
@@ -588,7 +603,7 @@ final class TablePuller implements AutoCloseable {
         }
 
         /** Waits until the loader thread put every record; later loads run on this thread. */
-        void finishPipeline() throws InterruptedException {
+        void finishPipeline() throws InterruptedException, IOException {
             if (pipeline == null) {
                 return;
             }
@@ -611,8 +626,11 @@ final class TablePuller implements AutoCloseable {
             checkPipeline();
         }
 
-        private void checkPipeline() {
+        private void checkPipeline() throws IOException {
             Throwable f = pipelineFailure;
+            if (f instanceof IOException io) {
+                throw new IOException(io.getMessage(), io);
+            }
             if (f instanceof RuntimeException re) {
                 throw re;
             }

@@ -9,7 +9,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import redis.clients.jedis.Jedis;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,14 @@ class AcceleratedReplicationIT {
                 for (int i = 0; i < 3000; i++) {
                     j.set("seed:" + i, "s".repeat(i % 900));
                 }
+                Map<String, String> fields = new HashMap<>();
+                Map<String, Double> scores = new HashMap<>();
+                for (int i = 0; i < 5000; i++) {
+                    fields.put("f" + i, "v" + i);
+                    scores.put("m" + i, i / 2.0);
+                }
+                j.hset(RandomWriter.BIG_HASH, fields);
+                j.zadd(RandomWriter.BIG_ZSET, scores);
             }
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong ops = new AtomicLong();

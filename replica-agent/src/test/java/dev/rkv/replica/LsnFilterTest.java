@@ -1,10 +1,18 @@
 package dev.rkv.replica;
 
 import dev.rkv.kvserver.repl.StreamFilter;
+import dev.rkv.kvserver.persist.DumpPayload;
+import dev.rkv.kvserver.store.Entry;
+import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.Keyspace;
 import dev.rkv.kvserver.store.KeyspaceListener;
+import dev.rkv.kvserver.store.SetValue;
+import dev.rkv.kvserver.store.ValueType;
+import dev.rkv.table.layout.SlotDescriptor;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +20,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The stream filter skips, keeps or splits effects by the LSNs a pull loaded (start offset 100). */
 class LsnFilterTest {
@@ -27,7 +37,11 @@ class LsnFilterTest {
         byte[] tableKey = new byte[k.length + 1];
         tableKey[0] = (byte) db;
         System.arraycopy(k, 0, tableKey, 1, k.length);
-        loader.offer(tableKey, "v".getBytes(StandardCharsets.UTF_8), 0, lsn);
+        try {
+            loader.offer(SlotDescriptor.TYPE_STRING, tableKey, "v".getBytes(StandardCharsets.UTF_8), 0, lsn);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[][] cmd(String... argv) {
@@ -115,5 +129,62 @@ class LsnFilterTest {
         assertSame(select, filter().filter(0, select, 120));
         byte[][] multi = cmd("MULTI");
         assertSame(multi, filter().filter(0, multi, 120));
+    }
+
+    @Test
+    void aMultiKeyEffectIsSkippedWhenEveryKeyHasItReplayedWhenNoneHasAndResyncsOtherwise() {
+        loaded(0, "both1", 150);
+        loaded(0, "both2", 150);
+        loaded(0, "one", 150);
+        LsnFilter f = filter();
+        assertNull(f.filter(0, cmd("SMOVE", "both1", "both2", "m"), 120));
+        byte[][] neither = cmd("SMOVE", "x", "y", "m");
+        assertSame(neither, f.filter(0, neither, 120));
+        assertSame(StreamFilter.RESYNC, f.filter(0, cmd("SMOVE", "one", "y", "m"), 120));
+        assertSame(StreamFilter.RESYNC, f.filter(0, cmd("SINTERSTORE", "y", "one", "x"), 120));
+        assertNull(f.filter(0, cmd("ZUNIONSTORE", "one", "2", "both1", "both2"), 120));
+    }
+
+    @Test
+    void aSingleKeyEffectFindsItsKeyByTheKeySpecs() {
+        loaded(0, "k", 150);
+        assertNull(filter().filter(0, cmd("HSET", "k", "f", "v"), 120));
+        byte[][] other = cmd("HSET", "other", "f", "v");
+        assertSame(other, filter().filter(0, other, 120));
+    }
+
+    @Test
+    void aSerializedRecordLoadsAsItsCollectionWithItsExpiry() throws Exception {
+        SetValue members = SetValue.forFirstMember(bytes("a"));
+        members.add(bytes("a"), 512);
+        members.add(bytes("b"), 512);
+        byte[] payload = DumpPayload.dump(Entry.of(ValueType.SET, members, Entry.NO_EXPIRY, 0), false);
+        assertTrue(loader.offer(SlotDescriptor.TYPE_SERIALIZED, tableKey(2, "s"), payload, 4_000_000_000_000L, 130));
+        Entry e = ks.db(2).peek(new Key(bytes("s")));
+        assertEquals(ValueType.SET, e.type());
+        assertEquals(2, ((SetValue) e.value()).size());
+        assertEquals(4_000_000_000_000L, e.expireAtMs());
+        assertNull(filter().filter(2, cmd("SADD", "s", "c"), 125));
+    }
+
+    @Test
+    void aSerializedRecordThatDoesNotRestoreFailsThePullWithAClearError() {
+        byte[] payload = DumpPayload.dump(Entry.of(ValueType.SET, SetValue.forFirstMember(bytes("a")), Entry.NO_EXPIRY, 0), false);
+        payload[1] ^= 0x40;
+        IOException e = assertThrows(IOException.class,
+            () -> loader.offer(SlotDescriptor.TYPE_SERIALIZED, tableKey(0, "s"), payload, SlotDescriptor.NO_EXPIRY, 130));
+        assertTrue(e.getMessage().contains("fails its checksum"), e.getMessage());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] tableKey(int db, String key) {
+        byte[] k = bytes(key);
+        byte[] out = new byte[k.length + 1];
+        out[0] = (byte) db;
+        System.arraycopy(k, 0, out, 1, k.length);
+        return out;
     }
 }

@@ -17,11 +17,20 @@ public final class DumpPayload {
     }
 
     public static byte[] dump(Entry entry) {
+        return dump(entry, true);
+    }
+
+    /**
+     * DUMP's payload, with strings LZF-compressed as Redis does, or not ({@code compress}
+     * false: the accelerator's table rewrites big collections often and values rarely shrink
+     * enough to pay for it). Either form restores anywhere.
+     */
+    public static byte[] dump(Entry entry, boolean compress) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try {
             RdbOutput o = new RdbOutput(buf);
             o.write(RdbWriter.typeOf(entry));
-            new RdbWriter(true).writeValue(o, entry);
+            new RdbWriter(compress).writeValue(o, entry);
             o.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory failed", e);

@@ -747,7 +747,8 @@ public final class Replication implements Propagator {
         }
         byte[][] argv = f.filter(masterClient.dbIndex(), cmd.argv(), cmd.endOffset());
         if (argv == StreamFilter.RESYNC) {
-            log.warning("Stream effect at offset " + cmd.endOffset() + " cannot be reconciled with the pulled dataset: full resync");
+            log.warning("Stream effect " + new String(cmd.argv()[0], java.nio.charset.StandardCharsets.ISO_8859_1).toUpperCase(java.util.Locale.ROOT)
+                + " at offset " + cmd.endOffset() + " cannot be reconciled with the pulled dataset: full resync");
             streamFilter = null;
             from.requireFullSync();
             from.dropConnection();
