@@ -66,6 +66,72 @@ class PrimaryAgentIT {
     }
 
     @Test
+    void everyTypeIsInTheTableAndABigCollectionCatchesUpWhenAReplicaAsks() throws Exception {
+        try (RkvTestServer s = RkvTestServer.start("--requirepass", "pw"); Jedis j = s.jedis()) {
+            j.auth("pw");
+            try (PrimaryAgent agent = PrimaryAgent.attach(s.server(), PrimaryAgentOptions.defaults().withProvider("shm"))) {
+                j.hset("h", Map.of("a", "1", "b", "2"));
+                j.rpush("l", "x", "y", "x");
+                j.sadd("s", "1", "2", "3");
+                j.sadd("s2", "m", "n");
+                j.zadd("z", Map.of("p", 1.5, "q", -2.0));
+                j.pexpireAt("h", System.currentTimeMillis() + 3_600_000);
+                assertSameRecords(keyspaceOf(s), tableOf(agent), "small collections go in at once");
+
+                Map<String, String> fields = new HashMap<>();
+                for (int i = 0; i < 3000; i++) {
+                    fields.put("f" + i, "v" + i);
+                }
+                long offsetBefore = agent.withTable((w, r) -> w.replicationOffset());
+                j.hset("big", fields);
+                j.set("after", "x");
+                PrimaryAgent.Stats st = agent.stats();
+                assertEquals(1, st.batchedCollections(), "the big hash waits for more writes: " + st);
+                assertNull(tableOf(agent).get("0/big"), "not in the table yet");
+                assertTrue(tableOf(agent).containsKey("0/after"), "other keys go in at once");
+                assertEquals(offsetBefore, (long) agent.withTable((w, r) -> w.replicationOffset()),
+                    "the header's offset stays where every record was current");
+
+                askForDescriptor(j);
+                assertEquals(0, agent.stats().batchedCollections());
+                assertSameRecords(keyspaceOf(s), tableOf(agent), "a replica's request made every record current");
+                long offset = s.call(() -> s.server().context().replication().offset());
+                assertEquals(offset, (long) agent.withTable((w, r) -> w.replicationOffset()));
+
+                j.hset("big", "f0", "changed");
+                j.hdel("big", "f1");
+                assertTrue(tableOf(agent).get("0/big").contains("f0=v0,"), "the table keeps the big hash's older record");
+                for (int i = 2; i < 3000 / BatchedRewrites.FRACTION; i++) {
+                    j.hset("big", "f" + i, "w");
+                }
+                assertEquals(0, agent.stats().batchedCollections(), "a quarter of its size in writes rewrites it");
+                assertSameRecords(keyspaceOf(s), tableOf(agent), "rewritten");
+            }
+        }
+    }
+
+    private static void askForDescriptor(Jedis j) {
+        String d = SafeEncoder.encode((byte[]) j.sendCommand(() -> SafeEncoder.encode("RKVSYNC"), "DESCRIPTOR", "pw"));
+        assertTrue(d.contains("rkv-descriptor"), d);
+    }
+
+    private static Map<String, String> tableOf(PrimaryAgent agent) throws Exception {
+        return agent.withTable((w, r) -> TableDump.table(copyOf(r.buffer()), new HashMap<>()));
+    }
+
+    private static Map<String, String> keyspaceOf(RkvTestServer s) throws Exception {
+        return s.call(() -> TableDump.keyspace(s.server().context().keyspace()));
+    }
+
+    /** Equal maps, or a failure naming the keys that differ (not thousands of fields). */
+    private static void assertSameRecords(Map<String, String> expected, Map<String, String> actual, String what) {
+        java.util.Set<String> differing = new java.util.TreeSet<>(expected.keySet());
+        differing.addAll(actual.keySet());
+        differing.removeIf(k -> java.util.Objects.equals(expected.get(k), actual.get(k)));
+        assertTrue(differing.isEmpty(), what + ": keys whose table record differs from the keyspace: " + differing);
+    }
+
+    @Test
     void descriptorNeedsTheSecretAndDefaultsToRequirepass() throws Exception {
         try (RkvTestServer s = RkvTestServer.start("--requirepass", "sesame"); Jedis j = s.jedis()) {
             j.auth("sesame");

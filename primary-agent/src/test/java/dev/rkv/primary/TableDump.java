@@ -1,12 +1,22 @@
 package dev.rkv.primary;
 
+import dev.rkv.kvserver.persist.DumpPayload;
+import dev.rkv.kvserver.store.Entry;
+import dev.rkv.kvserver.store.HashValue;
 import dev.rkv.kvserver.store.KeySlot;
 import dev.rkv.kvserver.store.Keyspace;
+import dev.rkv.kvserver.store.ListValue;
+import dev.rkv.kvserver.store.SetValue;
+import dev.rkv.kvserver.store.ZSetValue;
 import dev.rkv.table.TableGeometry;
 import dev.rkv.table.TableReader;
+import dev.rkv.table.layout.SlotDescriptor;
 import dev.rkv.table.layout.SlotStatus;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +32,7 @@ final class TableDump {
             int db = i;
             for (int s = 0; s < KeySlot.SLOTS; s++) {
                 ks.db(i).forEachInSlot(s, Long.MIN_VALUE, (k, e) -> out.put(db + "/" + str(k.bytes()),
-                    str(e.bytes()) + " @" + (e.hasExpiry() ? e.expireAtMs() : 0)));
+                    render(e) + " @" + (e.hasExpiry() ? e.expireAtMs() : 0)));
             }
         }
         return out;
@@ -47,13 +57,51 @@ final class TableDump {
                 } else {
                     value = v.value();
                 }
-                out.put(name, str(value) + " @" + v.expireAtMs());
+                out.put(name, (v.type() == SlotDescriptor.TYPE_STRING ? str(value) : render(restore(value))) + " @" + v.expireAtMs());
                 lsns.put(name, v.lsn());
             } else if (status != SlotStatus.EMPTY) {
                 throw new AssertionError("slot " + i + " of class " + c + " is " + status + " in a quiet table");
             }
         });
         return out;
+    }
+
+    private static Entry restore(byte[] payload) {
+        if (!DumpPayload.verify(payload)) {
+            throw new AssertionError("a serialized record fails its checksum in a quiet table");
+        }
+        try {
+            return DumpPayload.restore(payload);
+        } catch (Exception e) {
+            throw new AssertionError("a serialized record does not restore", e);
+        }
+    }
+
+    /** A value as text that does not depend on its encoding: hash fields and set members sorted, lists and zsets in order. */
+    static String render(Entry e) {
+        Object v = e.value();
+        if (v instanceof byte[] b) {
+            return str(b);
+        }
+        List<String> parts = new ArrayList<>();
+        boolean sorted = true;
+        if (v instanceof HashValue h) {
+            h.forEach((f, x) -> parts.add(str(f) + "=" + str(x)));
+        } else if (v instanceof SetValue set) {
+            set.forEach(m -> parts.add(str(m)));
+        } else if (v instanceof ListValue l) {
+            l.forEach(x -> parts.add(str(x)));
+            sorted = false;
+        } else if (v instanceof ZSetValue z) {
+            z.forEach((m, score) -> parts.add(str(m) + ":" + score));
+            sorted = false;
+        } else {
+            throw new AssertionError("unknown value " + v);
+        }
+        if (sorted) {
+            Collections.sort(parts);
+        }
+        return e.type().typeName() + parts;
     }
 
     private static String str(byte[] b) {
