@@ -34,7 +34,7 @@ public final class CommandSpec {
         this.fullName = parentName == null ? name : parentName + "|" + name;
         this.arity = b.arity;
         EnumSet<CommandFlag> f = b.flags.isEmpty() ? EnumSet.noneOf(CommandFlag.class) : EnumSet.copyOf(b.flags);
-        if (b.keySpecs != null && b.keySpecs.stream().anyMatch(KeySpec::isKeynum)) {
+        if (b.keySpecs != null && b.keySpecs.stream().anyMatch(ks -> ks.isKeynum() || ks.isUnknown())) {
             f.add(CommandFlag.MOVABLEKEYS); // as Redis derives it from the key specs
         }
         this.flags = Collections.unmodifiableSet(f);
@@ -152,7 +152,7 @@ public final class CommandSpec {
             : b.flags.contains(CommandFlag.READONLY) ? List.of("RO", "access")
             : List.of("RO");
         int last = b.lastKey < 0 ? b.lastKey : b.lastKey - b.firstKey;
-        return List.of(new KeySpec(null, flags, b.firstKey, last, b.keyStep, null, -1, 0));
+        return List.of(new KeySpec(null, flags, b.firstKey, last, b.keyStep, null, -1, 0, null));
     }
 
     public boolean isContainer() {

@@ -15,18 +15,24 @@ import java.util.function.Function;
  * {@code keynumIdx} past {@code index}, and takes them from {@code firstKey} past it.
  *
  * @param notes free text Redis shows with the spec, or null
+ * <p>An "unknown" spec (SORT's BY/GET patterns and its STORE keyword) has no search Redis can
+ * describe: COMMAND INFO shows it as type unknown, and {@code finder} (or nothing) says where
+ * its keys are in one actual command, as Redis's per-command getkeys functions do.
+ *
  * @param resolver the flags of the keys of one actual command, for specs flagged
  *     "variable_flags" (SET's key is only read with GET); null when they are always {@code flags}
+ * @param finder for an unknown spec, the positions of its keys in a command; null otherwise
  */
 public record KeySpec(String notes, List<String> flags, int index, int lastKey, int keyStep,
-                      Function<byte[][], List<String>> resolver, int keynumIdx, int firstKey) {
+                      Function<byte[][], List<String>> resolver, int keynumIdx, int firstKey,
+                      Function<byte[][], List<Integer>> finder) {
     public KeySpec {
         flags = List.copyOf(flags);
     }
 
     /** Keys from argument {@code index} up to {@code lastKey} past it (negative: from the end), step {@code keyStep}. */
     public static KeySpec range(int index, int lastKey, int keyStep, String... flags) {
-        return new KeySpec(null, List.of(flags), index, lastKey, keyStep, null, -1, 0);
+        return new KeySpec(null, List.of(flags), index, lastKey, keyStep, null, -1, 0, null);
     }
 
     /**
@@ -34,7 +40,17 @@ public record KeySpec(String notes, List<String> flags, int index, int lastKey, 
      * every {@code keyStep}-th (Redis's "keynum" find_keys: LMPOP, ZUNIONSTORE ...).
      */
     public static KeySpec keynum(int index, int keynumIdx, int firstKey, int keyStep, String... flags) {
-        return new KeySpec(null, List.of(flags), index, 0, keyStep, null, keynumIdx, firstKey);
+        return new KeySpec(null, List.of(flags), index, 0, keyStep, null, keynumIdx, firstKey, null);
+    }
+
+    /** Keys no search can describe; {@code finder} gives their positions in a command (null: none are reported). */
+    public static KeySpec unknown(String notes, Function<byte[][], List<Integer>> finder, String... flags) {
+        return new KeySpec(notes, List.of(flags), -1, 0, 0, null, -1, 0, finder == null ? argv -> List.of() : finder);
+    }
+
+    /** Whether COMMAND INFO shows this spec's search as "unknown". */
+    public boolean isUnknown() {
+        return finder != null;
     }
 
     /** Whether the number of keys comes from an argument (the command has "movablekeys"). */
@@ -48,12 +64,12 @@ public record KeySpec(String notes, List<String> flags, int index, int lastKey, 
     }
 
     public KeySpec withNotes(String text) {
-        return new KeySpec(text, flags, index, lastKey, keyStep, resolver, keynumIdx, firstKey);
+        return new KeySpec(text, flags, index, lastKey, keyStep, resolver, keynumIdx, firstKey, finder);
     }
 
     /** The flags of the keys of {@code argv} are what {@code byArgs} says, rather than {@code flags}. */
     public KeySpec withFlagsResolvedBy(Function<byte[][], List<String>> byArgs) {
-        return new KeySpec(notes, flags, index, lastKey, keyStep, byArgs, keynumIdx, firstKey);
+        return new KeySpec(notes, flags, index, lastKey, keyStep, byArgs, keynumIdx, firstKey, finder);
     }
 
     /** The flags COMMAND GETKEYSANDFLAGS reports for this spec's keys in {@code argv}. */
@@ -71,6 +87,9 @@ public record KeySpec(String notes, List<String> flags, int index, int lastKey, 
      * when they do not fit, as for a variadic command given too few or a count that is no number.
      */
     public List<Integer> positions(byte[][] argv) {
+        if (finder != null) {
+            return finder.apply(argv);
+        }
         int argc = argv.length;
         List<Integer> out = new ArrayList<>();
         if (isKeynum()) {

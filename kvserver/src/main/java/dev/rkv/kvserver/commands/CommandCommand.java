@@ -154,6 +154,11 @@ public final class CommandCommand {
             for (String f : ks.flags()) {
                 out.simple(f);
             }
+            if (ks.isUnknown()) {
+                out.bulk("begin_search").map(2).bulk("type").bulk("unknown").bulk("spec").map(0);
+                out.bulk("find_keys").map(2).bulk("type").bulk("unknown").bulk("spec").map(0);
+                continue;
+            }
             out.bulk("begin_search").map(2).bulk("type").bulk("index").bulk("spec").map(1).bulk("index")
                 .integer(ks.index());
             if (ks.isKeynum()) {

@@ -18,6 +18,7 @@ public final class Commands {
         ZSetCommands.register(t);
         DumpRestoreCommands.register(t);
         KeyCommands.register(t);
+        SortCommand.register(t);
         ObjectCommands.register(t);
         ExpireCommands.register(t);
         PersistenceCommands.register(t);

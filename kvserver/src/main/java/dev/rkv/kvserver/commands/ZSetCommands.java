@@ -524,7 +524,7 @@ public final class ZSetCommands {
                         : select(z, r[0], r[1] + 1, false, 0, -1);
                 }
             } else {
-                long[] r = type == RangeType.SCORE ? score.ranks(z) : lex.ranks(z);
+                long[] r = type == RangeType.SCORE ? score.ranks(z) : lex.ranks(z, reverse);
                 result = select(z, r[0], r[1], reverse, offset, limit);
             }
         }
@@ -682,7 +682,8 @@ public final class ZSetCommands {
                 c.out().bulk(m.member()).doubleValue(m.score());
             }
         }
-        c.server().propagate(c.dbIndex(), min ? ZPOPMIN : ZPOPMAX, argv[1], Numbers.toBytes(popped.size()));
+        // As sent, like Redis: the replica pops the same members (only ZMPOP and the blocking forms are rewritten).
+        c.server().propagate(c.dbIndex(), argv);
     }
 
     /** Removes up to {@code count} lowest (or highest) members, in pop order. */

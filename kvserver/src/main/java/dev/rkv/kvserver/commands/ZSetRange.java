@@ -40,12 +40,53 @@ final class ZSetRange {
     /** A lex interval. */
     record Lex(LexBound min, LexBound max) {
         long[] ranks(ZSetValue z) {
-            if (empty()) {
+            return ranks(z, false);
+        }
+
+        /**
+         * The ranks [first, end) in the interval. Members with different scores are not in lex
+         * order, and Redis's answer then follows from how it walks: it first requires the last
+         * member not below min and the first not above max; a listpack it then walks linearly,
+         * from the head (from the tail for a reverse range) to the first member inside, and on
+         * while members stay inside. Done the same here for listpacks, so that small sorted sets
+         * answer as Redis's do even then; a skip list is searched (Redis's own walk there depends
+         * on its nodes' random levels).
+         */
+        long[] ranks(ZSetValue z, boolean reverse) {
+            long size = z.size();
+            if (empty() || size == 0 || belowMin(z.at(size - 1).member()) || aboveMax(z.at(0).member())) {
                 return new long[] {0, 0};
+            }
+            if (z.isListpack()) {
+                return reverse ? walkFromTail(z, size) : walkFromHead(z, size);
             }
             long first = z.searchRank(m -> !belowMin(m.member()));
             long end = z.searchRank(m -> aboveMax(m.member()));
             return new long[] {first, Math.max(first, end)};
+        }
+
+        private long[] walkFromHead(ZSetValue z, long size) {
+            long first = 0;
+            while (first < size && belowMin(z.at(first).member())) {
+                first++;
+            }
+            long end = first;
+            while (end < size && !aboveMax(z.at(end).member())) {
+                end++;
+            }
+            return new long[] {first, end};
+        }
+
+        private long[] walkFromTail(ZSetValue z, long size) {
+            long last = size - 1;
+            while (last >= 0 && aboveMax(z.at(last).member())) {
+                last--;
+            }
+            long first = last + 1;
+            while (first > 0 && !belowMin(z.at(first - 1).member())) {
+                first--;
+            }
+            return new long[] {first, last + 1};
         }
 
         private boolean empty() {

@@ -23,6 +23,8 @@ final class CommandGenerator {
         "-9223372036854775808", "9223372036854775806", "4611686018427387904"};
     private static final String[] NOT_INTEGERS = {"abc", "", " 1", "1 ", "+1", "01", "0x10", "1.5", "1e3",
         "9223372036854775808", "-9223372036854775809", "--1"};
+    /** The keys SORT sorts: a list and a set (see sortArguments). */
+    private static final String[] SORTED_KEYS = {"sortme:l", "sortme:s"};
     private static final String[] FLOATS = {"0", "1.5", "-1.5", "0.1", "3.0e3", "5.0E-3", "1e308", "-1e308",
         "10.12345678901234567", "1", "-0", "inf", "-inf", "nan", "abc", "", " 1", "1 ", "0x10", "1.", ".5"};
     private static final String[] VALUES = {"", "v", "value", "0", "1", "-1", "10", "123456789", "3.5", "1e3",
@@ -108,6 +110,36 @@ final class CommandGenerator {
 
     private String pick(String[] from) {
         return from[rnd.nextInt(from.length)];
+    }
+
+    private List<String> sortArguments(boolean mayStore) {
+        // Its own keys, only ever lists and sets: SORT turns a sorted set into a skip list for good, and
+        // lex ranges over mixed scores then depend on each server's random node levels.
+        List<String> a = new ArrayList<>(List.of(pick(SORTED_KEYS)));
+        boolean alpha = rnd.nextBoolean();
+        boolean store = mayStore && rnd.nextInt(3) == 0;
+        if (!alpha && rnd.nextInt(3) == 0) {
+            a.addAll(List.of("BY", pick(new String[] {"w_*", "h_*->f"})));
+        }
+        if (store && rnd.nextInt(4) == 0) {
+            a.addAll(List.of("BY", "nosort"));
+        }
+        if (rnd.nextInt(3) == 0) {
+            a.addAll(List.of("LIMIT", smallInt(), smallInt()));
+        }
+        if (rnd.nextInt(3) == 0) {
+            a.addAll(List.of("GET", pick(new String[] {"#", "w_*", "h_*->f", "k"})));
+        }
+        if (alpha) {
+            a.add("ALPHA");
+        }
+        if (rnd.nextBoolean()) {
+            a.add(rnd.nextBoolean() ? "DESC" : "ASC");
+        }
+        if (store) {
+            a.addAll(List.of("STORE", key()));
+        }
+        return a;
     }
 
     private String key() {
@@ -469,6 +501,12 @@ final class CommandGenerator {
         add("sinterstore", 1, () -> List.of(key(), key(), key()));
         add("sunionstore", 1, () -> List.of(key(), key(), key()));
         add("sdiffstore", 1, () -> List.of(key(), key(), key()));
+        // SORT: never BY with ALPHA (ties would fall to Redis's unstable qsort), a constant BY only with
+        // STORE (a set's own order differs between servers; with STORE Redis sorts it ALPHA).
+        add("sort", 2, () -> sortArguments(true));
+        add("rpush", 1, () -> join(List.of(SORTED_KEYS[0]), repeat(3, () -> List.of(value()))));
+        add("sadd", 1, () -> join(List.of(SORTED_KEYS[1]), repeat(3, () -> List.of(setMember()))));
+        add("sort_ro", 1, () -> sortArguments(false));
         // sorted sets
         add("zadd", 6, () -> {
             List<String> a = new ArrayList<>(List.of(key()));

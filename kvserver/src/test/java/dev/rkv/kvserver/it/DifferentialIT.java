@@ -176,6 +176,13 @@ class DifferentialIT {
                 for (int i = Math.max(0, history.size() - 12); i < history.size(); i++) {
                     context.append("\n    #").append(i).append(' ').append(history.get(i));
                 }
+                if (batch.get(bad).length > 1) {
+                    // The commands that touched the failing command's first argument (usually its key), whenever they ran.
+                    String key = DualClient.show(new byte[][] {batch.get(bad)[1]});
+                    context.append("\n  earlier commands naming ").append(key).append(':');
+                    history.stream().filter(h -> h.contains(key)).skip(Math.max(0, history.stream().filter(h -> h.contains(key)).count() - 40))
+                        .forEach(h -> context.append("\n    ").append(h));
+                }
                 fail("random run differs: seed " + seed + " (replay with -Drkv.diff.seed=" + seed + "), RESP"
                     + protocol + ", command #" + (sent + bad) + " on " + (who.isEmpty() ? "the only client" : who)
                     + "\n" + DualClient.describe(batch.get(bad), replies.get(bad)[0], replies.get(bad)[1])

@@ -40,7 +40,7 @@ final class Implemented {
         "zrangestore", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "zrevrange",
         "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax", "zmpop", "bzpopmin", "bzpopmax",
         "bzmpop", "zrandmember", "zunion", "zunionstore", "zinter", "zinterstore", "zintercard", "zdiff", "zdiffstore",
-        "zscan", "dump", "restore",
+        "zscan", "dump", "restore", "sort", "sort_ro",
         // transactions (TransactionCommands)
         "multi", "exec", "discard", "watch", "unwatch",
         // pub/sub (PubSubCommands)
@@ -72,7 +72,7 @@ final class Implemented {
         "zrangestore", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "zrevrange",
         "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax", "zmpop", "bzpopmin", "bzpopmax",
         "bzmpop", "zrandmember", "zunion", "zunionstore", "zinter", "zinterstore", "zintercard", "zdiff", "zdiffstore",
-        "zscan", "dump", "restore");
+        "zscan", "dump", "restore", "sort", "sort_ro");
 
     private Implemented() {
     }

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code foldPerKeyEffects}): rkv propagates DEL/UNLINK with only the keys it deleted (per-key
  * effects, DESIGN.md) and PEXPIREAT without EXPIRE's NX/XX/GT/LT; Redis propagates both as sent.
  * And rkv propagates the writes that move data between keys as effects on each key (LMOVE as
- * its pop and push, SMOVE as SREM and SADD, the STORE forms as DEL and the result), in
+ * its pop and push, SMOVE as SREM and SADD, the STORE forms and SORT ... STORE as DEL and the
+ * result), in
  * MULTI/EXEC unless already inside a transaction, so an RDMA replica's LSN filter can replay
  * them one key at a time; each such group must match the command Redis propagated.
  */
@@ -227,11 +228,12 @@ class ReplicationStreamIT {
                 }
                 k += 2;
             }
-            case "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE" -> {
-                if (e.length < 2 || k >= rkv.size() || !rkv.get(k).equals("DEL " + e[1])) {
+            case "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE", "SORT" -> {
+                String dst = name.equals("SORT") ? sortDestination(e) : e.length < 2 ? null : e[1];
+                if (dst == null || k >= rkv.size() || !rkv.get(k).equals("DEL " + dst)) {
                     return 0;
                 }
-                String fill = (name.startsWith("S") ? "SADD " : "ZADD ") + e[1] + " ";
+                String fill = (name.equals("SORT") ? "RPUSH " : name.startsWith("S") ? "SADD " : "ZADD ") + dst + " ";
                 k++;
                 while (k < rkv.size() && rkv.get(k).startsWith(fill)) {
                     k++;
@@ -254,6 +256,26 @@ class ReplicationStreamIT {
             return 0;
         }
         return k - j;
+    }
+
+    /** SORT's STORE destination (the last one), or null. */
+    private static String sortDestination(String[] e) {
+        String dst = null;
+        for (int j = 2; j < e.length; j++) {
+            switch (e[j].toLowerCase(java.util.Locale.ROOT)) {
+                case "limit" -> j += 2;
+                case "get", "by" -> j += 1;
+                case "store" -> {
+                    if (j + 1 < e.length) {
+                        dst = e[j + 1];
+                    }
+                    j += 1;
+                }
+                default -> {
+                }
+            }
+        }
+        return dst;
     }
 
     private static boolean sameEffects(List<String> expected, List<String> actual) {
