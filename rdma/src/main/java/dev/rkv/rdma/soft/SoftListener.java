@@ -76,6 +76,8 @@ final class SoftListener implements ConnectionListener {
     private final Set<Request> admitted = ConcurrentHashMap.newKeySet();
     /** Endpoints accepted here; they count against the limit while their connections are open. */
     private final Set<SoftEndpoint> accepted = ConcurrentHashMap.newKeySet();
+    /** Held while an accepted endpoint moves from {@code admitted} to {@code accepted}, and while they are counted. */
+    private final Object slotCount = new Object();
     private volatile boolean closed;
     private volatile Runnable onPending;
 
@@ -331,8 +333,10 @@ final class SoftListener implements ConnectionListener {
 
     /** Endpoints that count against the limit: admitted requests, waiting halves, live accepted endpoints. */
     private int endpointsInUse() {
-        accepted.removeIf(SoftEndpoint::connectionsClosed);
-        return admitted.size() + halves.size() + accepted.size();
+        synchronized (slotCount) {
+            accepted.removeIf(SoftEndpoint::connectionsClosed);
+            return admitted.size() + halves.size() + accepted.size();
+        }
     }
 
     private void drop(PendingConnection pc, String why) {
@@ -421,7 +425,12 @@ final class SoftListener implements ConnectionListener {
         try {
             // The accepting side sends its requests on the second connection.
             SoftEndpoint ep = device.newEndpoint(options, r.second, r.first, r.peerInfo);
-            accepted.add(ep);
+            synchronized (slotCount) {
+                // One step for the counter: between the two, the endpoint counted twice and a
+                // listener one short of its limit refused the next connection.
+                accepted.add(ep);
+                admitted.remove(r);
+            }
             ByteBuffer ok = ByteBuffer.allocate(1).put(Wire.ACCEPTED);
             Handshake.writeFully(r.first, ok);
             ep.start();
@@ -435,7 +444,7 @@ final class SoftListener implements ConnectionListener {
             closeQuietly(r.second);
             throw e;
         } finally {
-            // After accepted.add: the slot is counted throughout.
+            // A failed accept gives its slot back (a successful one moved it to accepted above).
             admitted.remove(r);
         }
     }
