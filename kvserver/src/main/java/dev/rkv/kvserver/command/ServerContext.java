@@ -1,6 +1,7 @@
 package dev.rkv.kvserver.command;
 
 import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.kvserver.info.HeapGauge;
 import dev.rkv.kvserver.info.InfoRegistry;
 import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.pubsub.KeyspaceEvents;
@@ -41,6 +42,7 @@ public final class ServerContext {
     private final BlockedClients blocked = new BlockedClients(this);
     private final Monitors monitors = new Monitors();
     private final InfoRegistry info = new InfoRegistry();
+    private final HeapGauge heap = new HeapGauge();
     private final List<KeyspaceListener> listeners = new CopyOnWriteArrayList<>();
     private final List<PropagationListener> propagationListeners = new CopyOnWriteArrayList<>();
     private final String runId;
@@ -115,6 +117,11 @@ public final class ServerContext {
     /** The sections of INFO; components contribute theirs here. */
     public InfoRegistry info() {
         return info;
+    }
+
+    /** The JVM heap as INFO memory and MEMORY STATS report it. */
+    public HeapGauge heap() {
+        return heap;
     }
 
     /** The TCP port actually bound (INFO tcp_port), which differs from the "port" option when that is 0. */

@@ -19,6 +19,7 @@ public final class Commands {
         DumpRestoreCommands.register(t);
         KeyCommands.register(t);
         ObjectCommands.register(t);
+        MemoryCommand.register(t);
         ExpireCommands.register(t);
         PersistenceCommands.register(t);
         TransactionCommands.register(t);
