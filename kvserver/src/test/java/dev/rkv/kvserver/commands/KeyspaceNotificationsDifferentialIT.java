@@ -232,6 +232,75 @@ class KeyspaceNotificationsDifferentialIT extends ReferencePairTest {
     }
 
     @Test
+    void readsOfMissingKeysAreKeymissButWritesAndObjectAreNot() throws Exception {
+        assertSameEvents("Em", """
+            SADD u1 a
+            ZADD z1 1 a
+            GET m1
+            MGET m2 m3
+            STRLEN m4
+            GETRANGE m5 0 1
+            SUBSTR m6 0 1
+            LCS m7 m8
+            GETDEL m9
+            GETEX m10
+            EXISTS m11
+            TYPE m12
+            TTL m13
+            PTTL m14
+            EXPIRETIME m15
+            DUMP m16
+            TOUCH m17
+            OBJECT ENCODING m18
+            OBJECT FREQ m19
+            COPY m20 x
+            HGET m21 f
+            HGETALL m22
+            HRANDFIELD m23
+            HSCAN m24 0
+            LRANGE m25 0 -1
+            LINDEX m26 0
+            LPOS m27 a
+            LLEN m28
+            SCARD m29
+            SMEMBERS m30
+            SISMEMBER m31 a
+            SMISMEMBER m32 a
+            SRANDMEMBER m33
+            SINTER u1 m34
+            SUNION m35
+            SDIFF m36
+            SINTERCARD 2 u1 m37
+            SINTERSTORE d1 u1 m38
+            SUNIONSTORE d2 m39
+            SDIFFSTORE d3 m40 u1
+            ZSCORE m41 a
+            ZMSCORE m42 a
+            ZRANGE m43 0 -1
+            ZRANGESTORE d4 m44 0 -1
+            ZCARD m45
+            ZRANK m46 a
+            ZCOUNT m47 0 1
+            ZRANDMEMBER m48
+            ZUNION 2 z1 m49
+            ZINTER 2 z1 m50
+            ZUNIONSTORE d5 2 z1 m51
+            ZDIFFSTORE d6 2 z1 m52
+            ZSCAN m53 0
+            SET w1 v
+            LPOP m54
+            SMOVE m55 u1 a
+            LMOVE m56 x LEFT LEFT
+            ZPOPMIN m57
+            HINCRBY w2 f 1
+            SETRANGE m58 0 ""
+            EXPIRE m59 10
+            DEL m60
+            MEMORY USAGE m61
+            """);
+    }
+
+    @Test
     void classesWithoutChannelsPublishNothing() throws Exception {
         assertEquals(List.of(), events(rkv.port(), "A", EVERY_TYPE));
         assertSameEvents("A", EVERY_TYPE);
