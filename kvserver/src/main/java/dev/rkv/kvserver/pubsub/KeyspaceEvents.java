@@ -46,10 +46,10 @@ public final class KeyspaceEvents implements KeyspaceListener {
             return;
         }
         if ((effective & KeyspaceEventClasses.KEYSPACE) != 0) {
-            pubsub.publish("__keyspace@" + db + "__:" + PubSub.name(key), event.getBytes(StandardCharsets.US_ASCII));
+            pubsub.publishKeyspaceEvent("__keyspace@" + db + "__:" + PubSub.name(key), event.getBytes(StandardCharsets.US_ASCII));
         }
         if ((effective & KeyspaceEventClasses.KEYEVENT) != 0) {
-            pubsub.publish("__keyevent@" + db + "__:" + event, key);
+            pubsub.publishKeyspaceEvent("__keyevent@" + db + "__:" + event, key);
         }
     }
 

@@ -399,6 +399,80 @@ class KeyspaceNotificationsDifferentialIT extends ReferencePairTest {
         }
     }
 
+    /**
+     * A RESP3 client may subscribe and write. It gets the same events as Redis sends it, but
+     * always after the command's complete reply (Redis 7.2's order): Redis 7.0 writes them where
+     * the event happens, before the reply, after it, or between an array reply's elements.
+     */
+    @Test
+    void resp3ClientGetsItsOwnEventsAfterItsReplies() throws Exception {
+        List<String> commands = List.of("SET a 1", "SET a 2 EX 100", "SET a 3 GET", "SETNX a 1", "GETSET a 4",
+            "MSET a 5 b 6", "INCR a", "INCRBYFLOAT a 1.5", "APPEND a x", "SETRANGE a 0 y", "GETEX a EX 100",
+            "GETEX a PERSIST", "GETDEL b", "HSET h f v", "HSETNX h g v", "HINCRBY h n 1", "HINCRBYFLOAT h x 1.5",
+            "HDEL h f g n x", "LPUSH l x y z", "RPUSHX l w", "LINSERT l BEFORE x q", "LSET l 0 r", "LREM l 1 q",
+            "LTRIM l 0 5", "LMOVE l l2 LEFT RIGHT", "RPOP l", "LMPOP 1 l LEFT COUNT 9", "SADD s m n o p",
+            "SREM s p", "SMOVE s s2 o", "SINTERSTORE s3 s s2", "SUNIONSTORE s3 s s2", "SDIFFSTORE s3 s s2",
+            "SREM s n", "SPOP s 9", "ZADD z 1 m 2 n 3 o 4 p", "ZINCRBY z 1 m", "ZREM z m", "ZREMRANGEBYSCORE z 2 2",
+            "ZREMRANGEBYRANK z 0 0", "ZADD lex 0 a 0 b", "ZREMRANGEBYLEX lex - +", "ZADD z 1 q", "ZPOPMIN z",
+            "ZUNIONSTORE z2 1 z", "ZINTERSTORE z2 1 z", "ZDIFFSTORE z2 1 z", "ZRANGESTORE z3 z 0 -1", "ZPOPMAX z 9",
+            "EXPIRE a 100", "PERSIST a", "RENAME a b", "COPY b c", "MOVE c 1", "EXPIRE b -1", "SET d 1",
+            "DEL d h s", "GET nokey", "MULTI", "SET e 1", "LPUSH f x", "EXEC");
+        List<String> expected = ownEvents(redis.port(), commands, false);
+        List<String> actual = ownEvents(rkv.port(), commands, true);
+        assertEquals(String.join("\n", expected), String.join("\n", actual));
+    }
+
+    private static final java.util.regex.Pattern PUSH = java.util.regex.Pattern.compile(
+        ">4\r\n\\$8\r\npmessage\r\n\\$\\d+\r\n[^\r]*\r\n\\$\\d+\r\n([^\r]*)\r\n\\$\\d+\r\n([^\r]*)\r\n");
+
+    /**
+     * Per command: its reply with any pushes taken out, then the events pushed to the client
+     * itself. With {@code repliesFirst}, checks that the reply came first and whole.
+     */
+    private static List<String> ownEvents(int port, List<String> commands, boolean repliesFirst) throws IOException {
+        try (RawClient c = new RawClient(port)) {
+            c.call("FLUSHALL");
+            c.call("HELLO", "3");
+            c.call("CONFIG", "SET", "notify-keyspace-events", "EAnm");
+            c.call("PSUBSCRIBE", "__keyevent@*__:*");
+            List<String> seen = new ArrayList<>();
+            boolean queueing = false;
+            for (String command : commands) {
+                c.command(Differential.words(command));
+                if (command.equals("MULTI") || queueing) {
+                    // Between MULTI and EXEC a PING would be queued too: one reply, +OK or +QUEUED.
+                    queueing = !command.equals("EXEC");
+                    if (queueing) {
+                        seen.add(command + " -> " + c.readReply().replace("\r\n", " "));
+                        continue;
+                    }
+                }
+                c.command("PING", "end of " + command);
+                StringBuilder reply = new StringBuilder();
+                List<String> pushes = new ArrayList<>();
+                boolean first = true;
+                while (true) {
+                    String raw = c.readReply();
+                    if (raw.contains("end of " + command)) {
+                        break;
+                    }
+                    if (repliesFirst) {
+                        assertEquals(first, !raw.startsWith(">"), command + ": reply first, then pushes only: " + raw);
+                    }
+                    first = false;
+                    java.util.regex.Matcher m = PUSH.matcher(raw);
+                    while (m.find()) {
+                        pushes.add(m.group(1) + " " + m.group(2));
+                    }
+                    reply.append(PUSH.matcher(raw).replaceAll(""));
+                }
+                seen.add(command + " -> " + reply.toString().replace("\r\n", " ") + pushes);
+            }
+            c.call("CONFIG", "SET", "notify-keyspace-events", "");
+            return seen;
+        }
+    }
+
     private static void assertSameEvents(String classes, String script) throws Exception {
         List<String> expected = events(redis.port(), classes, script);
         List<String> actual = events(rkv.port(), classes, script);
