@@ -1,5 +1,6 @@
 package dev.rkv.kvserver.command;
 
+import dev.rkv.kvserver.config.KeyspaceEventClasses;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
@@ -54,12 +55,16 @@ public final class Args {
         return false;
     }
 
-    /** Looks a key up for reading: expires it lazily, counts keyspace hits/misses, touches it. */
+    /**
+     * Looks a key up for reading: expires it lazily, counts keyspace hits/misses, touches it, and
+     * reports a miss as a "keymiss" keyspace event (Redis's lookupKeyRead).
+     */
     public static Entry lookupRead(Client c, Key key) {
         long now = c.server().nowMs();
         Entry e = c.db().lookup(key, now);
         if (e == null) {
             c.server().stats().keyspaceMisses++;
+            c.server().keyspaceEvents().notify(KeyspaceEventClasses.KEY_MISS, "keymiss", key.bytes(), c.dbIndex());
         } else {
             c.server().stats().keyspaceHits++;
             e.touch(now);

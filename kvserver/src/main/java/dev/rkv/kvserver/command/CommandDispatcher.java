@@ -113,7 +113,12 @@ public final class CommandDispatcher {
             c.out().raw(Replies.QUEUED);
             return;
         }
-        execute(c, cmd, argv);
+        server.pubsub().holdFor(c);
+        try {
+            execute(c, cmd, argv);
+        } finally {
+            server.pubsub().releaseHeld();
+        }
         // Keys this command pushed to may wake clients blocked on them (BLPOP ...).
         server.blocked().serveReady();
     }

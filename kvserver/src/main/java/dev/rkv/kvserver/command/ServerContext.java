@@ -1,8 +1,10 @@
 package dev.rkv.kvserver.command;
 
 import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.kvserver.info.HeapGauge;
 import dev.rkv.kvserver.info.InfoRegistry;
 import dev.rkv.kvserver.persist.Persistence;
+import dev.rkv.kvserver.pubsub.KeyspaceEvents;
 import dev.rkv.kvserver.pubsub.PubSub;
 import dev.rkv.kvserver.repl.PropagationListener;
 import dev.rkv.kvserver.repl.Propagator;
@@ -28,16 +30,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ServerContext {
     private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
+    private static final String NOTIFY_OPTION = "notify-keyspace-events";
     private final ServerConfig config;
     private final Keyspace keyspace;
     private final CommandTable commands;
     private final ClientRegistry clients = new ClientRegistry();
     private final PubSub pubsub = new PubSub();
+    private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(pubsub);
     private final ServerStats stats = new ServerStats();
     private final WatchRegistry watches = new WatchRegistry();
     private final BlockedClients blocked = new BlockedClients(this);
     private final Monitors monitors = new Monitors();
     private final InfoRegistry info = new InfoRegistry();
+    private final HeapGauge heap = new HeapGauge();
     private final List<KeyspaceListener> listeners = new CopyOnWriteArrayList<>();
     private final List<PropagationListener> propagationListeners = new CopyOnWriteArrayList<>();
     private final String runId;
@@ -64,6 +69,13 @@ public final class ServerContext {
         this.runId = randomHex(20);
         this.keyspace = new Keyspace(config.getInt("databases"), new FanOut());
         listeners.add(watches);
+        listeners.add(keyspaceEvents);
+        keyspaceEvents.select((int) config.getLong(NOTIFY_OPTION));
+        config.onChange((name, value) -> {
+            if (name.equals(NOTIFY_OPTION)) {
+                keyspaceEvents.select(((Long) value).intValue());
+            }
+        });
     }
 
     private static String randomHex(int bytes) {
@@ -107,6 +119,11 @@ public final class ServerContext {
         return info;
     }
 
+    /** The JVM heap as INFO memory and MEMORY STATS report it. */
+    public HeapGauge heap() {
+        return heap;
+    }
+
     /** The TCP port actually bound (INFO tcp_port), which differs from the "port" option when that is 0. */
     public int listeningPort() {
         return listeningPort;
@@ -122,6 +139,11 @@ public final class ServerContext {
 
     public PubSub pubsub() {
         return pubsub;
+    }
+
+    /** Keyspace notifications: commands report their events here. */
+    public KeyspaceEvents keyspaceEvents() {
+        return keyspaceEvents;
     }
 
     public ServerStats stats() {
@@ -347,6 +369,13 @@ public final class ServerContext {
         public void keyModified(int db, Key key, Entry newEntryOrNull) {
             for (KeyspaceListener l : listeners) {
                 l.keyModified(db, key, newEntryOrNull);
+            }
+        }
+
+        @Override
+        public void keyAdded(int db, Key key) {
+            for (KeyspaceListener l : listeners) {
+                l.keyAdded(db, key);
             }
         }
 

@@ -20,6 +20,7 @@ public final class Commands {
         KeyCommands.register(t);
         SortCommand.register(t);
         ObjectCommands.register(t);
+        MemoryCommand.register(t);
         ExpireCommands.register(t);
         PersistenceCommands.register(t);
         TransactionCommands.register(t);

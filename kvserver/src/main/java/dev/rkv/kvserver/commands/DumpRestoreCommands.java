@@ -116,6 +116,7 @@ public final class DumpRestoreCommands {
         long when = ttl == 0 ? Entry.NO_EXPIRY : absttl ? ttl : now + ttl;
         if (when != Entry.NO_EXPIRY && KeyAccess.alreadyExpired(c, when, now)) {
             if (deleted) {
+                KeyspaceNotify.generic(c, "del", argv[1]);
                 c.server().propagate(c.dbIndex(), KeyAccess.DEL, argv[1]);
             }
             c.out().raw(Replies.OK);
@@ -128,6 +129,7 @@ public final class DumpRestoreCommands {
             e.accessStatistics(now, (int) freq);
         }
         c.db().put(key, e);
+        KeyspaceNotify.generic(c, "restore", argv[1]);
         c.out().raw(Replies.OK);
         byte[][] effect = when == Entry.NO_EXPIRY || absttl ? argv
             : withAbsoluteTtl(argv, when);

@@ -23,10 +23,12 @@ final class ElementCommands {
 
     /**
      * {@code CMD key element [element ...]}: removes each with {@code remove} (true when it was
-     * there), replies how many went, propagates itself when any did.
+     * there), replies how many went, propagates itself and sends keyspace event {@code event}
+     * (of {@code eventClass}) when any did, and "del" when that emptied the key.
      */
     static <T extends MutableValue> void removeElements(Client c, byte[][] argv, ValueType type, Class<T> valueClass,
-                                                        java.util.function.BiPredicate<T, byte[]> remove) {
+                                                        java.util.function.BiPredicate<T, byte[]> remove,
+                                                        int eventClass, String event) {
         Key key = Args.key(argv[1]);
         Entry e = c.db().lookupForWrite(key, c.server().nowMs());
         if (e == null) {
@@ -44,10 +46,15 @@ final class ElementCommands {
             }
         }
         if (removed > 0) {
-            if (value.size() == 0) {
+            boolean emptied = value.size() == 0;
+            if (emptied) {
                 c.db().remove(key, c.server().nowMs());
             } else {
                 c.db().modified(key, e);
+            }
+            KeyspaceNotify.event(c, eventClass, event, argv[1]);
+            if (emptied) {
+                KeyspaceNotify.generic(c, "del", argv[1]);
             }
             c.server().propagate(c.dbIndex(), argv);
         }

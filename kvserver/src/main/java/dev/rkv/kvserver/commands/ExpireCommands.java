@@ -117,6 +117,7 @@ public final class ExpireCommands {
             KeyAccess.deleteExpiredNow(c, key, now);
         } else {
             c.db().put(key, e.withExpiry(when));
+            KeyspaceNotify.generic(c, "expire", argv[1]);
             c.server().propagate(c.dbIndex(), KeyAccess.PEXPIREAT, argv[1], Numbers.toBytes(when));
         }
         c.out().raw(Replies.ONE);
@@ -164,6 +165,7 @@ public final class ExpireCommands {
             return;
         }
         c.db().put(key, e.withExpiry(Entry.NO_EXPIRY));
+        KeyspaceNotify.generic(c, "persist", argv[1]);
         c.out().raw(Replies.ONE);
         c.server().propagate(c.dbIndex(), KeyAccess.PERSIST, argv[1]);
     }

@@ -10,6 +10,7 @@ import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
 import dev.rkv.kvserver.command.KeySpec;
+import dev.rkv.kvserver.config.KeyspaceEventClasses;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.HashLimits;
@@ -129,6 +130,7 @@ public final class HashCommands {
             }
         }
         done(c, t);
+        KeyspaceNotify.hash(c, "hset", argv[1]);
         if (hmset) {
             c.out().raw(Replies.OK);
         } else {
@@ -149,6 +151,7 @@ public final class HashCommands {
         }
         t.hash().put(argv[2], argv[3], limits(c));
         done(c, t);
+        KeyspaceNotify.hash(c, "hset", argv[1]);
         c.out().raw(Replies.ONE);
         c.server().propagate(c.dbIndex(), argv);
     }
@@ -188,7 +191,8 @@ public final class HashCommands {
 
     // HDEL key field [field ...]
     private static void hdel(Client c, byte[][] argv) {
-        ElementCommands.removeElements(c, argv, ValueType.HASH, HashValue.class, HashValue::remove);
+        ElementCommands.removeElements(c, argv, ValueType.HASH, HashValue.class, HashValue::remove,
+            KeyspaceEventClasses.HASH, "hdel");
     }
 
     // HLEN key
@@ -271,6 +275,7 @@ public final class HashCommands {
         value += incr;
         t.hash().put(argv[2], Numbers.toBytes(value), limits(c));
         done(c, t);
+        KeyspaceNotify.hash(c, "hincrby", argv[1]);
         c.out().integer(value);
         c.server().propagate(c.dbIndex(), argv);
     }
@@ -308,6 +313,7 @@ public final class HashCommands {
         byte[] result = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
         t.hash().put(argv[2], result, limits(c));
         done(c, t);
+        KeyspaceNotify.hash(c, "hincrbyfloat", argv[1]);
         c.out().bulk(result);
         c.server().propagate(c.dbIndex(), HSET, argv[1], argv[2], result);
     }

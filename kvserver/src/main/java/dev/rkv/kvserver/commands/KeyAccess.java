@@ -3,6 +3,7 @@ package dev.rkv.kvserver.commands;
 import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.config.KeyspaceEventClasses;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
@@ -21,9 +22,22 @@ final class KeyAccess {
 
     /**
      * Looks a key up for reading without touching its access time (Redis's LOOKUP_NOTOUCH, used by
-     * TYPE, EXISTS, TTL, OBJECT): expires it lazily and counts a keyspace hit or miss.
+     * TYPE, EXISTS, TTL): expires it lazily, counts a keyspace hit or miss and reports a miss as a
+     * "keymiss" keyspace event.
      */
     static Entry lookupNoTouch(Client c, Key key) {
+        Entry e = lookupQuietly(c, key);
+        if (e == null) {
+            KeyspaceNotify.event(c, KeyspaceEventClasses.KEY_MISS, "keymiss", key.bytes());
+        }
+        return e;
+    }
+
+    /**
+     * As {@link #lookupNoTouch} but a miss is no keyspace event (LOOKUP_NONOTIFY too, as OBJECT
+     * looks keys up): inspecting a key is not using it.
+     */
+    static Entry lookupQuietly(Client c, Key key) {
         Entry e = c.db().lookup(key, c.server().nowMs());
         if (e == null) {
             c.server().stats().keyspaceMisses++;
@@ -46,9 +60,10 @@ final class KeyAccess {
         return whenMs <= nowMs && isPrimary(c.server());
     }
 
-    /** Deletes a key a command gave an expiry in the past, propagating DEL. */
+    /** Deletes a key a command gave an expiry in the past, propagating DEL (a "del" event, not "expired"). */
     static void deleteExpiredNow(Client c, Key key, long nowMs) {
         c.db().remove(key, nowMs);
+        KeyspaceNotify.generic(c, "del", key.bytes());
         c.server().propagate(c.dbIndex(), DEL, key.bytes());
     }
 

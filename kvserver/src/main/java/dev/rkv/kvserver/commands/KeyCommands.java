@@ -6,6 +6,7 @@ import dev.rkv.kvserver.command.CommandTable;
 import dev.rkv.kvserver.command.KeySpec;
 import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.persist.Persistence;
+import dev.rkv.kvserver.config.KeyspaceEventClasses;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Database;
 import dev.rkv.kvserver.store.Entry;
@@ -98,6 +99,7 @@ public final class KeyCommands {
         for (int j = 1; j < argv.length; j++) {
             if (c.db().remove(Args.key(argv[j]), now)) {
                 deleted.add(argv[j]);
+                KeyspaceNotify.generic(c, "del", argv[j]);
             }
         }
         c.out().integer(deleted.size() - 1);
@@ -149,13 +151,20 @@ public final class KeyCommands {
             return;
         }
         Key dst = Args.key(argv[2]);
-        if (Args.lookupWrite(c, dst) != null && nx) {
+        boolean dstExists = Args.lookupWrite(c, dst) != null;
+        if (dstExists && nx) {
             c.out().raw(Replies.ZERO);
             return;
         }
         long now = c.server().nowMs();
+        if (dstExists) {
+            // Deleted first, so the new name counts as a new key (Redis's dbDelete then dbAdd).
+            c.db().remove(dst, now);
+        }
         c.db().put(dst, e);
         c.db().remove(src, now);
+        KeyspaceNotify.generic(c, "rename_from", argv[1]);
+        KeyspaceNotify.generic(c, "rename_to", argv[2]);
         c.out().raw(nx ? Replies.ONE : Replies.OK);
         c.server().propagate(c.dbIndex(), argv);
     }
@@ -188,12 +197,18 @@ public final class KeyCommands {
         }
         Key newKey = Args.key(argv[2]);
         long now = c.server().nowMs();
-        if (dst.lookup(newKey, now) != null && !replace) {
+        boolean dstExists = dst.lookup(newKey, now) != null;
+        if (dstExists && !replace) {
             c.out().raw(Replies.ZERO);
             return;
         }
+        if (dstExists) {
+            // Deleted first, so the copy counts as a new key (Redis's dbDelete then dbAdd).
+            dst.remove(newKey, now);
+        }
         // Strings are shared (they never change), collections copied (they change in place).
         dst.put(newKey, e.duplicate());
+        c.server().keyspaceEvents().notify(KeyspaceEventClasses.GENERIC, "copy_to", argv[2], dst.index());
         c.out().raw(Replies.ONE);
         c.server().propagate(c.dbIndex(), argv);
     }
@@ -217,6 +232,8 @@ public final class KeyCommands {
         }
         dst.put(key, e);
         c.db().remove(key, now);
+        KeyspaceNotify.generic(c, "move_from", argv[1]);
+        c.server().keyspaceEvents().notify(KeyspaceEventClasses.GENERIC, "move_to", argv[1], dst.index());
         c.out().raw(Replies.ONE);
         c.server().propagate(c.dbIndex(), argv);
     }

@@ -95,13 +95,29 @@ public final class ListCommands {
             .summary("Pop elements from a list, or block until one is available").handler(ListCommands::blmpop).build());
     }
 
-    /** After an in-place change: deletes the key when the list is now empty, else signals the change. */
-    private static void changed(Client c, Key key, Entry e) {
-        if (((ListValue) e.value()).length() == 0) {
+    /**
+     * After an in-place change: deletes the key when the list is now empty, else signals the
+     * change; then sends the keyspace event {@code event}, and "del" when the key went.
+     */
+    private static void changed(Client c, Key key, Entry e, String event) {
+        boolean emptied = ((ListValue) e.value()).length() == 0;
+        if (emptied) {
             c.db().remove(key, c.server().nowMs());
         } else {
             c.db().modified(key, e);
         }
+        KeyspaceNotify.list(c, event, key.bytes());
+        if (emptied) {
+            KeyspaceNotify.generic(c, "del", key.bytes());
+        }
+    }
+
+    private static String popEvent(boolean head) {
+        return head ? "lpop" : "rpop";
+    }
+
+    private static String pushEvent(boolean head) {
+        return head ? "lpush" : "rpush";
     }
 
     // LPUSH / RPUSH / LPUSHX / RPUSHX key element [element ...]
@@ -128,6 +144,7 @@ public final class ListCommands {
         } else {
             c.db().modified(key, e);
         }
+        KeyspaceNotify.list(c, pushEvent(head), argv[1]);
         c.out().integer(list.length());
         c.server().propagate(c.dbIndex(), argv);
     }
@@ -176,7 +193,7 @@ public final class ListCommands {
             c.out().array(popped.size());
             popped.forEach(c.out()::bulk);
         }
-        changed(c, key, e);
+        changed(c, key, e, popEvent(head));
         c.server().propagate(c.dbIndex(), argv);
     }
 
@@ -246,6 +263,7 @@ public final class ListCommands {
             if (Arrays.equals(l.get(i), argv[3])) {
                 l.insert(after ? i + 1 : i, argv[4]);
                 c.db().modified(key, e);
+                KeyspaceNotify.list(c, "linsert", argv[1]);
                 c.out().integer(l.length());
                 c.server().propagate(c.dbIndex(), argv);
                 return;
@@ -316,7 +334,7 @@ public final class ListCommands {
             }
         }
         if (removed > 0) {
-            changed(c, key, e);
+            changed(c, key, e, "lrem");
             c.server().propagate(c.dbIndex(), argv);
         }
         c.out().integer(removed);
@@ -345,6 +363,7 @@ public final class ListCommands {
         }
         l.set((int) i, argv[3]);
         c.db().modified(key, e);
+        KeyspaceNotify.list(c, "lset", argv[1]);
         c.out().raw(Replies.OK);
         c.server().propagate(c.dbIndex(), argv);
     }
@@ -371,11 +390,11 @@ public final class ListCommands {
         ListValue l = (ListValue) e.value();
         long[] r = IndexRange.of(start, end, l.length());
         if (r == null) {
-            c.db().remove(key, c.server().nowMs());
+            l.keepRange(0, -1);
         } else {
             l.keepRange((int) r[0], (int) r[1]);
-            c.db().modified(key, e);
         }
+        changed(c, key, e, "ltrim");
         c.out().raw(Replies.OK);
         c.server().propagate(c.dbIndex(), argv);
     }
@@ -515,24 +534,32 @@ public final class ListCommands {
         if (Args.wrongType(c, de, ValueType.LIST)) {
             return Moved.WRONGTYPE;
         }
+        boolean sameKey = srcKey.equals(dstKey);
         ListValue from = (ListValue) se.value();
         byte[] element = fromHead ? from.popHead() : from.popTail();
-        changed(c, srcKey, se);
-        // The destination again: when it is the source, popping may have deleted it.
-        de = c.db().lookupForWrite(dstKey, now);
-        ListValue to = de == null ? new ListValue() : (ListValue) de.value();
+        // Pushed before the source is checked for emptiness, as Redis does: a one-element list
+        // rotated onto itself is never deleted, and the events come push first, then pop.
+        ListValue to = sameKey ? from : de == null ? new ListValue() : (ListValue) de.value();
         if (toHead) {
             to.pushHead(element);
         } else {
             to.pushTail(element);
         }
-        if (de == null) {
-            c.db().put(dstKey, Entry.of(ValueType.LIST, to, Entry.NO_EXPIRY, now));
+        if (sameKey) {
+            c.db().modified(srcKey, se);
+            KeyspaceNotify.list(c, pushEvent(toHead), dst);
+            KeyspaceNotify.list(c, popEvent(fromHead), src);
         } else {
-            c.db().modified(dstKey, de);
+            if (de == null) {
+                c.db().put(dstKey, Entry.of(ValueType.LIST, to, Entry.NO_EXPIRY, now));
+            } else {
+                c.db().modified(dstKey, de);
+            }
+            KeyspaceNotify.list(c, pushEvent(toHead), dst);
+            changed(c, srcKey, se, popEvent(fromHead));
         }
         c.out().bulk(element);
-        if (srcKey.equals(dstKey)) {
+        if (sameKey) {
             c.server().propagate(c.dbIndex(), LMOVE, src, dst, fromHead ? LEFT : RIGHT, toHead ? LEFT : RIGHT);
         } else {
             // The element travels in the stream: a replica whose pulled table already holds the
@@ -561,7 +588,7 @@ public final class ListCommands {
     /** Pops up to {@code count} from a non-empty list and replies [key, [elements]]; propagates LPOP/RPOP key count. */
     private static void mpopFrom(Client c, byte[] key, Entry e, boolean head, long count) {
         List<byte[]> popped = popMany((ListValue) e.value(), head, count);
-        changed(c, Args.key(key), e);
+        changed(c, Args.key(key), e, popEvent(head));
         c.out().array(2).bulk(key).array(popped.size());
         popped.forEach(c.out()::bulk);
         c.server().propagate(c.dbIndex(), head ? LPOP : RPOP, key, Numbers.toBytes(popped.size()));
@@ -586,7 +613,7 @@ public final class ListCommands {
     private static void popOneAndReply(Client c, byte[] key, Entry e, boolean head) {
         ListValue l = (ListValue) e.value();
         byte[] element = head ? l.popHead() : l.popTail();
-        changed(c, Args.key(key), e);
+        changed(c, Args.key(key), e, popEvent(head));
         c.out().array(2).bulk(key).bulk(element);
         c.server().propagate(c.dbIndex(), head ? LPOP : RPOP, key);
     }

@@ -73,7 +73,7 @@ public final class ObjectCommands {
 
     // OBJECT ENCODING key
     private static void encoding(Client c, byte[][] argv) {
-        Entry e = KeyAccess.lookupNoTouch(c, Args.key(argv[2]));
+        Entry e = KeyAccess.lookupQuietly(c, Args.key(argv[2]));
         if (e == null) {
             c.out().nullBulk();
             return;
@@ -103,7 +103,7 @@ public final class ObjectCommands {
 
     // OBJECT REFCOUNT key
     private static void refcount(Client c, byte[][] argv) {
-        Entry e = KeyAccess.lookupNoTouch(c, Args.key(argv[2]));
+        Entry e = KeyAccess.lookupQuietly(c, Args.key(argv[2]));
         if (e == null) {
             c.out().nullBulk();
             return;
@@ -126,7 +126,7 @@ public final class ObjectCommands {
 
     // OBJECT IDLETIME key
     private static void idletime(Client c, byte[][] argv) {
-        Entry e = KeyAccess.lookupNoTouch(c, Args.key(argv[2]));
+        Entry e = KeyAccess.lookupQuietly(c, Args.key(argv[2]));
         if (e == null) {
             c.out().nullBulk();
             return;
@@ -140,7 +140,7 @@ public final class ObjectCommands {
 
     // OBJECT FREQ key
     private static void freq(Client c, byte[][] argv) {
-        Entry e = KeyAccess.lookupNoTouch(c, Args.key(argv[2]));
+        Entry e = KeyAccess.lookupQuietly(c, Args.key(argv[2]));
         if (e == null) {
             c.out().nullBulk();
             return;

@@ -10,6 +10,7 @@ import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
 import dev.rkv.kvserver.command.KeySpec;
+import dev.rkv.kvserver.config.KeyspaceEventClasses;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
@@ -99,12 +100,20 @@ public final class SetCommands {
         }
     }
 
-    /** After an in-place change: deletes the key if the set is now empty, else signals the change. */
-    private static void changed(Client c, Key key, Entry e) {
-        if (((SetValue) e.value()).size() == 0) {
+    /**
+     * After an in-place change: deletes the key if the set is now empty, else signals the change;
+     * then sends the keyspace event {@code event}, and "del" when the key went.
+     */
+    private static void changed(Client c, Key key, Entry e, String event) {
+        boolean emptied = ((SetValue) e.value()).size() == 0;
+        if (emptied) {
             c.db().remove(key, c.server().nowMs());
         } else {
             c.db().modified(key, e);
+        }
+        KeyspaceNotify.set(c, event, key.bytes());
+        if (emptied) {
+            KeyspaceNotify.generic(c, "del", key.bytes());
         }
     }
 
@@ -130,13 +139,15 @@ public final class SetCommands {
         }
         c.out().integer(added);
         if (added > 0) {
+            KeyspaceNotify.set(c, "sadd", argv[1]);
             c.server().propagate(c.dbIndex(), argv);
         }
     }
 
     // SREM key member [member ...]
     private static void srem(Client c, byte[][] argv) {
-        ElementCommands.removeElements(c, argv, ValueType.SET, SetValue.class, SetValue::remove);
+        ElementCommands.removeElements(c, argv, ValueType.SET, SetValue.class, SetValue::remove,
+            KeyspaceEventClasses.SET, "srem");
     }
 
     // SCARD key
@@ -261,7 +272,7 @@ public final class SetCommands {
         byte[] member = s.random();
         s.remove(member);
         c.out().bulk(member);
-        changed(c, key, e);
+        changed(c, key, e, "spop");
         c.server().propagate(c.dbIndex(), SREM, argv[1], member);
     }
 
@@ -290,6 +301,8 @@ public final class SetCommands {
         if (count >= s.size()) {
             replySet(c, s.members());
             c.db().remove(key, c.server().nowMs());
+            KeyspaceNotify.set(c, "spop", argv[1]);
+            KeyspaceNotify.generic(c, "del", argv[1]);
             c.server().propagate(c.dbIndex(), DEL, argv[1]);
             return;
         }
@@ -297,7 +310,7 @@ public final class SetCommands {
         for (byte[] m : popped) {
             s.remove(m);
         }
-        changed(c, key, e);
+        changed(c, key, e, "spop");
         replySet(c, popped);
         for (int from = 0; from < popped.size(); from += SPOP_BATCH) {
             List<byte[]> batch = popped.subList(from, Math.min(popped.size(), from + SPOP_BATCH));
@@ -334,13 +347,15 @@ public final class SetCommands {
             c.out().raw(Replies.ZERO);
             return;
         }
-        changed(c, src, se);
+        changed(c, src, se, "srem");
         if (de == null) {
             SetValue to = SetValue.forFirstMember(argv[3]);
             to.add(argv[3], maxIntset(c));
             store(c, dst, to);
+            KeyspaceNotify.set(c, "sadd", argv[2]);
         } else if (((SetValue) de.value()).add(argv[3], maxIntset(c))) {
             c.db().modified(dst, de);
+            KeyspaceNotify.set(c, "sadd", argv[2]);
         }
         c.out().raw(Replies.ONE);
         // As its two halves, which replay on each key alone (the RDMA sync's LSN filter may
@@ -360,7 +375,7 @@ public final class SetCommands {
         long now = c.server().nowMs();
         for (int i = first; i < argv.length; i++) {
             Key k = Args.key(argv[i]);
-            Entry e = dst == null ? Args.lookupRead(c, k) : c.db().lookup(k, now);
+            Entry e = Args.lookupRead(c, k);
             if (Args.wrongType(c, e, ValueType.SET)) {
                 return;
             }
@@ -381,12 +396,18 @@ public final class SetCommands {
         if (result == null || result.size() == 0) {
             if (existed) {
                 c.db().remove(target, now);
+                KeyspaceNotify.generic(c, "del", dst);
                 StoredResultEffects.set(c, dst, List.of());
             }
             c.out().raw(Replies.ZERO);
             return;
         }
         store(c, target, result);
+        KeyspaceNotify.set(c, switch (op) {
+            case INTER -> "sinterstore";
+            case UNION -> "sunionstore";
+            case DIFF -> "sdiffstore";
+        }, dst);
         c.out().integer(result.size());
         StoredResultEffects.set(c, dst, result.members());
     }

@@ -322,6 +322,7 @@ final class SortCommand {
         long now = c.server().nowMs();
         if (result.isEmpty()) {
             if (c.db().remove(key, now)) {
+                KeyspaceNotify.generic(c, "del", dst);
                 StoredResultEffects.list(c, dst, List.of());
             }
             c.out().integer(0);
@@ -335,6 +336,7 @@ final class SortCommand {
             stored.add(element);
         }
         c.db().put(key, Entry.of(ValueType.LIST, list, Entry.NO_EXPIRY, now));
+        KeyspaceNotify.list(c, "sortstore", dst);
         c.out().integer(result.size());
         StoredResultEffects.list(c, dst, stored);
     }

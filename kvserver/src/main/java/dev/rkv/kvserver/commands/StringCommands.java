@@ -146,6 +146,7 @@ public final class StringCommands {
         }
         c.out().bulk(e.bytes());
         c.db().remove(key, c.server().nowMs());
+        KeyspaceNotify.generic(c, "del", argv[1]);
         c.server().propagate(c.dbIndex(), KeyAccess.DEL, argv[1]);
     }
 
@@ -178,9 +179,11 @@ public final class StringCommands {
             KeyAccess.deleteExpiredNow(c, key, now);
         } else if (o.expire != null) {
             c.db().put(key, e.withExpiry(when));
+            KeyspaceNotify.generic(c, "expire", argv[1]);
             c.server().propagate(c.dbIndex(), KeyAccess.PEXPIREAT, argv[1], Numbers.toBytes(when));
         } else if ((o.flags & PERSIST) != 0 && e.hasExpiry()) {
             c.db().put(key, e.withExpiry(Entry.NO_EXPIRY));
+            KeyspaceNotify.generic(c, "persist", argv[1]);
             c.server().propagate(c.dbIndex(), KeyAccess.PERSIST, argv[1]);
         }
     }
@@ -341,6 +344,7 @@ public final class StringCommands {
             return;
         }
         c.db().put(Args.key(argv[1]), Entry.string(argv[2], Entry.NO_EXPIRY, c.server().nowMs()));
+        KeyspaceNotify.string(c, "set", argv[1]);
         c.server().propagate(c.dbIndex(), KeyAccess.SET, argv[1], argv[2]);
     }
 
@@ -378,6 +382,10 @@ public final class StringCommands {
         }
         long expireAt = o.expire != null ? when : (o.flags & KEEPTTL) != 0 ? KeyAccess.keptExpiry(old) : Entry.NO_EXPIRY;
         c.db().put(key, Entry.string(argv[2], expireAt, now));
+        KeyspaceNotify.string(c, "set", argv[1]);
+        if (o.expire != null) {
+            KeyspaceNotify.generic(c, "expire", argv[1]);
+        }
         if ((o.flags & GET) == 0) {
             c.out().raw(okReply != null ? okReply : Replies.OK);
         }
@@ -489,6 +497,7 @@ public final class StringCommands {
         long now = c.server().nowMs();
         for (int j = 1; j < argv.length; j += 2) {
             c.db().put(Args.key(argv[j]), Entry.string(argv[j + 1], Entry.NO_EXPIRY, now));
+            KeyspaceNotify.string(c, "set", argv[j]);
         }
         c.out().raw(nx ? Replies.ONE : Replies.OK);
         c.server().propagate(c.dbIndex(), argv);
@@ -522,6 +531,7 @@ public final class StringCommands {
             c.db().put(key, Entry.rawString(joined, e.expireAtMs(), now));
             total = joined.length;
         }
+        KeyspaceNotify.string(c, "append", argv[1]);
         c.out().integer(total);
         c.server().propagate(c.dbIndex(), argv);
     }
@@ -567,6 +577,7 @@ public final class StringCommands {
         System.arraycopy(old, 0, updated, 0, old.length);
         System.arraycopy(value, 0, updated, off, value.length);
         c.db().put(key, Entry.rawString(updated, KeyAccess.keptExpiry(e), c.server().nowMs()));
+        KeyspaceNotify.string(c, "setrange", argv[1]);
         c.out().integer(updated.length);
         c.server().propagate(c.dbIndex(), argv);
     }
@@ -627,6 +638,7 @@ public final class StringCommands {
         }
         value += incr;
         c.db().put(key, Entry.string(Numbers.toBytes(value), KeyAccess.keptExpiry(e), c.server().nowMs()));
+        KeyspaceNotify.string(c, "incrby", argv[1]);
         c.out().integer(value);
         c.server().propagate(c.dbIndex(), argv);
     }
@@ -653,6 +665,7 @@ public final class StringCommands {
         }
         byte[] result = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
         c.db().put(key, Entry.plainString(result, KeyAccess.keptExpiry(e), c.server().nowMs()));
+        KeyspaceNotify.string(c, "incrbyfloat", argv[1]);
         c.out().bulk(result);
         c.server().propagate(c.dbIndex(), KeyAccess.SET, argv[1], result, KeyAccess.KEEPTTL);
     }

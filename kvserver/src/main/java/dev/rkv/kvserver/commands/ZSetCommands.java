@@ -12,6 +12,7 @@ import dev.rkv.kvserver.command.Args;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.CommandTable;
 import dev.rkv.kvserver.command.KeySpec;
+import dev.rkv.kvserver.config.KeyspaceEventClasses;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
@@ -151,12 +152,20 @@ public final class ZSetCommands {
             c.server().config().getLong("zset-max-listpack-value"));
     }
 
-    /** After an in-place change: deletes the key when the sorted set is empty, else signals the change. */
-    private static void changed(Client c, Key key, Entry e) {
-        if (((ZSetValue) e.value()).size() == 0) {
+    /**
+     * After an in-place change: deletes the key when the sorted set is empty, else signals the
+     * change; then sends the keyspace event {@code event}, and "del" when the key went.
+     */
+    private static void changed(Client c, Key key, Entry e, String event) {
+        boolean emptied = ((ZSetValue) e.value()).size() == 0;
+        if (emptied) {
             c.db().remove(key, c.server().nowMs());
         } else {
             c.db().modified(key, e);
+        }
+        KeyspaceNotify.zset(c, event, key.bytes());
+        if (emptied) {
+            KeyspaceNotify.generic(c, "del", key.bytes());
         }
     }
 
@@ -288,9 +297,7 @@ public final class ZSetCommands {
         }
         if (failed) {
             c.out().error("ERR resulting score is not a number (NaN)");
-            return;
-        }
-        if (incr) {
+        } else if (incr) {
             if (processed) {
                 c.out().doubleValue(newScore);
             } else {
@@ -298,6 +305,10 @@ public final class ZSetCommands {
             }
         } else {
             c.out().integer(ch ? added + updated : added);
+        }
+        if (added + updated > 0) {
+            // After the reply, as in Redis (a RESP3 client subscribed to itself sees it in that order).
+            KeyspaceNotify.zset(c, incr ? "zincr" : "zadd", argv[1]);
         }
     }
 
@@ -309,7 +320,8 @@ public final class ZSetCommands {
 
     // ZREM key member [member ...]
     private static void zrem(Client c, byte[][] argv) {
-        ElementCommands.removeElements(c, argv, ValueType.ZSET, ZSetValue.class, ZSetValue::remove);
+        ElementCommands.removeElements(c, argv, ValueType.ZSET, ZSetValue.class, ZSetValue::remove,
+            KeyspaceEventClasses.ZSET, "zrem");
     }
 
     // ZCARD key
@@ -505,7 +517,7 @@ public final class ZSetCommands {
                 }
             }
         }
-        Entry e = store ? c.db().lookup(Args.key(argv[at]), c.server().nowMs()) : Args.lookupRead(c, Args.key(argv[at]));
+        Entry e = Args.lookupRead(c, Args.key(argv[at]));
         if (Args.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
@@ -529,7 +541,7 @@ public final class ZSetCommands {
             }
         }
         if (store) {
-            if (storeResult(c, dst, result)) {
+            if (storeResult(c, dst, result, "zrangestore")) {
                 StoredResultEffects.zset(c, dst, result);
             }
             return;
@@ -537,13 +549,20 @@ public final class ZSetCommands {
         replyMembers(c, result, withScores);
     }
 
-    /** ZRANGESTORE and the STORE forms: replaces {@code dst} with the result (or deletes it) and replies its size. */
-    /** @return whether the dataset changed (an empty result over a missing key changes nothing, and propagates nothing) */
-    private static boolean storeResult(Client c, byte[] dst, List<Member> result) {
+    /**
+     * ZRANGESTORE and the STORE forms: replaces {@code dst} with the result (sending keyspace event
+     * {@code event}) or deletes it (sending "del"), and replies its size.
+     *
+     * @return whether the dataset changed (an empty result over a missing key changes nothing, and propagates nothing)
+     */
+    private static boolean storeResult(Client c, byte[] dst, List<Member> result, String event) {
         Key key = Args.key(dst);
         long now = c.server().nowMs();
         if (result.isEmpty()) {
             boolean deleted = c.db().remove(key, now);
+            if (deleted) {
+                KeyspaceNotify.generic(c, "del", dst);
+            }
             c.out().raw(Replies.ZERO);
             return deleted;
         }
@@ -557,6 +576,7 @@ public final class ZSetCommands {
             z.put(m.member(), m.score(), limits);
         }
         c.db().put(key, Entry.of(ValueType.ZSET, z, Entry.NO_EXPIRY, now));
+        KeyspaceNotify.zset(c, event, dst);
         c.out().integer(z.size());
         return true;
     }
@@ -636,7 +656,11 @@ public final class ZSetCommands {
             z.remove(m.member());
         }
         if (!doomed.isEmpty()) {
-            changed(c, key, e);
+            changed(c, key, e, switch (type) {
+                case RANK -> "zremrangebyrank";
+                case SCORE -> "zremrangebyscore";
+                default -> "zremrangebylex";
+            });
             c.server().propagate(c.dbIndex(), argv);
         }
         c.out().integer(doomed.size());
@@ -694,7 +718,7 @@ public final class ZSetCommands {
         for (Member m : popped) {
             z.remove(m.member());
         }
-        changed(c, key, e);
+        changed(c, key, e, min ? "zpopmin" : "zpopmax");
         return popped;
     }
 
@@ -826,7 +850,7 @@ public final class ZSetCommands {
         long now = c.server().nowMs();
         for (int i = 0; i < n; i++) {
             Key k = Args.key(argv[numkeysAt + 1 + i]);
-            Entry e = dst != null ? c.db().lookup(k, now) : Args.lookupRead(c, k);
+            Entry e = Args.lookupRead(c, k);
             if (e == null) {
                 inputs.add(null);
             } else if (e.value() instanceof ZSetValue z) {
@@ -891,7 +915,11 @@ public final class ZSetCommands {
             return;
         }
         if (dst != null) {
-            if (storeResult(c, dst, result)) {
+            if (storeResult(c, dst, result, switch (op) {
+                case UNION -> "zunionstore";
+                case INTER -> "zinterstore";
+                case DIFF -> "zdiffstore";
+            })) {
                 StoredResultEffects.zset(c, dst, result);
             }
             return;

@@ -91,7 +91,9 @@ public final class ServerConfig {
         add(ConfigOption.bool("lazyfree-lazy-user-flush", false, true));
         add(ConfigOption.integer("slowlog-log-slower-than", 10000, -1, maxLong, true));
         add(ConfigOption.integer("slowlog-max-len", 128, 0, maxLong, true));
-        add(ConfigOption.string("notify-keyspace-events", "", true));
+        // Kept as the bits of KeyspaceEventClasses; shown in Redis's canonical spelling.
+        add(ConfigOption.custom("notify-keyspace-events", "", true,
+            raw -> (long) KeyspaceEventClasses.parse(raw), v -> KeyspaceEventClasses.format(((Long) v).intValue())));
         // When a hash leaves its compact (listpack) encoding, as in Redis 7.0.
         add(ConfigOption.integer("hash-max-listpack-entries", 128, 0, maxLong, true));
         add(ConfigOption.memory("hash-max-listpack-value", 64, 0, maxLong, true));

@@ -119,6 +119,11 @@ public final class Replication implements Propagator {
         return link != null && link.state() == MasterLink.State.CONNECTED && masterClient != null;
     }
 
+    /** Bytes the replication backlog holds now, 0 when there is none (MEMORY STATS replication.backlog). */
+    public long backlogBytes() {
+        return backlog != null ? backlog.histlen() : 0;
+    }
+
     public long offset() {
         return offset;
     }

@@ -139,6 +139,9 @@ public final class Database {
             volatileSize++;
         }
         listener.keyModified(index, key, entry);
+        if (old == null) {
+            listener.keyAdded(index, key);
+        }
     }
 
     /** Removes a key; true when it existed (expired keys count as absent). */

@@ -135,10 +135,18 @@ public final class Entry {
         return accessCount;
     }
 
-    /** Approximate heap bytes, for INFO memory. */
+    /** Approximate heap bytes of this entry and its value, every element counted. */
     public long memoryUsage() {
+        return memoryUsage(0);
+    }
+
+    /**
+     * Approximate heap bytes of this entry and its value, a collection's estimated from about
+     * {@code samples} of its elements (0: all of them), for MEMORY USAGE.
+     */
+    public long memoryUsage(long samples) {
         long payload = value instanceof byte[] b ? 16 + b.length
-            : value instanceof MutableValue v ? v.memoryUsage() : 64;
+            : value instanceof MutableValue v ? v.memoryUsage(samples) : 64;
         return 40 + payload;
     }
 }

@@ -171,4 +171,17 @@ public final class HashValue extends MutableValue {
         forEach((f, v) -> bytes[0] += f.length + v.length + (pairs != null ? 8 : 64));
         return bytes[0];
     }
+
+    @Override
+    public long memoryUsage(long samples) {
+        if (pairs != null || samplesAll(samples)) {
+            return memoryUsage();
+        }
+        long[] seen = {0, 0};
+        table.scan(0, samples, (f, v) -> {
+            seen[0] += f.length + v.length + 64;
+            seen[1]++;
+        });
+        return scaled(64, seen[0], seen[1], size());
+    }
 }

@@ -12,6 +12,13 @@ public interface KeyspaceListener {
     default void keyModified(int db, Key key, Entry newEntryOrNull) {
     }
 
+    /**
+     * A key that did not exist was stored (Redis's dbAdd), after {@link #keyModified} for it:
+     * keyspace notifications send "new" for it.
+     */
+    default void keyAdded(int db, Key key) {
+    }
+
     /** A key was removed because its expiry passed (lazily on access or by the active cycle). */
     default void keyExpired(int db, Key key) {
     }

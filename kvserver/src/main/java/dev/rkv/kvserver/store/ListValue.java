@@ -175,6 +175,18 @@ public final class ListValue extends MutableValue {
     }
 
     @Override
+    public long memoryUsage(long samples) {
+        if (samplesAll(samples)) {
+            return memoryUsage();
+        }
+        long seenBytes = 0;
+        for (int i = 0; i < samples; i++) {
+            seenBytes += 16 + ring[slot(i)].length;
+        }
+        return scaled(32 + 8L * ring.length, seenBytes, samples, size);
+    }
+
+    @Override
     public String toString() {
         StringBuilder b = new StringBuilder("[");
         forEach(e -> b.append(b.length() > 1 ? ", " : "").append(new String(e, java.nio.charset.StandardCharsets.ISO_8859_1)));

@@ -22,6 +22,23 @@ public abstract class MutableValue implements EncodedValue {
     /** Elements (fields, members, list items), for MEMORY USAGE estimates and the RDB length hints. */
     public abstract long size();
 
-    /** Approximate heap bytes, for INFO memory and MEMORY USAGE. */
+    /** Approximate heap bytes, counting every element. */
     public abstract long memoryUsage();
+
+    /**
+     * Approximate heap bytes from at most about {@code samples} elements (0: all), scaled to the
+     * whole value, as Redis's objectComputeSize samples big collections so that MEMORY USAGE stays
+     * cheap on them. Compact encodings are small enough to count whole.
+     */
+    public abstract long memoryUsage(long samples);
+
+    /** {@code fixed} plus the bytes of the elements seen, scaled from {@code seen} elements to all of them. */
+    static long scaled(long fixed, long seenBytes, long seen, long size) {
+        return seen == 0 ? fixed : fixed + (long) ((double) seenBytes / seen * size);
+    }
+
+    /** Whether a sampled estimate would count every element anyway. */
+    boolean samplesAll(long samples) {
+        return samples <= 0 || samples >= size();
+    }
 }

@@ -170,11 +170,26 @@ public final class SetValue extends MutableValue {
     @Override
     public long memoryUsage() {
         if (ints != null) {
-            return 48 + 8L * ints.length;
+            // Members, not the array's capacity: like Redis's exactly-sized intset, the estimate
+            // grows with each member (the doubling array's slack is at most as much again).
+            return 48 + 8L * count;
         }
         long[] bytes = {64};
         table.forEach((m, p) -> bytes[0] += m.length + 48);
         return bytes[0];
+    }
+
+    @Override
+    public long memoryUsage(long samples) {
+        if (ints != null || samplesAll(samples)) {
+            return memoryUsage();
+        }
+        long[] seen = {0, 0};
+        table.scan(0, samples, (m, p) -> {
+            seen[0] += m.length + 48;
+            seen[1]++;
+        });
+        return scaled(64, seen[0], seen[1], size());
     }
 
     @Override

@@ -258,4 +258,17 @@ public final class ZSetValue extends MutableValue {
         forEach((m, s) -> bytes[0] += m.length + (sorted != null ? 24 : 120));
         return bytes[0];
     }
+
+    @Override
+    public long memoryUsage(long samples) {
+        if (sorted != null || samplesAll(samples)) {
+            return memoryUsage();
+        }
+        long[] seen = {0, 0};
+        table.scan(0, samples, (m, s) -> {
+            seen[0] += m.length + 120;
+            seen[1]++;
+        });
+        return scaled(64, seen[0], seen[1], size());
+    }
 }

@@ -26,7 +26,7 @@ final class Implemented {
         "lcs",
         // keys (KeyCommands)
         "del", "unlink", "exists", "type", "rename", "renamenx", "keys", "scan", "randomkey", "dbsize", "flushdb",
-        "flushall", "copy", "move", "swapdb", "touch", "object",
+        "flushall", "copy", "move", "swapdb", "touch", "object", "memory",
         // expire (ExpireCommands)
         "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "persist", "expiretime", "pexpiretime",
         // hashes, lists, sets, sorted sets (HashCommands, ListCommands, SetCommands, ZSetCommands), DUMP/RESTORE
@@ -57,7 +57,7 @@ final class Implemented {
         "append", "strlen", "incr", "decr", "incrby", "decrby", "incrbyfloat", "getrange", "setrange", "substr",
         "lcs",
         "del", "unlink", "exists", "type", "rename", "renamenx", "keys", "scan", "randomkey", "dbsize", "flushdb",
-        "flushall", "copy", "move", "swapdb", "touch", "object",
+        "flushall", "copy", "move", "swapdb", "touch", "object", "memory",
         "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "persist", "expiretime", "pexpiretime",
         "multi", "exec", "discard", "watch", "unwatch",
         "config", "info", "client", "command", "time",

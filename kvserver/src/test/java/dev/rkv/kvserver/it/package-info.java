@@ -6,6 +6,8 @@
  *       generator ({@code CommandGenerator}); raw replies must match byte for byte, apart from
  *       the normalisations in {@code DualClient#equivalent}. Replay a random failure with
  *       {@code -Drkv.diff.seed=N}; lengthen runs with {@code -Drkv.diff.commands=N}.</li>
+ *   <li>{@code KeyspaceNotificationsRandomIT}: the generator's commands with every keyspace event
+ *       class on; a pattern subscriber on each server must see the same messages.</li>
  *   <li>{@code HostileInputIT}: malformed RESP, limits, floods, fuzzing ({@code -Drkv.fuzz.seed=N}).</li>
  *   <li>{@code ToolsIT}: redis-cli and redis-benchmark unchanged against rkv.</li>
  *   <li>{@code JedisIT}: application-style use through Jedis's typed API.</li>

@@ -1,29 +1,22 @@
 package dev.rkv.kvserver.info.sections;
 
 import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.info.HeapGauge;
 import dev.rkv.kvserver.info.InfoFields;
 import dev.rkv.kvserver.info.InfoSection;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static dev.rkv.kvserver.info.InfoFields.human;
 import static dev.rkv.kvserver.info.InfoFields.twoDecimals;
 
 /**
- * INFO memory. {@code used_memory} is the JVM heap in use (total minus free), the closest
- * Java has to the allocator's count; it includes garbage not yet collected. {@code
- * used_memory_rss} is the process's resident set from /proc/self/status (the committed heap
- * where that file is missing); {@code used_memory_peak} is the largest {@code used_memory}
- * INFO has seen.
+ * INFO memory, from the server's {@link HeapGauge}: {@code used_memory} is the JVM heap in use,
+ * {@code used_memory_rss} the process's resident set, {@code used_memory_peak} the largest
+ * heap reading INFO or MEMORY STATS has seen.
  */
 final class MemorySection implements InfoSection {
-    private static final Path PROC_STATUS = Path.of("/proc/self/status");
-
     private final ServerContext server;
-    private long peak;
 
     MemorySection(ServerContext server) {
         this.server = server;
@@ -32,9 +25,10 @@ final class MemorySection implements InfoSection {
     @Override
     public void write(InfoFields f) {
         Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
-        peak = Math.max(peak, used);
-        long rss = residentSetBytes(rt.totalMemory());
+        HeapGauge heap = server.heap();
+        long used = heap.used();
+        long peak = heap.peak();
+        long rss = heap.residentSetBytes();
         long maxmemory = server.config().getLong("maxmemory");
         long totalSystem = totalSystemMemory();
         f.put("used_memory", used)
@@ -55,21 +49,6 @@ final class MemorySection implements InfoSection {
             .put("mem_allocator", "jvm")
             .put("lazyfree_pending_objects", 0)
             .put("lazyfreed_objects", 0);
-    }
-
-    private static long residentSetBytes(long fallback) {
-        try {
-            for (String line : Files.readAllLines(PROC_STATUS)) {
-                if (line.startsWith("VmRSS:")) {
-                    String[] parts = line.substring(6).trim().split("\\s+");
-                    return Long.parseLong(parts[0]) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // Not Linux, or an unexpected format: the committed heap is the best estimate left.
-            return fallback;
-        }
-        return fallback;
     }
 
     private static long totalSystemMemory() {
