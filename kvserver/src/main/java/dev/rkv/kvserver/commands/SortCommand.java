@@ -306,7 +306,8 @@ final class SortCommand {
         System.arraycopy(pattern, 0, key, 0, star);
         System.arraycopy(element, 0, key, star, element.length);
         System.arraycopy(pattern, star + 1, key, star + element.length, keyEnd - star - 1);
-        Entry e = c.db().lookup(new Key(key), c.server().nowMs());
+        // A read like any other, as Redis's lookupKeyRead: hits and misses counted, keymiss notified.
+        Entry e = Args.lookupRead(c, new Key(key));
         if (e == null) {
             return null;
         }

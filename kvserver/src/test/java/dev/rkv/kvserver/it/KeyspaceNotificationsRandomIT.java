@@ -23,8 +23,12 @@ class KeyspaceNotificationsRandomIT extends ReferencePairTest {
     private static final int COMMANDS = 1500;
     /** Published after the run: a subscriber has seen everything once this arrives. */
     private static final String END = "__keyrun_end__:done";
-    /** Commands that would disturb the run itself: close or kill connections, change protocol. */
-    private static final Set<String> LEFT_OUT = Set.of("client", "hello", "reset");
+    /**
+     * Commands that would disturb the run itself (close or kill connections, change protocol),
+     * and SORT, whose BY lookups of a hashtable set's elements (keymiss events) come in each
+     * server's own table order; KeyspaceNotificationsDifferentialIT covers its events.
+     */
+    private static final Set<String> LEFT_OUT = Set.of("client", "hello", "reset", "sort", "sort_ro");
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
