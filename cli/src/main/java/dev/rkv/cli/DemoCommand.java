@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
         + "at once with RDMA READ (REPLICAOF host port RDMA), verify each equals the primary, and print the times.",
         "With --types, the keys are dealt round robin to the types named. A string holds VALUE_SIZE bytes; a collection holds "
         + "elements of ELEMENT_SIZE bytes, about VALUE_SIZE bytes per key on average: most have 1 to VALUE_SIZE/ELEMENT_SIZE "
-        + "elements (listpack-sized with the defaults), one in 500 of each type has 250 times that average (15,500 "
-        + "elements with the defaults).",
+        + "elements (listpack-sized with the defaults), one in 500 of each type has 250 times that average, at most "
+        + "1,000,000 (15,500 elements with the defaults).",
         "A replica whose primary agent cannot serve the data over RDMA (its table is off) syncs with the classic sync, "
         + "and the demo says so (sync=classic).",
         "Ends with: RESULT provider=... replicas=... keys=... types=string:N,... bytes=... sync_s=... sync=rdma|classic|mixed "

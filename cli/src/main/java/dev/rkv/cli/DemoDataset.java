@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * datasets show: most collections are small (1 to A elements, A = VALUE_SIZE / ELEMENT_SIZE;
  * with the defaults, 62 elements of 16 bytes, which Redis keeps as a listpack), and one in
  * {@value #LARGE_EVERY} of each type is large, with {@value #LARGE_FACTOR}·A elements (15,500 with
- * the defaults). The large ones hold about half of the collection bytes.
+ * the defaults) up to {@value #MAX_LARGE_ELEMENTS}. The large ones hold about half of the collection bytes.
  */
 final class DemoDataset {
     /** The types the demo can load, in the order keys are dealt to them. */
@@ -64,8 +64,10 @@ final class DemoDataset {
 
     /** One collection in this many of each type is large. */
     static final int LARGE_EVERY = 500;
-    /** A large collection holds this many times the average element count. */
+    /** A large collection holds this many times the average element count ... */
     static final int LARGE_FACTOR = 250;
+    /** ... and at most this many elements, so odd option pairs (1 MB values of 1-byte elements) stay loadable. */
+    static final int MAX_LARGE_ELEMENTS = 1_000_000;
     /** Elements per command when loading a collection: variadic commands keep the pipeline short. */
     private static final int ELEMENTS_PER_COMMAND = 100;
     /** Replies are collected after this many bytes were sent, as the string loader does every 2,000 SETs of 1 KB. */
@@ -147,10 +149,14 @@ final class DemoDataset {
     int elementsOf(long i) {
         long ordinalInType = i / types.length;
         if (ordinalInType % LARGE_EVERY == 0) {
-            return LARGE_FACTOR * averageElements;
+            return largeElements();
         }
         // A per-key generator keeps each key's size independent of which keys came before it.
         return 1 + new SplittableRandom(i * 0x9E3779B97F4A7C15L).nextInt(averageElements);
+    }
+
+    private int largeElements() {
+        return (int) Math.min(MAX_LARGE_ELEMENTS, (long) LARGE_FACTOR * averageElements);
     }
 
     boolean isLarge(long i) {
@@ -174,6 +180,11 @@ final class DemoDataset {
         return ("f" + j).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** The score of sorted-set element {@code j}: its number, so members sort as they were numbered. */
+    static byte[] score(int j) {
+        return Integer.toString(j).getBytes(StandardCharsets.US_ASCII);
+    }
+
     byte[] stringValue(long i) {
         int off = (int) (i % 64);
         return Arrays.copyOfRange(filler, off, off + valueSize);
@@ -194,19 +205,21 @@ final class DemoDataset {
         long bytes = 0;
         for (int from = 0; from < n; from += ELEMENTS_PER_COMMAND) {
             int to = Math.min(n, from + ELEMENTS_PER_COMMAND);
-            List<byte[]> args = new ArrayList<>(2 + 2 * (to - from));
-            args.add(k);
+            boolean pairs = t == Type.HASH || t == Type.ZSET;
+            byte[][] args = new byte[1 + (pairs ? 2 : 1) * (to - from)][];
+            int a = 0;
+            args[a++] = k;
             for (int j = from; j < to; j++) {
                 byte[] e = element(j);
-                switch (t) {
-                    case HASH -> args.add(field(j));
-                    case ZSET -> args.add(Integer.toString(j).getBytes(StandardCharsets.US_ASCII));
-                    default -> { }
+                if (t == Type.HASH) {
+                    args[a++] = field(j);
+                } else if (t == Type.ZSET) {
+                    args[a++] = score(j);
                 }
-                args.add(e);
+                args[a++] = e;
                 bytes += e.length;
             }
-            p.sendCommand(t.write, args.toArray(new byte[0][]));
+            p.sendCommand(t.write, args);
         }
         return bytes + k.length;
     }

@@ -69,6 +69,12 @@ class DemoDatasetTest {
     }
 
     @Test
+    void aLargeCollectionHoldsAtMostAMillionElements() {
+        DemoDataset d = new DemoDataset(5, 1_000_000, 1, ALL);
+        assertEquals(1_000_000, d.elementsOf(1));
+    }
+
+    @Test
     void elementsAreDistinctAndAtLeastElementSizeLong() {
         DemoDataset d = new DemoDataset(1, 100, 4, ALL);
         Set<String> seen = new HashSet<>();
