@@ -84,6 +84,18 @@ table_state() { # port
   esac
 }
 
+# The commit the jar was built from, and a merge in progress if there is one (results measured
+# before a branch is merged must say what they ran).
+built_from() {
+  local head merge
+  head=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if merge=$(git rev-parse -q --short --verify MERGE_HEAD 2>/dev/null); then
+    echo "$head with $merge merged in (not committed)"
+  else
+    echo "$head"
+  fi
+}
+
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status"; }
 
 status "generating the pre-fill: hash, sorted set and list of $BIG elements, and $SMALL of each of $SMALL elements"
@@ -184,7 +196,7 @@ out=experiments/results/big-collections.md
   echo "field/member at random (-r $SMALL). RPUSH appends (each small list gains $((N / SMALL)) elements per run)."
   echo "Each figure is the best of $REPEAT runs, small and big alternating."
   echo
-  echo "rkv: \`rkv primary-agent --provider shm\`, default JVM settings. Its agent's table:"
+  echo "rkv: \`rkv primary-agent --provider shm\`, default JVM settings, built from $(built_from). Its agent's table:"
   echo "- empty server: $TABLE_EMPTY"
   echo "- after the pre-fill: $TABLE_FILLED"
   echo "- after measuring: $TABLE_AFTER"
