@@ -233,7 +233,8 @@ out=experiments/results/big-collections.md
     done
   done
   echo
-  echo "Target: big/small >= 0.70 on rkv + agent for every command."
+  echo "Target: big/small >= 0.70 on rkv + agent for every command. Read it beside agent/no agent: a big/small"
+  echo "above 1 means the writes into small collections got slower, not that the big ones got faster."
   for P in 1 16; do
     for c in hset zadd rpush; do
       r=$(ratio "${BR[rkv,$c,$P]}" "${SR[rkv,$c,$P]}")
