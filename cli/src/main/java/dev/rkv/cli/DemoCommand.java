@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
         "Ends with: RESULT provider=... replicas=... keys=... types=string:N,... bytes=... sync_s=... sync=rdma|classic|mixed "
         + "verified=yes|no"})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--keys", defaultValue = "100000", description = "Keys to load (key:000000000000 ...), 1 to 100,000,000. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--keys", defaultValue = "100000", description = "Keys to load (key:000000000000 ..., hash:000000000001 ... "
+        + "with --types), 1 to 100,000,000. Default: ${DEFAULT-VALUE}.")
     long keys;
 
     @Option(names = "--value-size", defaultValue = "1000", description = "Bytes per string value, and the average bytes per "
@@ -80,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
     // that is on by default is declared by its negative name (declared as --measure with default true,
     // --no-measure measured and --measure did not). --measure is the generated negated form.
     @Option(names = "--no-measure", negatable = true,
-        description = "Also measure the primary's GET p99 idle and during the sync, the provider's raw READ time for the table, and memory. Default: on.")
+        description = "Also measure the primary's read p99 (GET, or each type's read) idle and during the sync, the provider's raw READ time for the table, and memory. Default: on.")
     boolean measure = true;
 
     @Override
