@@ -3,13 +3,17 @@
 #
 # Starts Debian's redis-server and rkv on free loopback ports, then runs redis-benchmark
 # against each: GET and SET, 50 clients, 1,000-byte values, random keys over 1M, without
-# pipelining and with -P 16. Prints a markdown table with rkv/redis ratios and writes it to
-# experiments/results/server-bench.md.
+# pipelining and with -P 16; then the collection tests (LPUSH ... LRANGE_600, redis-benchmark's
+# own commands and its default 3-byte values), 50 clients, -P 1 and -P 16. Prints two markdown
+# tables with rkv/redis ratios and writes them to experiments/results/server-bench.md.
 #
-# Usage: experiments/bench-server.sh [requests-per-test (default 200000)]
+# Usage: experiments/bench-server.sh [requests-per-test (default 200000)] [requests-per-collection-test (default a quarter of that)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-200000}
+# The collection table has 44 runs; a quarter of N keeps the script near 10 minutes on 2 cores.
+NC=${2:-$((N / 4))}
+COLLECTION_TESTS="lpush rpush lpop rpop sadd hset spop zadd zpopmin lrange_100 lrange_600"
 # shellcheck source=lib/common.sh
 source experiments/lib/common.sh
 require_tools redis-server redis-cli redis-benchmark python3
@@ -32,6 +36,20 @@ run() { # port test pipeline
     | awk -F',' 'NR==2 { gsub(/"/, ""); print $2, $5, $7 }'
 }
 
+# One collection test: prints "rps p50 p99". The LRANGE tests first LPUSH the list they read,
+# as a line of their own: the line kept is the one named after the test.
+run_collection() { # port test pipeline
+  redis-benchmark -p "$1" -t "$2" -c 50 -r 1000000 -n "$NC" -P "$3" --csv 2>/dev/null \
+    | awk -F',' -v t="$2" '{ gsub(/"/, "") } tolower($1) ~ "^" t { print $2, $5, $7; exit }'
+}
+
+# A markdown row from two "rps p50 p99" triples.
+row() { # name pipeline redis-rps redis-p50 redis-p99 rkv-rps rkv-p50 rkv-p99
+  awk -v t="$1" -v P="$2" -v rr="$3" -v rp50="$4" -v rp99="$5" -v kr="$6" -v kp50="$7" -v kp99="$8" \
+    'BEGIN { printf "| %s | %s | %.0f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f | %.2f |\n",
+             t, P, rr, kr, (rr > 0 ? kr / rr : 0), rp50, kp50, rp99, kp99, (rp99 > 0 ? kp99 / rp99 : 0) }'
+}
+
 # The JVM needs several passes before its JIT has compiled the hot paths; redis-server gets the
 # same passes so both serve the same dataset when measured.
 echo "warming up both servers (JIT, allocation): 3 passes of set,get with and without -P 16 ..." >&2
@@ -40,6 +58,9 @@ for p in "$REDIS_PORT" "$RKV_PORT"; do
     redis-benchmark -p "$p" -t set,get -c 50 -d 1000 -r 1000000 -n "$N" -P 16 -q >/dev/null 2>&1
     redis-benchmark -p "$p" -t set,get -c 50 -d 1000 -r 1000000 -n $((N / 4)) -q >/dev/null 2>&1
   done
+  # One pass over the collection commands, so the JIT has seen them too; then both start empty again.
+  redis-benchmark -p "$p" -t "${COLLECTION_TESTS// /,}" -c 50 -r 1000000 -n "$NC" -P 16 -q >/dev/null 2>&1
+  redis-cli -p "$p" flushall >/dev/null
 done
 
 out=experiments/results/server-bench.md
@@ -53,10 +74,24 @@ out=experiments/results/server-bench.md
       echo "running $t -P $P ..." >&2
       read -r rr rp50 rp99 < <(run "$REDIS_PORT" "$t" "$P")
       read -r kr kp50 kp99 < <(run "$RKV_PORT" "$t" "$P")
-      awk -v t="$t" -v P="$P" -v rr="$rr" -v kr="$kr" -v rp50="$rp50" -v kp50="$kp50" -v rp99="$rp99" -v kp99="$kp99" \
-        'BEGIN { printf "| %s | %s | %.0f | %.0f | %.2f | %.3f | %.3f | %.3f | %.3f | %.2f |\n",
-                 toupper(t), P, rr, kr, kr / rr, rp50, kp50, rp99, kp99, (rp99 > 0 ? kp99 / rp99 : 0) }'
+      row "${t^^}" "$P" "$rr" "$rp50" "$rp99" "$kr" "$kp50" "$kp99"
     done
   done
+  echo
+  echo "Collections: redis-benchmark -c 50 -r 1000000 -n $NC (default 3-byte values), each test run on redis then rkv, in"
+  echo "redis-benchmark's order, so both servers hold the same lists, sets and sorted sets when measured"
+  echo
+  echo "| test | pipeline | redis rps | rkv rps | rkv/redis | redis p50 ms | rkv p50 ms | redis p99 ms | rkv p99 ms | p99 rkv/redis |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for P in 1 16; do
+    for t in $COLLECTION_TESTS; do
+      echo "running $t -P $P ..." >&2
+      read -r rr rp50 rp99 < <(run_collection "$REDIS_PORT" "$t" "$P")
+      read -r kr kp50 kp99 < <(run_collection "$RKV_PORT" "$t" "$P")
+      row "${t^^}" "$P" "$rr" "$rp50" "$rp99" "$kr" "$kp50" "$kp99"
+    done
+  done
+  echo
+  echo "Machine load while it ran (shared, noisy): $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 } | tee "$out"
 echo "written to $out" >&2

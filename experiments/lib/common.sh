@@ -2,7 +2,12 @@
 # the repository root, after `set -euo pipefail`.
 
 JAR=cli/target/rkv.jar
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
+# A jar older than the sources would measure code that is no longer here (after a checkout, a merge
+# or an edit), and the results would name the wrong commit: build it again first.
+if [ ! -f "$JAR" ] || [ -n "$(find . -path ./experiments/results -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$JAR" -print -quit)" ]; then
+  echo "building $JAR (missing, or older than the sources) ..." >&2
+  mvn -B -q package -DskipTests
+fi
 
 # Stops with an install hint when a tool the benchmark needs is missing.
 require_tools() { # tool...

@@ -16,7 +16,6 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,13 +36,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Start a primary with an agent, load KEYS keys of VALUE_SIZE bytes, start REPLICAS replicas, sync them all "
         + "at once with RDMA READ (REPLICAOF host port RDMA), verify each equals the primary, and print the times.",
-        "Ends with: RESULT provider=... replicas=... keys=... bytes=... sync_s=... verified=yes|no"})
+        "With --types, the keys are dealt round robin to the types named. A string holds VALUE_SIZE bytes; a collection holds "
+        + "elements of ELEMENT_SIZE bytes, about VALUE_SIZE bytes per key on average: most have 1 to VALUE_SIZE/ELEMENT_SIZE "
+        + "elements (listpack-sized with the defaults), one in 500 of each type has 250 times that average, at most "
+        + "1,000,000 (15,500 elements with the defaults).",
+        "A replica whose primary agent cannot serve the data over RDMA (its table is off) syncs with the classic sync, "
+        + "and the demo says so (sync=classic).",
+        "Ends with: RESULT provider=... replicas=... keys=... types=string:N,... bytes=... sync_s=... sync=rdma|classic|mixed "
+        + "verified=yes|no"})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--keys", defaultValue = "100000", description = "Keys to load (key:000000000000 ...), 1 to 100,000,000. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--keys", defaultValue = "100000", description = "Keys to load (key:000000000000 ..., hash:000000000001 ... "
+        + "with --types), 1 to 100,000,000. Default: ${DEFAULT-VALUE}.")
     long keys;
 
-    @Option(names = "--value-size", defaultValue = "1000", description = "Bytes per value, 1 to 1,000,000. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--value-size", defaultValue = "1000", description = "Bytes per string value, and the average bytes per "
+        + "collection key, 1 to 1,000,000. Default: ${DEFAULT-VALUE}.")
     int valueSize;
+
+    @Option(names = "--types", split = ",", defaultValue = "string", description = "Types to load, comma-separated: string, hash, "
+        + "list, set, zset. Default: ${DEFAULT-VALUE}.")
+    List<String> types;
+
+    @Option(names = "--element-size", defaultValue = "16", description = "Bytes per collection element (list element, set or "
+        + "sorted set member, hash field value; an element is at least as long as its number), 1 to 1,000,000. "
+        + "Default: ${DEFAULT-VALUE}.")
+    int elementSize;
 
     @Option(names = "--replicas", defaultValue = "1", description = "Replicas to sync at once, 1 to 8. Default: ${DEFAULT-VALUE}.")
     int replicas;
@@ -64,15 +81,18 @@ final class DemoCommand implements Callable<Integer> {
     // that is on by default is declared by its negative name (declared as --measure with default true,
     // --no-measure measured and --measure did not). --measure is the generated negated form.
     @Option(names = "--no-measure", negatable = true,
-        description = "Also measure the primary's GET p99 idle and during the sync, the provider's raw READ time for the table, and memory. Default: on.")
+        description = "Also measure the primary's read p99 (GET, or each type's read) idle and during the sync, the provider's raw READ time for the table, and memory. Default: on.")
     boolean measure = true;
 
     @Override
     public Integer call() throws Exception {
         ReplicaAgentOptions replicaOptions;
+        DemoDataset data;
         try {
             check("--keys", keys, 1, 100_000_000);
             check("--value-size", valueSize, 1, 1_000_000);
+            check("--element-size", elementSize, 1, 1_000_000);
+            data = new DemoDataset(keys, valueSize, elementSize, DemoDataset.parseTypes(types));
             check("--replicas", replicas, 1, 8);
             if (!provider.equals("soft") && !provider.equals("shm") && !provider.equals("disni")) {
                 throw new IllegalArgumentException("--provider must be soft, shm or disni, was '" + provider + "'");
@@ -101,11 +121,14 @@ final class DemoCommand implements Callable<Integer> {
             step("primary on port " + primary.port() + ", agent on " + provider + " endpoint 127.0.0.1:" + agent.rdmaPort());
 
             long t0 = System.nanoTime();
-            load(primary.port());
+            String loaded = load(data, primary.port());
             double loadS = seconds(t0);
             PrimaryAgent.Stats stats = agent.stats();
-            step(String.format(Locale.ROOT, "loaded %,d keys x %,d bytes in %.2f s; table %s, epoch %d", keys, valueSize, loadS,
+            step(String.format(Locale.ROOT, "loaded %s in %.2f s; table %s, epoch %d", loaded, loadS,
                 ProgressBar.mb(stats.tableBytes()), stats.epoch()));
+            if (stats.unavailable() != null) {
+                step("the primary agent's table is off (" + stats.unavailable() + "): replicas will fall back to the classic sync");
+            }
             long heap = measure ? usedHeapAfterGc() : -1;
 
             List<RkvServer> reps = new ArrayList<>();
@@ -121,10 +144,11 @@ final class DemoCommand implements Callable<Integer> {
 
             LatencyProbe idle = null;
             if (measure) {
-                idle = LatencyProbe.run(primary.port(), keys, 1_500);
-                step(String.format(Locale.ROOT, "primary GET latency idle: p50 %.3f ms, p99 %.3f ms (%d GETs)", idle.p50(), idle.p99(), idle.count()));
+                idle = LatencyProbe.run(primary.port(), data, 1_500);
+                step(String.format(Locale.ROOT, "primary %s latency idle: p50 %.3f ms, p99 %.3f ms (%d reads)", data.readCommands(),
+                    idle.p50(), idle.p99(), idle.count()));
             }
-            LatencyProbe.Background during = measure ? LatencyProbe.start(primary.port(), keys) : null;
+            LatencyProbe.Background during = measure ? LatencyProbe.start(primary.port(), data) : null;
             long s0 = System.nanoTime();
             for (RkvServer r : reps) {
                 try (Jedis j = new Jedis("127.0.0.1", r.port(), 10_000)) {
@@ -136,28 +160,55 @@ final class DemoCommand implements Callable<Integer> {
             LatencyProbe sync = during == null ? null : during.stop();
             long bytes = Long.parseLong(infoOf(reps.get(0)).getOrDefault("master_last_sync_bytes", "0"));
             String transport = infoOf(reps.get(0)).getOrDefault("master_last_sync_transport", "?");
+            List<String> transports = new ArrayList<>();
+            for (RkvServer r : reps) {
+                transports.add(infoOf(r).getOrDefault("master_last_sync_transport", "?"));
+            }
 
             for (ReplicaAgent ra : replicaAgents) {
-                step("pull phases (ms): " + ra.lastPhases());
+                if (!ra.lastPhases().isEmpty()) {
+                    step("pull phases (ms): " + ra.lastPhases());
+                }
             }
             boolean verified = true;
             long now = System.currentTimeMillis();
             String expected = primary.call(() -> DatasetDigest.of(primary.context().keyspace(), now));
+            Map<String, Long> expectedCounts = data.expectedCounts();
+            Map<String, Long> primaryCounts = primary.call(() -> KeyTypeCounts.of(primary.context().keyspace(), now));
+            if (!primaryCounts.equals(expectedCounts)) {
+                verified = false;
+                step("the primary holds " + primaryCounts + ", the demo loaded " + expectedCounts);
+            }
             for (int i = 0; i < reps.size(); i++) {
                 RkvServer r = reps.get(i);
                 String got = r.call(() -> DatasetDigest.of(r.context().keyspace(), now));
                 long n = r.call(() -> r.context().keyspace().totalKeys());
-                boolean same = expected.equals(got) && n == keys;
+                Map<String, Long> counts = r.call(() -> KeyTypeCounts.of(r.context().keyspace(), now));
+                boolean same = expected.equals(got) && n == keys && counts.equals(expectedCounts);
                 verified &= same;
-                step(String.format(Locale.ROOT, "replica %d (port %d): %,d keys, digest %s, synced over %s in %.3f s", i + 1, r.port(), n,
-                    same ? "equals the primary's" : "DIFFERS", infoOf(r).get("master_last_sync_transport"), perReplica[i]));
+                step(String.format(Locale.ROOT, "replica %d (port %d): %,d keys%s, digest %s, synced over %s in %.3f s", i + 1, r.port(), n,
+                    data.stringsOnly() ? "" : " " + counts, same ? "equals the primary's" : "DIFFERS", transports.get(i), perReplica[i]));
+            }
+            String syncPath = syncPath(transports);
+            if (!syncPath.equals("rdma")) {
+                String off = agent.stats().unavailable();
+                // The classic sync's time includes its wait for more replicas (repl-diskless-sync-delay, 5 s by
+                // default): say so, or the figure reads as transfer time.
+                step("not every replica synced over RDMA (" + String.join(", ", transports) + "): sync=" + syncPath
+                    + (off == null ? "" : "; the primary agent's table is off: " + off)
+                    + "; a classic sync's time includes repl-diskless-sync-delay");
             }
             if (sync != null) {
-                step(String.format(Locale.ROOT, "primary GET latency during the sync: p50 %.3f ms, p99 %.3f ms (%d GETs)", sync.p50(),
-                    sync.p99(), sync.count()));
+                step(String.format(Locale.ROOT, "primary %s latency during the sync: p50 %.3f ms, p99 %.3f ms (%d reads)",
+                    data.readCommands(), sync.p50(), sync.p99(), sync.count()));
             }
             String extra = "";
-            if (measure) {
+            if (measure && agent.stats().unavailable() != null) {
+                // There is no table to READ: a raw figure would be of nothing.
+                step("no raw READ of the table: the primary agent's table is off");
+                extra = String.format(Locale.ROOT, " raw_read_s=-1 p99_idle_ms=%.3f p99_sync_ms=%.3f primary_heap_bytes=%d table_bytes=0",
+                    idle.p99(), sync == null ? -1 : sync.p99(), heap);
+            } else if (measure) {
                 try (ReplicaAgent raw = new ReplicaAgent(replicaOptions)) {
                     ReplicaAgent.RawRead rr = raw.rawRead(new AcceleratedSync.Request("127.0.0.1", primary.port(), "", "", 16));
                     step(String.format(Locale.ROOT, "raw %s READ of the same table: %s in %.3f s (%.2f GB/s)", provider,
@@ -168,14 +219,21 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.println(String.format(Locale.ROOT, "DETAIL transport=%s load_s=%.2f per_replica_s=%s%s", transport, loadS,
                 Arrays.toString(perReplica).replace(" ", ""), extra));
-            System.out.println(String.format(Locale.ROOT, "RESULT provider=%s replicas=%d keys=%d bytes=%d sync_s=%.3f verified=%s",
-                provider, replicas, keys, bytes, syncS, verified ? "yes" : "no"));
+            System.out.println(String.format(Locale.ROOT,
+                "RESULT provider=%s replicas=%d keys=%d types=%s bytes=%d sync_s=%.3f sync=%s verified=%s",
+                provider, replicas, keys, data.countsField(), bytes, syncS, syncPath, verified ? "yes" : "no"));
             return verified ? 0 : 1;
         } finally {
             if (removeHook(onSignal)) {
                 release(started, scratch);
             }
         }
+    }
+
+    /** "rdma" when every replica pulled over RDMA, "classic" when none did, "mixed" otherwise. */
+    static String syncPath(List<String> transports) {
+        long rdma = transports.stream().filter(t -> t.startsWith("rdma")).count();
+        return rdma == transports.size() ? "rdma" : rdma == 0 ? "classic" : "mixed";
     }
 
     /** False when the JVM is already shutting down: the hook is then the one releasing everything. */
@@ -221,33 +279,36 @@ final class DemoCommand implements Callable<Integer> {
         return s.start();
     }
 
-    private void load(int port) {
+    /** Loads the dataset pipelined; returns what was loaded, in words, for the summary. */
+    private static String load(DemoDataset data, int port) {
         ProgressBar bar = new ProgressBar(System.err, "load");
-        byte[] block = new byte[valueSize + 64];
-        SplittableRandom rnd = new SplittableRandom(937);
-        byte[] alphabet = "abcdefghijklmnopqrstuvwxyz0123456789".getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i < block.length; i++) {
-            block[i] = alphabet[rnd.nextInt(alphabet.length)];
-        }
+        long elements = 0;
+        long large = 0;
         try (Jedis j = new Jedis("127.0.0.1", port, 60_000)) {
             Pipeline p = j.pipelined();
-            for (long i = 0; i < keys; i++) {
-                int off = (int) (i % 64);
-                p.set(key(i), Arrays.copyOfRange(block, off, off + valueSize));
-                if ((i + 1) % 2000 == 0) {
+            long pending = 0;
+            for (long i = 0; i < data.keys(); i++) {
+                pending += data.write(p, i);
+                if (data.typeOf(i) != DemoDataset.Type.STRING) {
+                    elements += data.elementsOf(i);
+                    large += data.isLarge(i) ? 1 : 0;
+                }
+                if (pending >= DemoDataset.syncEveryBytes()) {
                     p.sync();
-                    if ((i + 1) % 50_000 == 0) {
-                        bar.update((double) (i + 1) / keys, String.format(Locale.ROOT, "%,d keys", i + 1));
-                    }
+                    pending = 0;
+                }
+                if ((i + 1) % 50_000 == 0) {
+                    bar.update((double) (i + 1) / data.keys(), String.format(Locale.ROOT, "%,d keys", i + 1));
                 }
             }
             p.sync();
         }
-        bar.done(String.format(Locale.ROOT, "%,d keys", keys));
-    }
-
-    static byte[] key(long i) {
-        return String.format(Locale.ROOT, "key:%012d", i).getBytes(StandardCharsets.US_ASCII);
+        bar.done(String.format(Locale.ROOT, "%,d keys", data.keys()));
+        if (data.stringsOnly()) {
+            return String.format(Locale.ROOT, "%,d keys x %,d bytes", data.keys(), data.valueSize());
+        }
+        return String.format(Locale.ROOT, "%,d keys (%s), %,d collection elements of %,d bytes, %,d large collections",
+            data.keys(), data.countsField().replace(",", ", ").replace(":", " "), elements, data.elementSize(), large);
     }
 
     /** Shows the replicas' progress until every link is up; returns each replica's seconds from {@code s0}. */
@@ -311,10 +372,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("* " + s);
     }
 
-    /** GET latencies against the primary: one connection, random existing keys. */
+    /** Read latencies against the primary: one connection, random existing keys. */
     record LatencyProbe(double p50, double p99, int count) {
-        static LatencyProbe run(int port, long keys, long millis) {
-            Background b = start(port, keys);
+        static LatencyProbe run(int port, DemoDataset data, long millis) {
+            Background b = start(port, data);
             try {
                 Thread.sleep(millis);
             } catch (InterruptedException e) {
@@ -323,8 +384,8 @@ final class DemoCommand implements Callable<Integer> {
             return b.stop();
         }
 
-        static Background start(int port, long keys) {
-            Background b = new Background(port, keys);
+        static Background start(int port, DemoDataset data) {
+            Background b = new Background(port, data);
             b.thread.start();
             return b;
         }
@@ -338,21 +399,21 @@ final class DemoCommand implements Callable<Integer> {
             return new LatencyProbe(s[(int) (n * 0.50)] / 1e6, s[Math.min(n - 1, (int) (n * 0.99))] / 1e6, n);
         }
 
-        /** A thread issuing GETs back to back until stopped. */
+        /** A thread issuing reads of random keys back to back, each with its type's read command, until stopped. */
         static final class Background {
             final AtomicBoolean stop = new AtomicBoolean();
             final Thread thread;
             long[] samples = new long[1 << 16];
             int n;
 
-            Background(int port, long keys) {
+            Background(int port, DemoDataset data) {
                 thread = new Thread(() -> {
                     SplittableRandom rnd = new SplittableRandom(42);
                     try (Jedis j = new Jedis("127.0.0.1", port, 60_000)) {
                         while (!stop.get()) {
-                            byte[] k = key(rnd.nextLong(keys));
+                            DemoDataset.Command read = data.read(rnd.nextLong(data.keys()));
                             long t = System.nanoTime();
-                            j.get(k);
+                            j.sendCommand(read.name(), read.args());
                             long d = System.nanoTime() - t;
                             if (n == samples.length) {
                                 samples = Arrays.copyOf(samples, n * 2);
