@@ -2,6 +2,7 @@ package dev.rkv.primary;
 
 import dev.rkv.kvserver.ServerLog;
 import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.persist.DumpPayload;
 import dev.rkv.kvserver.repl.PropagationListener;
 import dev.rkv.kvserver.repl.Replication;
 import dev.rkv.kvserver.store.Database;
@@ -68,6 +69,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     private final Set<Dirty> deferred = new LinkedHashSet<>();
     /** Big collections whose record waits for more writes before it is rewritten. */
     private final BatchedRewrites<Dirty> batched = new BatchedRewrites<>();
+    /** Uncompressed: records are rewritten often, and LZF rarely pays for its time here. */
+    private final DumpPayload.Serializer serializer = new DumpPayload.Serializer(false);
     private final AllocationBackoff allocations = new AllocationBackoff();
     private boolean rebuildPending;
     private MemoryRegion region;
@@ -243,7 +246,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             disable("a key of " + key.length() + " bytes cannot go into the table (at most " + TableKeys.MAX_KEY_LENGTH + ")");
             return true;
         }
-        TableRecord record = TableRecord.of(e);
+        TableRecord record = TableRecord.of(e, serializer);
         byte[] value = record.value();
         long expireAt = e.hasExpiry() ? e.expireAtMs() : SlotDescriptor.NO_EXPIRY;
         for (int attempt = 0; attempt < 8; attempt++) {
@@ -417,12 +420,12 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
      * collections; for a big one its heap footprint, an upper bound that spares serializing it
      * twice (the table grows if a guess falls short).
      */
-    private static long recordLengthEstimate(Entry e) {
+    private long recordLengthEstimate(Entry e) {
         if (e.type() == ValueType.STRING) {
             return e.bytes().length;
         }
         long elements = TableRecord.elements(e);
-        return elements <= BatchedRewrites.SMALL_ELEMENTS ? TableRecord.of(e).value().length : e.memoryUsage();
+        return elements <= BatchedRewrites.SMALL_ELEMENTS ? TableRecord.of(e, serializer).value().length : e.memoryUsage();
     }
 
     /** Marks the current region retired (replicas pulling it start over) and releases it. */

@@ -13,11 +13,12 @@ import dev.rkv.table.layout.SlotDescriptor;
  */
 record TableRecord(byte type, byte[] value) {
 
-    static TableRecord of(Entry e) {
+    /** {@code serializer} is the caller's, reused across records (uncompressed: see DumpPayload). */
+    static TableRecord of(Entry e, DumpPayload.Serializer serializer) {
         if (e.type() == ValueType.STRING) {
             return new TableRecord(SlotDescriptor.TYPE_STRING, e.bytes());
         }
-        return new TableRecord(SlotDescriptor.TYPE_SERIALIZED, DumpPayload.dump(e, false));
+        return new TableRecord(SlotDescriptor.TYPE_SERIALIZED, serializer.dump(e));
     }
 
     /** Elements of a collection (0 for a string): what rewriting its record costs. */

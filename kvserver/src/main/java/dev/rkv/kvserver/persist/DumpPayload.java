@@ -22,29 +22,50 @@ public final class DumpPayload {
 
     /**
      * DUMP's payload, with strings LZF-compressed as Redis does, or not ({@code compress}
-     * false: the accelerator's table rewrites big collections often and values rarely shrink
-     * enough to pay for it). Either form restores anywhere.
+     * false). Either form restores anywhere.
      */
     public static byte[] dump(Entry entry, boolean compress) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try {
-            RdbOutput o = new RdbOutput(buf);
-            o.write(RdbWriter.typeOf(entry));
-            new RdbWriter(compress).writeValue(o, entry);
-            o.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory failed", e);
+        return new Serializer(compress).dump(entry);
+    }
+
+    /**
+     * Makes payloads one after another with the same buffers and writer, for a caller that
+     * serializes often (the accelerator's table rewrites collections on writes): a fresh
+     * writer and 64 KB buffer per value cost more than serializing a small hash. One thread
+     * at a time.
+     */
+    public static final class Serializer {
+        private ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
+        private RdbOutput out = new RdbOutput(buf, 4096);
+        private final RdbWriter writer;
+
+        public Serializer(boolean compress) {
+            writer = new RdbWriter(compress);
         }
-        byte[] body = buf.toByteArray();
-        byte[] out = new byte[body.length + FOOTER];
-        System.arraycopy(body, 0, out, 0, body.length);
-        out[body.length] = (byte) RdbDescriptor.VERSION;
-        out[body.length + 1] = (byte) (RdbDescriptor.VERSION >>> 8);
-        long crc = Crc64.update(0, out, 0, body.length + 2);
-        for (int i = 0; i < 8; i++) {
-            out[body.length + 2 + i] = (byte) (crc >>> (8 * i));
+
+        public byte[] dump(Entry entry) {
+            buf.reset();
+            out.reset();
+            try {
+                out.write(RdbWriter.typeOf(entry));
+                writer.writeValue(out, entry);
+                out.write(RdbDescriptor.VERSION);
+                out.write(RdbDescriptor.VERSION >>> 8);
+                // The output's running CRC64 covers the body and the version: the footer's checksum.
+                long crc = out.checksum();
+                out.writeLongLE(crc);
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory failed", e);
+            }
+            byte[] payload = buf.toByteArray();
+            if (payload.length > 1 << 20) {
+                // Do not keep a big collection's buffer for the small ones that follow.
+                buf = new ByteArrayOutputStream(256);
+                out = new RdbOutput(buf, 4096);
+            }
+            return payload;
         }
-        return out;
     }
 
     /** Whether the footer names an RDB version rkv reads and the checksum matches (verifyDumpPayload). */

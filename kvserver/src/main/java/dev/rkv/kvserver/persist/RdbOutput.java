@@ -9,13 +9,25 @@ import java.io.OutputStream;
  */
 final class RdbOutput {
     private final OutputStream out;
-    private final byte[] buf = new byte[64 * 1024];
+    private final byte[] buf;
     private int pos;
     private long written;
     private long crc;
 
     RdbOutput(OutputStream out) {
+        this(out, 64 * 1024);
+    }
+
+    RdbOutput(OutputStream out, int bufferSize) {
         this.out = out;
+        this.buf = new byte[bufferSize];
+    }
+
+    /** Starts over with nothing written and a fresh checksum (the stream is the caller's to reset). */
+    void reset() {
+        pos = 0;
+        written = 0;
+        crc = 0;
     }
 
     void write(int b) throws IOException {

@@ -35,7 +35,8 @@ import static dev.rkv.kvserver.persist.RdbDescriptor.ENC_LZF;
 public final class RdbWriter {
     private final boolean compress;
     private final boolean checksum;
-    private final Lzf lzf = new Lzf();
+    /** Made on first use: its 64 KB table is wasted on a writer that never compresses. */
+    private Lzf lzf;
     private byte[] lzfOut = new byte[0];
 
     /** A writer that computes the CRC64 trailer; {@code compress} enables LZF for strings. */
@@ -282,6 +283,9 @@ public final class RdbWriter {
         int limit = s.length - 4;
         if (lzfOut.length < limit) {
             lzfOut = new byte[Math.max(limit, Math.min(2 * lzfOut.length, 1 << 20))];
+        }
+        if (lzf == null) {
+            lzf = new Lzf();
         }
         int n = lzf.compress(s, 0, s.length, lzfOut, limit);
         if (n == 0) {
