@@ -118,7 +118,6 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
 
     @Override
     public void propagated(int db, byte[][] effect) {
-        batched.earn(effect.length);
         flush();
     }
 
@@ -168,16 +167,6 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
                 deferred.add(d);
             }
         }
-        if (writer != null && !batched.isEmpty()) {
-            for (Dirty d : batched.due(this::rewriteCost)) {
-                if (writer == null) {
-                    break;
-                }
-                if (!write(d.db(), d.key(), lsn)) {
-                    deferred.add(d);
-                }
-            }
-        }
         String replid = replication.replId();
         if (writer != null && !replid.equals(writer.replid())) {
             // A new history: the header's offset must count in it, so every record catches up first.
@@ -219,12 +208,6 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     private boolean postponed(Dirty d) {
         Entry e = server.keyspace().db(d.db()).peek(d.key());
         return e != null && batched.postpone(d, TableRecord.elements(e));
-    }
-
-    /** Elements a waiting key's rewrite serializes now (0 for a key gone: deleting it costs nothing). */
-    private long rewriteCost(Dirty d) {
-        Entry e = server.keyspace().db(d.db()).peek(d.key());
-        return e == null ? 0 : TableRecord.elements(e);
     }
 
     private void writeBatched(long lsn) {
