@@ -22,21 +22,23 @@ final class BatchedRewrites<K> {
      * HSET into 100-field hashes 14x slower at -P 16 with a threshold of 1,024.
      */
     static final long SMALL_ELEMENTS = 16;
-    /** A big collection is rewritten once it missed {@code elements / FRACTION} writes. */
+    /** A big collection is rewritten once the writes it missed touched {@code elements / FRACTION} elements. */
     static final long FRACTION = 4;
 
     private final Map<K, Long> missedWrites = new HashMap<>();
 
     /**
-     * Counts a write to {@code key}, a collection of {@code elements}.
+     * Counts a write of about {@code touched} elements to {@code key}, a collection of
+     * {@code elements} (so a command that adds a thousand elements pays for its record at once,
+     * and a collection made by one command is in the table without waiting for more writes).
      *
      * @return true when its record should wait (it is big and has not missed enough writes yet)
      */
-    boolean postpone(K key, long elements) {
+    boolean postpone(K key, long elements, long touched) {
         if (elements <= SMALL_ELEMENTS) {
             return false;
         }
-        long missed = missedWrites.merge(key, 1L, Long::sum);
+        long missed = missedWrites.merge(key, Math.max(1, touched), Long::sum);
         if (missed * FRACTION >= elements) {
             missedWrites.remove(key);
             return false;

@@ -118,7 +118,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
 
     @Override
     public void propagated(int db, byte[][] effect) {
-        flush();
+        // About the elements the effect touched (HSET k f v f v: 2; RPUSH k a b c: 1, close enough).
+        flush(Math.max(1, (effect.length - 2) / 2));
     }
 
     /**
@@ -127,6 +128,11 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
      * bigger table, since the header's offset promises every write up to it is in the table.
      */
     void flush() {
+        flush(1);
+    }
+
+    /** As {@link #flush()}, for a write that touched about {@code touched} elements of each key it changed. */
+    private void flush(long touched) {
         if (writer == null) {
             dirty.clear();
             deferred.clear();
@@ -160,7 +166,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             if (writer == null) {
                 break;
             }
-            if (postponed(d)) {
+            if (postponed(d, touched)) {
                 continue;
             }
             if (!write(d.db(), d.key(), lsn)) {
@@ -205,9 +211,9 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     }
 
     /** Whether the key is a big collection whose record waits for more writes ({@link BatchedRewrites}). */
-    private boolean postponed(Dirty d) {
+    private boolean postponed(Dirty d, long touched) {
         Entry e = server.keyspace().db(d.db()).peek(d.key());
-        return e != null && batched.postpone(d, TableRecord.elements(e));
+        return e != null && batched.postpone(d, TableRecord.elements(e), touched);
     }
 
     private void writeBatched(long lsn) {
