@@ -304,6 +304,10 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             disable("table would grow to " + next.tableLength() + " bytes, more than one region holds (" + Integer.MAX_VALUE + ")");
             return Growth.DISABLED;
         }
+        TableGeometry roomier = withRoomWhereNearlyFull(next, factor);
+        if (roomier.tableLength() <= Integer.MAX_VALUE) {
+            next = roomier;
+        }
         MemoryRegion bigger = allocate(next, "growing the table");
         if (bigger == null) {
             return Growth.NOT_NOW;
@@ -324,6 +328,28 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         old.deregister();
         grows++;
         return Growth.GROWN;
+    }
+
+    /**
+     * {@code next} with every other class, and the overflow area, that is more than three
+     * quarters full grown by {@code factor} too. A growth copies the whole table and starts a
+     * new epoch (a pull under way starts over), and under a mix of value sizes the classes fill
+     * one after another: growing them one per epoch made 186 epochs of a 100,000-key mixed load.
+     */
+    private TableGeometry withRoomWhereNearlyFull(TableGeometry next, double factor) {
+        TableGeometry g = writer.geometry();
+        TableGeometry out = next;
+        for (int c = 0; c < g.classCount(); c++) {
+            long count = g.slotCount(c);
+            if (next.slotCount(c) == count && writer.usedSlots(c) * 4 > count * 3) {
+                out = out.withSlotCount(c, Math.max(MIN_SLOTS, (long) Math.ceil(count * factor)));
+            }
+        }
+        long blocks = g.overflowBlockCount();
+        if (next.overflowBlockCount() == blocks && writer.usedOverflowBlocks() * 4 > blocks * 3) {
+            out = out.withOverflowBlocks(Math.max(MIN_BLOCKS, (long) Math.ceil(blocks * factor)));
+        }
+        return out;
     }
 
     /** A new registered region for {@code g}, or null (logged once per run of failures, counted) when none can be had now. */
