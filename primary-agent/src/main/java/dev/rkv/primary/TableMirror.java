@@ -166,10 +166,12 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             if (writer == null) {
                 break;
             }
-            if (postponed(d, touched)) {
+            Entry e = server.keyspace().db(d.db()).peek(d.key());
+            if (e != null && batched.postpone(d, TableRecord.elements(e), touched)) {
+                // A big collection whose record waits for more writes (BatchedRewrites).
                 continue;
             }
-            if (!write(d.db(), d.key(), lsn)) {
+            if (!write(d.db(), d.key(), e, lsn)) {
                 deferred.add(d);
             }
         }
@@ -210,12 +212,6 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         }
     }
 
-    /** Whether the key is a big collection whose record waits for more writes ({@link BatchedRewrites}). */
-    private boolean postponed(Dirty d, long touched) {
-        Entry e = server.keyspace().db(d.db()).peek(d.key());
-        return e != null && batched.postpone(d, TableRecord.elements(e), touched);
-    }
-
     private void writeBatched(long lsn) {
         List<Dirty> due = new ArrayList<>();
         batched.pending().forEach(due::add);
@@ -236,12 +232,16 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
      * @return false when it must wait for a bigger table (the table keeps the key's older record)
      */
     private boolean write(int db, Key key, long lsn) {
+        return write(db, key, server.keyspace().db(db).peek(key), lsn);
+    }
+
+    /** As {@link #write(int, Key, long)}, with the key's entry already looked up ({@code e}, null when absent). */
+    private boolean write(int db, Key key, Entry e, long lsn) {
         writes++;
         if (!batched.isEmpty()) {
             batched.written(new Dirty(db, key));
         }
         byte[] tableKey = TableKeys.encode(db, key.bytes());
-        Entry e = server.keyspace().db(db).peek(key);
         if (e == null) {
             writer.delete(tableKey, lsn);
             return true;
@@ -432,7 +432,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             for (int s = 0; s < KeySlot.SLOTS && writer != null; s++) {
                 db.forEachInSlot(s, now, (k, e) -> {
                     if (writer != null && k.length() <= TableKeys.MAX_KEY_LENGTH) {
-                        write(db.index(), k, lsn);
+                        write(db.index(), k, e, lsn);
                     }
                 });
             }
