@@ -182,7 +182,7 @@ final class SortCommand {
                         it.compareBy = by;
                     }
                 } else {
-                    Double score = sortScore(by);
+                    Double score = CDouble.parseAfterBlanks(by);
                     if (score == null) {
                         badScore = true;
                     } else {
@@ -265,25 +265,6 @@ final class SortCommand {
             }
             return Arrays.compareUnsigned(a.compareBy, b.compareBy);
         };
-    }
-
-    /**
-     * A sort weight as SORT reads it with strtod: leading blanks allowed, the empty string is 0,
-     * nothing may follow the number, and NaN or a value out of range is an error (null).
-     */
-    private static Double sortScore(byte[] b) {
-        if (b.length == 0) {
-            return 0.0;
-        }
-        int i = 0;
-        while (i < b.length && isCSpace(b[i])) {
-            i++;
-        }
-        return i == b.length ? null : CDouble.parse(i == 0 ? b : Arrays.copyOfRange(b, i, b.length));
-    }
-
-    private static boolean isCSpace(byte b) {
-        return b == ' ' || (b >= '\t' && b <= '\r');
     }
 
     /**

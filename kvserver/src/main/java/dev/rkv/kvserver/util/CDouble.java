@@ -94,20 +94,13 @@ public final class CDouble {
      * skipped, no overflow check ("1e400" is inf), NaN refused, and an empty string is 0.
      */
     public static Double parseLenient(String s) {
-        if (s.isEmpty()) {
-            return 0.0;
+        Double inRange = parseAfterBlanks(s.getBytes(StandardCharsets.ISO_8859_1));
+        if (inRange != null) {
+            return inRange;
         }
-        int i = 0;
-        while (i < s.length() && " \t\n\u000b\f\r".indexOf(s.charAt(i)) >= 0) {
-            i++;
-        }
-        String t = s.substring(i);
+        String t = s.substring(leadingBlanks(s.getBytes(StandardCharsets.ISO_8859_1)));
         if (t.isEmpty()) {
             return null;
-        }
-        Double strict = parse(t.getBytes(StandardCharsets.ISO_8859_1));
-        if (strict != null) {
-            return strict;
         }
         // Out of range for strict parsing: strtod still gives +-inf (overflow) or 0 (underflow).
         String body = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
@@ -117,5 +110,30 @@ public final class CDouble {
         }
         double v = new java.math.BigDecimal(lower).doubleValue();
         return t.startsWith("-") ? -v : v;
+    }
+
+    /**
+     * A number as strtod reads it when the caller also refuses ERANGE and NaN (SORT's weights):
+     * leading blanks skipped, an empty string is 0, nothing may follow the number, and a value
+     * out of range, NaN or blanks alone are refused (null).
+     */
+    public static Double parseAfterBlanks(byte[] b) {
+        if (b.length == 0) {
+            return 0.0;
+        }
+        int i = leadingBlanks(b);
+        if (i == b.length) {
+            return null;
+        }
+        return parse(i == 0 ? b : java.util.Arrays.copyOfRange(b, i, b.length));
+    }
+
+    /** How many of {@code b}'s first bytes C's isspace() calls blank. */
+    private static int leadingBlanks(byte[] b) {
+        int i = 0;
+        while (i < b.length && (b[i] == ' ' || (b[i] >= '\t' && b[i] <= '\r'))) {
+            i++;
+        }
+        return i;
     }
 }
