@@ -312,14 +312,7 @@ public final class SetCommands {
         }
         changed(c, key, e, "spop");
         replySet(c, popped);
-        for (int from = 0; from < popped.size(); from += SPOP_BATCH) {
-            List<byte[]> batch = popped.subList(from, Math.min(popped.size(), from + SPOP_BATCH));
-            byte[][] effect = new byte[2 + batch.size()][];
-            effect[0] = SREM;
-            effect[1] = argv[1];
-            for (int i = 0; i < batch.size(); i++) {
-                effect[2 + i] = batch.get(i);
-            }
+        for (byte[][] effect : ChunkedEffect.of(SREM, argv[1], popped, SPOP_BATCH)) {
             c.server().propagate(c.dbIndex(), effect);
         }
     }

@@ -28,45 +28,23 @@ final class StoredResultEffects {
 
     /** A set stored at {@code dst}: DEL dst, SADD dst members... (DEL alone for no members). */
     static void set(Client c, byte[] dst, List<byte[]> members) {
-        propagate(c, dst, fills(SADD, dst, members));
+        propagate(c, dst, ChunkedEffect.of(SADD, dst, members, ELEMENTS_PER_EFFECT));
     }
 
     /** A list stored at {@code dst} (SORT ... STORE): DEL dst, RPUSH dst elements... (DEL alone for none). */
     static void list(Client c, byte[] dst, List<byte[]> elements) {
-        propagate(c, dst, fills(RPUSH, dst, elements));
-    }
-
-    private static List<byte[][]> fills(byte[] command, byte[] dst, List<byte[]> elements) {
-        List<byte[][]> effects = new ArrayList<>();
-        for (int from = 0; from < elements.size(); from += ELEMENTS_PER_EFFECT) {
-            int to = Math.min(elements.size(), from + ELEMENTS_PER_EFFECT);
-            byte[][] e = new byte[2 + to - from][];
-            e[0] = command;
-            e[1] = dst;
-            for (int i = from; i < to; i++) {
-                e[2 + i - from] = elements.get(i);
-            }
-            effects.add(e);
-        }
-        return effects;
+        propagate(c, dst, ChunkedEffect.of(RPUSH, dst, elements, ELEMENTS_PER_EFFECT));
     }
 
     /** A sorted set stored at {@code dst}: DEL dst, ZADD dst score member... with scores that parse back exactly. */
     static void zset(Client c, byte[] dst, List<Member> members) {
-        List<byte[][]> effects = new ArrayList<>();
-        for (int from = 0; from < members.size(); from += ELEMENTS_PER_EFFECT) {
-            int to = Math.min(members.size(), from + ELEMENTS_PER_EFFECT);
-            byte[][] e = new byte[2 + 2 * (to - from)][];
-            e[0] = ZADD;
-            e[1] = dst;
-            for (int i = from; i < to; i++) {
-                Member m = members.get(i);
-                e[2 + 2 * (i - from)] = Args.bytes(RespWriter.formatDouble(m.score()));
-                e[3 + 2 * (i - from)] = m.member();
-            }
-            effects.add(e);
+        List<byte[]> pairs = new ArrayList<>(2 * members.size());
+        for (Member m : members) {
+            pairs.add(Args.bytes(RespWriter.formatDouble(m.score())));
+            pairs.add(m.member());
         }
-        propagate(c, dst, effects);
+        // Whole pairs per effect: twice as many arguments as members.
+        propagate(c, dst, ChunkedEffect.of(ZADD, dst, pairs, 2 * ELEMENTS_PER_EFFECT));
     }
 
     private static void propagate(Client c, byte[] dst, List<byte[][]> fills) {
