@@ -454,7 +454,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
      */
     private long recordLengthEstimate(Entry e) {
         if (e.type() == ValueType.STRING) {
-            return e.bytes().length;
+            return e.stringLength();
         }
         long elements = TableRecord.elements(e);
         return elements <= BatchedRewrites.SMALL_ELEMENTS ? TableRecord.of(e, serializer).value().length : e.memoryUsage();

@@ -7,6 +7,7 @@ import dev.rkv.kvserver.command.KeySpec;
 import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
+import dev.rkv.kvserver.store.RegionString;
 import dev.rkv.kvserver.store.ValueType;
 import dev.rkv.kvserver.util.Numbers;
 
@@ -129,8 +130,17 @@ public final class StringCommands {
         if (Args.wrongType(c, e, ValueType.STRING)) {
             return false;
         }
-        c.out().bulk(e.bytes());
+        replyString(c, e);
         return true;
+    }
+
+    /** The string's bytes as a bulk reply, written from where they are (an adopted region needs no heap copy). */
+    static void replyString(Client c, Entry e) {
+        if (e.value() instanceof RegionString r) {
+            c.out().bulk(r.region(), r.offset(), r.length());
+        } else {
+            c.out().bulk(e.bytes());
+        }
     }
 
     // GETDEL key
@@ -144,7 +154,7 @@ public final class StringCommands {
         if (Args.wrongType(c, e, ValueType.STRING)) {
             return;
         }
-        c.out().bulk(e.bytes());
+        replyString(c, e);
         c.db().remove(key, c.server().nowMs());
         KeyspaceNotify.generic(c, "del", argv[1]);
         c.server().propagate(c.dbIndex(), KeyAccess.DEL, argv[1]);
@@ -174,7 +184,7 @@ public final class StringCommands {
             }
             when = ms;
         }
-        c.out().bulk(e.bytes());
+        replyString(c, e);
         if ((o.flags & (EXAT | PXAT)) != 0 && KeyAccess.alreadyExpired(c, when, now)) {
             KeyAccess.deleteExpiredNow(c, key, now);
         } else if (o.expire != null) {
@@ -196,7 +206,7 @@ public final class StringCommands {
             if (e == null || e.type() != ValueType.STRING) {
                 c.out().nullBulk();
             } else {
-                c.out().bulk(e.bytes());
+                replyString(c, e);
             }
         }
     }
@@ -207,7 +217,7 @@ public final class StringCommands {
         if (e == null) {
             c.out().raw(Replies.ZERO);
         } else if (!Args.wrongType(c, e, ValueType.STRING)) {
-            c.out().integer(e.bytes().length);
+            c.out().integer(e.stringLength());
         }
     }
 

@@ -127,6 +127,26 @@ public final class RespWriter {
         return putCrlf();
     }
 
+    /**
+     * {@code $len\r\n<src[off..off+len)>\r\n}, copied with absolute gets (the buffer's position
+     * is left alone): for values that live outside the heap.
+     */
+    public RespWriter bulk(ByteBuffer src, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, src.capacity());
+        prefixed('$', len);
+        while (len > 0) {
+            ensure(1);
+            int n = Math.min(len, tail.length - tailEnd);
+            src.get(off, tail, tailEnd, n);
+            tailEnd += n;
+            pending += n;
+            encoded += n;
+            off += n;
+            len -= n;
+        }
+        return putCrlf();
+    }
+
     /** Like {@link #bulk(byte[], int, int)} but always copies: for arrays the caller will reuse or modify. */
     public RespWriter bulkCopy(byte[] b, int off, int len) {
         if (off < 0 || len < 0 || off > b.length - len) {

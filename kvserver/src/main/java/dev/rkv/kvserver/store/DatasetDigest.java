@@ -69,6 +69,8 @@ public final class DatasetDigest {
     private void value(Object v) {
         if (v instanceof byte[] b) {
             field(b);
+        } else if (v instanceof RegionString r) {
+            field(r.copy());
         } else if (v instanceof HashValue h) {
             // Field order differs between encodings and servers: hash the pairs order-independently.
             byte[] x = new byte[20];

@@ -47,6 +47,15 @@ public final class Entry {
     }
 
     /**
+     * A string whose bytes stay in an adopted table region. Its encoding is computed as for a
+     * heap string; only a string short enough to be an integer is read for it.
+     */
+    public static Entry regionString(RegionString value, long expireAtMs, long nowMs) {
+        StringEncoding enc = value.length() <= StringEncoding.LONGEST_INT ? StringEncoding.of(value.copy()) : StringEncoding.ofLength(value.length());
+        return new Entry(ValueType.STRING, value, expireAtMs, enc, nowMs);
+    }
+
+    /**
      * A string kept as text even when it reads as an integer, as Redis's createStringObject
      * makes it (INCRBYFLOAT results): embstr up to 44 bytes, raw beyond.
      */
@@ -93,9 +102,17 @@ public final class Entry {
         return value;
     }
 
-    /** The string payload; only for {@link ValueType#STRING}. */
+    /**
+     * The string payload; only for {@link ValueType#STRING}. Never modify it: a heap string is
+     * shared, and a {@link RegionString} gives a fresh copy on every call.
+     */
     public byte[] bytes() {
-        return (byte[]) value;
+        return value instanceof RegionString r ? r.copy() : (byte[]) value;
+    }
+
+    /** The string payload's length without copying it; only for {@link ValueType#STRING}. */
+    public int stringLength() {
+        return value instanceof RegionString r ? r.length() : ((byte[]) value).length;
     }
 
     public long expireAtMs() {
@@ -146,6 +163,7 @@ public final class Entry {
      */
     public long memoryUsage(long samples) {
         long payload = value instanceof byte[] b ? 16 + b.length
+            : value instanceof RegionString r ? 16 + r.length()
             : value instanceof MutableValue v ? v.memoryUsage(samples) : 64;
         return 40 + payload;
     }

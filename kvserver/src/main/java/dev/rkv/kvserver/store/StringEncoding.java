@@ -10,6 +10,8 @@ public enum StringEncoding {
 
     /** Redis embeds strings up to this length in the object header. */
     private static final int EMBSTR_LIMIT = 44;
+    /** The longest string that can read as a 64-bit integer ("-9223372036854775808"). */
+    public static final int LONGEST_INT = 20;
 
     private final String name;
 
@@ -22,9 +24,14 @@ public enum StringEncoding {
     }
 
     public static StringEncoding of(byte[] value) {
-        if (value.length <= 20 && Numbers.parseLongStrict(value) != null) {
+        if (value.length <= LONGEST_INT && Numbers.parseLongStrict(value) != null) {
             return INT;
         }
-        return value.length <= EMBSTR_LIMIT ? EMBSTR : RAW;
+        return ofLength(value.length);
+    }
+
+    /** The encoding of a string of {@code length} bytes that does not read as an integer. */
+    public static StringEncoding ofLength(int length) {
+        return length <= EMBSTR_LIMIT ? EMBSTR : RAW;
     }
 }

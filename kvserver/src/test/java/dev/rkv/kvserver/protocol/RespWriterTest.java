@@ -68,6 +68,22 @@ class RespWriterTest {
     }
 
     @Test
+    void bulkFromABufferCopiesItsRangeWithoutMovingIt() {
+        ByteBuffer direct = ByteBuffer.allocateDirect(100_000);
+        Random r = new Random(7);
+        byte[] all = new byte[direct.capacity()];
+        r.nextBytes(all);
+        direct.put(0, all).position(5);
+        // Longer than a chunk of the writer, so the copy spans several.
+        String got = encode(2, w -> w.bulk(direct, 3, 70_000).bulk(direct, 99_999, 1).bulk(direct, 0, 0));
+        String want = "$70000\r\n" + new String(all, 3, 70_000, StandardCharsets.ISO_8859_1) + "\r\n$1\r\n"
+            + new String(all, 99_999, 1, StandardCharsets.ISO_8859_1) + "\r\n$0\r\n\r\n";
+        assertEquals(want, got);
+        assertEquals(5, direct.position());
+        assertThrows(IndexOutOfBoundsException.class, () -> new RespWriter().bulk(direct, 99_999, 2));
+    }
+
+    @Test
     void nullsDifferByProtocol() {
         assertEquals("$-1\r\n*-1\r\n$-1\r\n|_\r\n_\r\n_\r\n",
                 both(w -> w.nullBulk().nullArray().bulk((byte[]) null)));
