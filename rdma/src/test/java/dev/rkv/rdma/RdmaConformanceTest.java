@@ -480,6 +480,29 @@ public abstract class RdmaConformanceTest {
     }
 
     @Test
+    void largeReadSeesTheOwnersLatestBytesAndNothingOnceDeregistered() throws Exception {
+        // Large READs may take another path than small ones (shm reads the region's file); the rules are the same.
+        Endpoint[] ep = connect();
+        MemoryRegion remote = server.allocate(1 << 20, Access.LOCAL_WRITE | Access.REMOTE_READ);
+        fill(remote.buffer(), 8);
+        MemoryRegion local = client.allocate(1 << 20, Access.LOCAL_WRITE);
+        int n = 256 << 10;
+        assertTrue(ep[0].postSend(WorkRequest.read(1, local.sge(4096, n), remote.address() + 65_536, remote.rkey())));
+        assertEquals(CompletionStatus.SUCCESS, one(clientCq).status());
+        assertEquals(range(remote, 65_536, n), range(local, 4096, n));
+        assertBytes((byte) 0, range(local, 0, 4096));
+        fill(remote.buffer(), 9);
+        assertTrue(ep[0].postSend(WorkRequest.read(2, local.sge(0, n), remote.address() + 65_536, remote.rkey())));
+        assertEquals(CompletionStatus.SUCCESS, one(clientCq).status());
+        assertEquals(range(remote, 65_536, n), range(local, 0, n), "a READ returns what the owner wrote last");
+        remote.deregister();
+        local.buffer().put(0, (byte) 0x11);
+        assertTrue(ep[0].postSend(WorkRequest.read(3, local.sge(0, n), remote.address() + 65_536, remote.rkey())));
+        assertEquals(CompletionStatus.REM_ACCESS_ERR, one(clientCq).status());
+        assertEquals((byte) 0x11, local.buffer().get(0));
+    }
+
+    @Test
     void deregisteredRegionCannotBeReadAnyMore() throws Exception {
         Endpoint[] ep = connect();
         MemoryRegion remote = server.allocate(1 << 16, Access.LOCAL_WRITE | Access.REMOTE_READ);

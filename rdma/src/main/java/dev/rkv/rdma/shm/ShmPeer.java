@@ -17,11 +17,20 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The requester's view of one peer's regions: maps a region file the first time its rkey is
  * used and checks the header's state, access flags and bounds before every copy.
+ *
+ * <p>A large READ is a positional read of the region's file ({@code pread}) rather than a copy
+ * from the mapping: the mapping would fault in every 4 KiB page of the peer's region on first
+ * touch (about 10 us each under virtualization, so several seconds for a gigabyte-sized table,
+ * and the whole region added to this process's RSS), while the kernel copies from its page cache
+ * without touching our page tables. Small accesses (an index entry, one slot) stay on the mapping.
  */
 final class ShmPeer implements OneSided.PeerMemory {
     /** A mapped peer region. */
-    private record Mapped(ByteBuffer header, ByteBuffer data, long base, long length, int access) {
+    private record Mapped(ByteBuffer header, ByteBuffer data, FileChannel file, long dataOffset, long base, long length, int access) {
     }
+
+    /** READs of at least this many bytes go through {@code pread}. */
+    static final int PREAD_BYTES = 16 << 10;
 
     private final Path peerDir;
     private final ConcurrentHashMap<Integer, Mapped> regions = new ConcurrentHashMap<>();
@@ -45,12 +54,22 @@ final class ShmPeer implements OneSided.PeerMemory {
         }
         // Acquire pairs with the owner's release at deregistration: once it is DEAD, no copy starts.
         if (ShmRegionDescriptor.getStateAcquire(m.header) != ShmRegionDescriptor.STATE_LIVE) {
-            regions.remove(wr.rkey(), m);
+            if (regions.remove(wr.rkey(), m)) {
+                closeQuietly(m.file);
+            }
             return CompletionStatus.REM_ACCESS_ERR;
         }
         int off = (int) (wr.remoteAddress() - m.base);
         for (ByteBuffer b : local) {
             int n = b.remaining();
+            if (wr.opcode() == Opcode.READ && n >= PREAD_BYTES) {
+                CompletionStatus st = pread(wr.rkey(), m, b.duplicate(), off);
+                if (st != CompletionStatus.SUCCESS) {
+                    return st;
+                }
+                off += n;
+                continue;
+            }
             ByteBuffer remote = m.data.slice(off, n);
             if (wr.opcode() == Opcode.READ) {
                 b.duplicate().put(remote);
@@ -62,13 +81,35 @@ final class ShmPeer implements OneSided.PeerMemory {
         return CompletionStatus.SUCCESS;
     }
 
+    private CompletionStatus pread(int rkey, Mapped m, ByteBuffer into, long off) {
+        int start = into.position();
+        try {
+            while (into.hasRemaining()) {
+                if (m.file.read(into, m.dataOffset + off + (into.position() - start)) < 0) {
+                    // The file is shorter than its header says: not a region we may read.
+                    return CompletionStatus.REM_ACCESS_ERR;
+                }
+            }
+            return CompletionStatus.SUCCESS;
+        } catch (IOException e) {
+            // Closed under us (this peer closing, or an interrupt closed the channel): the next use opens it again.
+            regions.remove(rkey, m);
+            closeQuietly(m.file);
+            return CompletionStatus.WR_FLUSH_ERR;
+        }
+    }
+
     private Mapped lookup(int rkey) {
         Mapped m = regions.get(rkey);
         if (m == null) {
             // Misses are not cached: a bad rkey fails the endpoint anyway.
             m = open(rkey);
             if (m != null) {
-                regions.put(rkey, m);
+                Mapped raced = regions.putIfAbsent(rkey, m);
+                if (raced != null) {
+                    closeQuietly(m.file);
+                    m = raced;
+                }
             }
         }
         return m;
@@ -92,27 +133,27 @@ final class ShmPeer implements OneSided.PeerMemory {
             long dataOffset = header.getLong(ShmRegionDescriptor.DATA_OFFSET_OFFSET);
             int access = header.getInt(ShmRegionDescriptor.ACCESS_OFFSET);
             int pathLength = header.getInt(ShmRegionDescriptor.PATH_LENGTH_OFFSET);
-            ByteBuffer data;
-            if (pathLength == 0) {
-                if (fc.size() < dataOffset + length) {
-                    return null;
-                }
-                data = fc.map(FileChannel.MapMode.READ_WRITE, dataOffset, length);
-            } else {
+            Path dataFile = file;
+            if (pathLength != 0) {
                 if (pathLength < 0 || pathLength > ShmRegionDescriptor.MAX_PATH) {
                     return null;
                 }
                 byte[] p = new byte[pathLength];
                 header.get(ShmRegionDescriptor.PATH_OFFSET, p);
-                try (FileChannel dfc = FileChannel.open(Path.of(new String(p, StandardCharsets.UTF_8)),
-                        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    if (dfc.size() < dataOffset + length) {
-                        return null;
-                    }
-                    data = dfc.map(FileChannel.MapMode.READ_WRITE, dataOffset, length);
-                }
+                dataFile = Path.of(new String(p, StandardCharsets.UTF_8));
             }
-            return new Mapped(header, data, base, length, access);
+            FileChannel dfc = FileChannel.open(dataFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                if (dfc.size() < dataOffset + length) {
+                    closeQuietly(dfc);
+                    return null;
+                }
+                ByteBuffer data = dfc.map(FileChannel.MapMode.READ_WRITE, dataOffset, length);
+                return new Mapped(header, data, dfc, dataOffset, base, length, access);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(dfc);
+                throw e;
+            }
         } catch (IOException e) {
             // No such file (wrong rkey, deregistered) or not mappable: the access is refused.
             return null;
@@ -122,6 +163,15 @@ final class ShmPeer implements OneSided.PeerMemory {
     @Override
     public void close() {
         closed = true;
+        regions.values().forEach(m -> closeQuietly(m.file));
         regions.clear();
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // Read-only use: nothing to lose.
+        }
     }
 }
