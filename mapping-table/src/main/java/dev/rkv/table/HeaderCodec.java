@@ -45,13 +45,14 @@ public final class HeaderCodec {
         putLong(region, at + INDEX_BUCKET_COUNT_OFFSET, geometry.indexBucketCount());
         putLong(region, at + OVERFLOW_OFFSET_OFFSET, geometry.overflowOffset());
         putLong(region, at + OVERFLOW_BLOCK_COUNT_OFFSET, geometry.overflowBlockCount());
+        putLong(region, at + OVERFLOW_WRITTEN_OFFSET, 0);
         for (int i = RESERVED_OFFSET; i < CLASS_TABLE_OFFSET; i += Long.BYTES) {
             putLong(region, at + i, 0);
         }
         for (int c = 0; c < geometry.classCount(); c++) {
             int e = at + classEntryOffset(c);
             putInt(region, e + CLASS_SLOT_SIZE_OFFSET, geometry.slotSize(c));
-            putInt(region, e + CLASS_SLOT_SIZE_OFFSET + 4, 0);
+            putInt(region, e + CLASS_SLOTS_WRITTEN_OFFSET, 0);
             putLong(region, e + CLASS_SLOT_COUNT_OFFSET, geometry.slotCount(c));
             putLong(region, e + CLASS_BASE_OFFSET, geometry.classOffset(c));
         }
@@ -69,6 +70,22 @@ public final class HeaderCodec {
         region.put(at + REPLID_OFFSET, id);
         putInt(region, at + FLAGS_OFFSET, flags);
         endWrite(region, at, even, getInt(region, at + CLASS_COUNT_OFFSET));
+    }
+
+    /**
+     * Raises the written bounds of a header this writer formatted: {@code slotsWritten[c]} for
+     * each class (a bound that does not fit 32 bits is stored as "all") and the overflow area's.
+     * The writer calls it before it first writes past a bound.
+     */
+    public void updateWritten(ByteBuffer region, int at, long[] slotsWritten, long overflowWritten) {
+        int classCount = getInt(region, at + CLASS_COUNT_OFFSET);
+        long even = Seqlock.beginWrite(region, at + VERSION_OFFSET);
+        for (int c = 0; c < classCount; c++) {
+            long bound = slotsWritten[c];
+            putInt(region, at + classEntryOffset(c) + CLASS_SLOTS_WRITTEN_OFFSET, (int) (bound >= WRITTEN_ALL ? WRITTEN_ALL : bound));
+        }
+        putLong(region, at + OVERFLOW_WRITTEN_OFFSET, overflowWritten);
+        endWrite(region, at, even, classCount);
     }
 
     /** Updates only the replication offset (the common, per-batch update). */
@@ -156,10 +173,26 @@ public final class HeaderCodec {
         if (mismatch != null) {
             return HeaderRead.failed(HeaderStatus.INVALID, mismatch);
         }
+        long[] written = new long[classCount];
+        for (int c = 0; c < classCount; c++) {
+            long bound = Integer.toUnsignedLong(getInt(copy, at + classEntryOffset(c) + CLASS_SLOTS_WRITTEN_OFFSET));
+            if (bound == WRITTEN_ALL) {
+                bound = geometry.slotCount(c);
+            } else if (bound > geometry.slotCount(c)) {
+                return HeaderRead.failed(HeaderStatus.INVALID, "class " + c + " claims " + bound + " slots written of " + geometry.slotCount(c));
+            }
+            written[c] = bound;
+        }
+        long overflowWritten = getLong(copy, at + OVERFLOW_WRITTEN_OFFSET);
+        if (overflowWritten < 0 || overflowWritten > geometry.overflowBlockCount()) {
+            return HeaderRead.failed(HeaderStatus.INVALID, "the overflow area claims " + overflowWritten + " blocks written of "
+                    + geometry.overflowBlockCount());
+        }
         byte[] id = new byte[REPLID_LENGTH];
         copy.get(at + REPLID_OFFSET, id);
         return new HeaderRead(HeaderStatus.OK, new TableHeader(version, getLong(copy, at + EPOCH_OFFSET),
-                getLong(copy, at + REPLICATION_OFFSET_OFFSET), new String(id, StandardCharsets.US_ASCII), flags, geometry), null);
+                getLong(copy, at + REPLICATION_OFFSET_OFFSET), new String(id, StandardCharsets.US_ASCII), flags, geometry,
+                written, overflowWritten), null);
     }
 
     private static String offsetMismatch(ByteBuffer copy, int at, TableGeometry g) {

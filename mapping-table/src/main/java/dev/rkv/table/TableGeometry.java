@@ -251,18 +251,32 @@ public final class TableGeometry {
      * range of its own.
      */
     public List<PullRange> pullPlan(int maxBytes) {
+        return pullPlan(maxBytes, slotCounts, overflowBlockCount);
+    }
+
+    /**
+     * {@link #pullPlan(int)} for only the first {@code slotLimits[c]} slots of each class and the
+     * first {@code overflowBlocks} blocks of the overflow area (the header's written bounds:
+     * nothing past them was ever written). A range never spans two classes, and the ranges of
+     * a class start at multiples of the same slot count as in the full plan.
+     */
+    public List<PullRange> pullPlan(int maxBytes, long[] slotLimits, long overflowBlocks) {
         if (maxBytes < 1) {
             throw new TableLayoutException("pull range size must be positive, was " + maxBytes);
+        }
+        if (slotLimits.length != slotSizes.length) {
+            throw new TableLayoutException(slotLimits.length + " slot limits for " + slotSizes.length + " classes");
         }
         List<PullRange> plan = new ArrayList<>();
         for (int c = 0; c < slotSizes.length; c++) {
             long perRange = Math.max(1, maxBytes / slotSizes[c]);
-            for (long first = 0; first < slotCounts[c]; first += perRange) {
-                long n = Math.min(perRange, slotCounts[c] - first);
+            long limit = Math.min(slotCounts[c], Math.max(0, slotLimits[c]));
+            for (long first = 0; first < limit; first += perRange) {
+                long n = Math.min(perRange, limit - first);
                 plan.add(new PullRange(classOffsets[c] + first * slotSizes[c], n * slotSizes[c], c, first, n));
             }
         }
-        long overflowLength = overflowLength();
+        long overflowLength = Math.min(overflowBlockCount, Math.max(0, overflowBlocks)) * OverflowDescriptor.BLOCK_SIZE;
         for (long at = 0; at < overflowLength; at += maxBytes) {
             plan.add(new PullRange(overflowOffset + at, Math.min(maxBytes, overflowLength - at), PullRange.OVERFLOW, 0, 0));
         }

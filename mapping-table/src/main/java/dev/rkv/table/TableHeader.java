@@ -14,12 +14,34 @@ import java.util.Objects;
  * @param replicationOffset every write with an offset up to this one is in the table
  * @param replid            the primary's 40-character replication id
  * @param flags             {@link TableHeaderDescriptor#FLAG_RETIRED}
+ * @param slotsWritten      per class, the slots below which every slot ever written lies
+ * @param overflowWritten   the overflow blocks below which every block ever written lies
  */
-public record TableHeader(long version, long epoch, long replicationOffset, String replid, int flags, TableGeometry geometry) {
+public record TableHeader(long version, long epoch, long replicationOffset, String replid, int flags, TableGeometry geometry,
+                          long[] slotsWritten, long overflowWritten) {
 
     public TableHeader {
         Objects.requireNonNull(replid, "replid");
         Objects.requireNonNull(geometry, "geometry");
+        slotsWritten = slotsWritten.clone();
+        if (slotsWritten.length != geometry.classCount()) {
+            throw new IllegalArgumentException(slotsWritten.length + " written bounds for " + geometry.classCount() + " classes");
+        }
+    }
+
+    /** The slots of class {@code classId} a full pull must read: those below its written bound. */
+    public long slotsWritten(int classId) {
+        return slotsWritten[classId];
+    }
+
+    @Override
+    public long[] slotsWritten() {
+        return slotsWritten.clone();
+    }
+
+    /** The ranges a full pull READs: {@link TableGeometry#pullPlan(int, long[], long)} up to the written bounds. */
+    public java.util.List<TableGeometry.PullRange> pullPlan(int maxBytes) {
+        return geometry.pullPlan(maxBytes, slotsWritten, overflowWritten);
     }
 
     /** The writer moved on to a new region (a new epoch): this one no longer changes. */

@@ -60,6 +60,9 @@ public final class TableWriter {
     private final HeaderCodec headerCodec = new HeaderCodec();
     private final SlotView view = new SlotView();
     private long extentVersion;
+    /** The written bounds published in the header: no slot or block at or past them was ever written. */
+    private final long[] slotsWritten;
+    private long overflowWritten;
     private long keyCount;
     private String replid;
     private long replicationOffset;
@@ -78,6 +81,7 @@ public final class TableWriter {
         }
         this.extents = new ExtentAllocator(geometry.overflowBlockCount());
         this.extentVersion = firstExtentVersion;
+        this.slotsWritten = new long[geometry.classCount()];
     }
 
     /**
@@ -128,6 +132,31 @@ public final class TableWriter {
     }
 
     // ------------------------------------------------------------------ writes
+
+    /**
+     * Publishes higher written bounds before the first write past them, so that a pull that
+     * READs only below the bounds of the header it read misses no slot written before that
+     * header: one written later is a write after the header's offset, which the stream replays
+     * and the pull's index check finds. Bounds rise in steps of a 64th of the class (at least
+     * 64 slots), so the header is rewritten at most about 64 times as a class fills, and a pull
+     * reads at most that step past the last slot in use.
+     */
+    private void coverWritten(int classId, long slotIndex, long block, long blocks) {
+        boolean raise = false;
+        if (slotIndex >= slotsWritten[classId]) {
+            long capacity = geometry.slotCount(classId);
+            slotsWritten[classId] = Math.min(capacity, Math.max(slotIndex + 1, slotsWritten[classId] + Math.max(64, capacity / 64)));
+            raise = true;
+        }
+        if (block >= 0 && block + blocks > overflowWritten) {
+            long capacity = geometry.overflowBlockCount();
+            overflowWritten = Math.min(capacity, Math.max(block + blocks, overflowWritten + Math.max(64, capacity / 64)));
+            raise = true;
+        }
+        if (raise) {
+            headerCodec.updateWritten(region, 0, slotsWritten, overflowWritten);
+        }
+    }
 
     /** Puts a string key-value: {@link #put(byte, byte[], byte[], long, long)} with {@link SlotDescriptor#TYPE_STRING}. */
     public PutStatus put(byte[] key, byte[] value, long expireAtMs, long lsn) {
@@ -187,6 +216,7 @@ public final class TableWriter {
             }
             return PutStatus.NO_SLOT;
         }
+        coverWritten(classId, slotIndex, block, blocks);
         long oldOverflow = exists ? overflowOf(oldClass, oldSlot) : -1;
         long oldOverflowBlocks = oldOverflow >= 0 ? overflowBlocksOf(oldClass, oldSlot) : 0;
 

@@ -130,6 +130,27 @@ class TableGeometryTest {
     }
 
     @Test
+    void boundedPullPlanStopsAtTheWrittenBoundsWithTheSameRangeStarts() {
+        TableGeometry g = TableGeometry.of(SIZES, new long[] {10, 4, 7}, 4, 100);
+        List<TableGeometry.PullRange> full = g.pullPlan(450);
+        List<TableGeometry.PullRange> bounded = g.pullPlan(450, new long[] {5, 0, 99}, 3);
+        long[] covered = new long[3];
+        long overflow = 0;
+        for (TableGeometry.PullRange r : bounded) {
+            if (r.isOverflow()) {
+                overflow += r.length();
+            } else {
+                assertTrue(full.stream().anyMatch(f -> f.classId() == r.classId() && f.firstSlot() == r.firstSlot()),
+                    "a bounded range starts where a full one does: " + r);
+                covered[r.classId()] += r.slotCount();
+            }
+        }
+        assertArrayEquals(new long[] {5, 0, 7}, covered, "bounds past a class's end read the whole class");
+        assertEquals(3 * OverflowDescriptor.BLOCK_SIZE, overflow);
+        assertThrows(TableLayoutException.class, () -> g.pullPlan(450, new long[] {1, 2}, 0));
+    }
+
+    @Test
     void derivedGeometriesChangeOnlyWhatTheyName() {
         TableGeometry g = TableGeometry.of(SIZES, new long[] {1, 2, 3}, 4, 5);
         TableGeometry grown = g.withSlotCount(1, 20).withIndexBuckets(8).withOverflowBlocks(50);

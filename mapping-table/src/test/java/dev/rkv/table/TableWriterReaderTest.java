@@ -287,6 +287,38 @@ class TableWriterReaderTest {
     }
 
     @Test
+    void writtenBoundsRiseBeforeEveryWritePastThemAndStayWithinTheClasses() {
+        TableGeometry g = TableGeometry.of(SMALL_CLASSES, new long[] {10_000, 10, 0, 0, 3}, 16_384, 64);
+        TableWriter w = newTable(g);
+        ByteBuffer region = regionOf(w);
+        TableHeader fresh = TableReader.readHeader(region).header();
+        assertArrayEquals(new long[5], fresh.slotsWritten(), "nothing written yet");
+        assertEquals(0, fresh.overflowWritten());
+        for (int i = 0; i < 3000; i++) {
+            assertEquals(PutStatus.OK, w.put(SlotDescriptor.TYPE_STRING, ascii("k" + i), ascii("v"), SlotDescriptor.NO_EXPIRY, i));
+            if (i % 97 == 0) {
+                TableHeader h = TableReader.readHeader(region).header();
+                assertTrue(h.slotsWritten(0) > i, "the bound covers every slot written so far (" + i + "): " + h.slotsWritten(0));
+            }
+        }
+        assertEquals(PutStatus.OK, w.put(SlotDescriptor.TYPE_STRING, ascii("big"), new byte[1000], SlotDescriptor.NO_EXPIRY, 1));
+        TableHeader h = TableReader.readHeader(region).header();
+        assertTrue(h.slotsWritten(0) >= 3000 && h.slotsWritten(0) <= 3000 + 10_000 / 64 + 64, "a step past the last slot: " + h.slotsWritten(0));
+        assertTrue(h.overflowWritten() >= 1 && h.overflowWritten() <= 64);
+        assertEquals(0, h.slotsWritten(2));
+        long pulled = h.pullPlan(4096).stream().mapToLong(TableGeometry.PullRange::length).sum();
+        long whole = g.pullPlan(4096).stream().mapToLong(TableGeometry.PullRange::length).sum();
+        assertTrue(pulled < whole / 2, "a pull reads the written part only: " + pulled + " of " + whole);
+        assertEquals(3001, loadAll(region, 4096).size());
+
+        ByteBuffer copy = TableFixtures.pull(region, TableHeaderDescriptor.HEADER_LENGTH);
+        copy.putInt(TableHeaderDescriptor.classEntryOffset(1) + TableHeaderDescriptor.CLASS_SLOTS_WRITTEN_OFFSET, 11);
+        new HeaderCodec().updateWritten(copy, 0, new long[] {1, 11, 0, 0, 0}, 0);
+        HeaderRead bad = TableReader.readHeader(copy);
+        assertEquals(HeaderStatus.INVALID, bad.status(), "a bound past the class's slots is refused: " + bad.detail());
+    }
+
+    @Test
     void formatRefusesRegionsThatCannotHoldTheTable() {
         TableGeometry g = TableGeometry.of(SMALL_CLASSES, new long[] {1, 1, 1, 1, 1}, 4, 0);
         assertEquals("region must hold the table's " + g.tableLength() + " bytes, had 100",

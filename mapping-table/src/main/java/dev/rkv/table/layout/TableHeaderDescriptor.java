@@ -48,11 +48,13 @@ import java.nio.charset.StandardCharsets;
  *  +---------------------------------------------------------------+
  *  |                     Overflow block count                      | 128
  *  +---------------------------------------------------------------+
- *  |                      Reserved (zero)                          | 136..191
+ *  |     Overflow blocks written: no block at or past it ever was  | 136
+ *  +---------------------------------------------------------------+
+ *  |                      Reserved (zero)                          | 144..191
  *  +---------------------------------------------------------------+
  *  |  Class table: class count entries of 24 bytes, smallest       | 192
  *  |  slot size first:                                             |
- *  |    slot size (4) | reserved (4) | slot count (8) | base (8)    |
+ *  | slot size (4) | slots written (4) | slot count (8) | base (8) |
  *  +---------------------------------------------------------------+
  *  |                 Zero up to the header length                  |
  *  +---------------------------------------------------------------+
@@ -84,11 +86,19 @@ public final class TableHeaderDescriptor {
     public static final int INDEX_BUCKET_COUNT_OFFSET = 112;
     public static final int OVERFLOW_OFFSET_OFFSET = 120;
     public static final int OVERFLOW_BLOCK_COUNT_OFFSET = 128;
-    public static final int RESERVED_OFFSET = 136;
+    /** u64: no overflow block at or past this one was ever written (a pull reads the area up to here). */
+    public static final int OVERFLOW_WRITTEN_OFFSET = 136;
+    public static final int RESERVED_OFFSET = 144;
     public static final int CLASS_TABLE_OFFSET = 192;
 
     public static final int CLASS_ENTRY_LENGTH = 24;
     public static final int CLASS_SLOT_SIZE_OFFSET = 0;
+    /**
+     * u32: no slot of the class at or past this index was ever written, so a pull reads the
+     * slots below it only; {@link #WRITTEN_ALL} when the index does not fit (read every slot).
+     */
+    public static final int CLASS_SLOTS_WRITTEN_OFFSET = 4;
+    public static final long WRITTEN_ALL = 0xFFFF_FFFFL;
     public static final int CLASS_SLOT_COUNT_OFFSET = 8;
     public static final int CLASS_BASE_OFFSET = 16;
 
@@ -102,7 +112,8 @@ public final class TableHeaderDescriptor {
 
     /** "RKVTABLE" as bytes 0..7, read as a little-endian long. */
     public static final long MAGIC = 0x454C4241_54564B52L;
-    public static final int LAYOUT_VERSION = 1;
+    /** 2: the written bounds (version 1 had zeros in their place). */
+    public static final int LAYOUT_VERSION = 2;
 
     /** Flag: the writer moved to a new region (a new epoch); readers must restart. */
     public static final int FLAG_RETIRED = 1;

@@ -110,7 +110,9 @@ class DescriptorTest {
         assertEquals(112, TableHeaderDescriptor.INDEX_BUCKET_COUNT_OFFSET);
         assertEquals(120, TableHeaderDescriptor.OVERFLOW_OFFSET_OFFSET);
         assertEquals(128, TableHeaderDescriptor.OVERFLOW_BLOCK_COUNT_OFFSET);
-        assertEquals(136, TableHeaderDescriptor.RESERVED_OFFSET);
+        assertEquals(136, TableHeaderDescriptor.OVERFLOW_WRITTEN_OFFSET);
+        assertEquals(144, TableHeaderDescriptor.RESERVED_OFFSET);
+        assertEquals(4, TableHeaderDescriptor.CLASS_SLOTS_WRITTEN_OFFSET);
         assertEquals(192, TableHeaderDescriptor.CLASS_TABLE_OFFSET);
         assertEquals(24, TableHeaderDescriptor.CLASS_ENTRY_LENGTH);
         assertEquals(0, TableHeaderDescriptor.CLASS_SLOT_SIZE_OFFSET);
@@ -119,7 +121,7 @@ class DescriptorTest {
         assertEquals(128, TableHeaderDescriptor.MAX_CLASSES);
         assertEquals(4096, TableHeaderDescriptor.HEADER_LENGTH);
         assertEquals(64, TableHeaderDescriptor.REGION_ALIGNMENT);
-        assertEquals(1, TableHeaderDescriptor.LAYOUT_VERSION);
+        assertEquals(2, TableHeaderDescriptor.LAYOUT_VERSION);
         assertEquals(1, TableHeaderDescriptor.FLAG_RETIRED);
         assertTrue(TableHeaderDescriptor.checksummedEnd(TableHeaderDescriptor.MAX_CLASSES) <= TableHeaderDescriptor.HEADER_LENGTH,
                 "the class table of the most classes fits the header");
