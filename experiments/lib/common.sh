@@ -1,10 +1,12 @@
 # Shared by the experiments/ benchmark scripts (sourced, not run). Expects to be sourced from
 # the repository root, after `set -euo pipefail`.
 
-JAR=cli/target/rkv.jar
+# JAR=path measures another build as it is (for example an older commit's, to compare).
+JAR_GIVEN=${JAR:+yes}
+JAR=${JAR:-cli/target/rkv.jar}
 # A jar older than the sources would measure code that is no longer here (after a checkout, a merge
 # or an edit), and the results would name the wrong commit: build it again first.
-if [ ! -f "$JAR" ] || [ -n "$(find . -path ./experiments/results -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$JAR" -print -quit)" ]; then
+if [ -z "$JAR_GIVEN" ] && [ ! -f "$JAR" ] || [ -z "$JAR_GIVEN" ] && [ -n "$(find . -path ./experiments/results -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$JAR" -print -quit)" ]; then
   echo "building $JAR (missing, or older than the sources) ..." >&2
   mvn -B -q package -DskipTests
 fi

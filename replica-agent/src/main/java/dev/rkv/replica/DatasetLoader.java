@@ -5,6 +5,7 @@ import dev.rkv.kvserver.persist.RdbFormatException;
 import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.Keyspace;
+import dev.rkv.kvserver.store.RegionString;
 import dev.rkv.table.layout.SlotDescriptor;
 
 import java.io.IOException;
@@ -39,12 +40,13 @@ final class DatasetLoader {
     /**
      * Offers a record; {@code tableKey} is the database byte plus the key.
      *
-     * @param type {@link SlotDescriptor#TYPE_STRING} (value = the string) or
-     *             {@link SlotDescriptor#TYPE_SERIALIZED} (value = a DUMP payload)
+     * @param type  {@link SlotDescriptor#TYPE_STRING} (value = the string) or
+     *              {@link SlotDescriptor#TYPE_SERIALIZED} (value = a DUMP payload)
+     * @param value a {@code byte[]}, or for a string a {@link RegionString} in the adopted table
      * @return whether it was loaded (false: an older copy, or a database this server lacks)
      * @throws IOException a serialized value that does not restore: the primary's table is corrupt
      */
-    boolean offer(byte type, byte[] tableKey, byte[] value, long expireAtMs, long lsn) throws IOException {
+    boolean offer(byte type, byte[] tableKey, Object value, long expireAtMs, long lsn) throws IOException {
         int db = tableKey.length == 0 ? -1 : tableKey[0] & 0xFF;
         if (db < 0 || db >= into.count()) {
             skippedDatabases++;
@@ -67,7 +69,12 @@ final class DatasetLoader {
             return false;
         }
         long expiry = expireAtMs == SlotDescriptor.NO_EXPIRY ? Entry.NO_EXPIRY : expireAtMs;
-        Entry entry = type == SlotDescriptor.TYPE_STRING ? Entry.string(value, expiry, 0) : restore(tableKey, value, expiry);
+        Entry entry;
+        if (type == SlotDescriptor.TYPE_STRING) {
+            entry = value instanceof RegionString r ? Entry.regionString(r, expiry, 0) : Entry.string((byte[]) value, expiry, 0);
+        } else {
+            entry = restore(tableKey, (byte[]) value, expiry);
+        }
         if (entry == null) {
             // An empty collection is no key (Redis never keeps one); the stream brings its later state.
             into.db(db).remove(key, 0);

@@ -152,6 +152,9 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
             TablePuller.Listener listener = new TablePuller.Listener() {
                 @Override
                 public void header(TableHeader header) {
+                    // What the bulk phase will READ: the classes up to their written bounds, not the whole region.
+                    progress.total(header.pullPlan(options.readBytes()).stream().filter(r -> !r.isOverflow())
+                        .mapToLong(dev.rkv.table.TableGeometry.PullRange::length).sum());
                     hooks.header(header);
                 }
 

@@ -1,6 +1,7 @@
 package dev.rkv.replica;
 
 import dev.rkv.kvserver.repl.AcceleratedSync;
+import dev.rkv.kvserver.store.RegionString;
 import dev.rkv.rdma.Access;
 import dev.rkv.rdma.Completion;
 import dev.rkv.rdma.CompletionQueue;
@@ -18,6 +19,7 @@ import dev.rkv.table.TableReader;
 import dev.rkv.table.layout.ExtentStatus;
 import dev.rkv.table.layout.IndexDescriptor;
 import dev.rkv.table.layout.OverflowDescriptor;
+import dev.rkv.table.layout.SlotDescriptor;
 import dev.rkv.table.layout.SlotStatus;
 import dev.rkv.table.layout.SlotView;
 import dev.rkv.table.layout.TableHeaderDescriptor;
@@ -73,19 +75,25 @@ final class TablePuller implements AutoCloseable {
         }
     }
 
+    private final RdmaDevice device;
     private final Descriptor descriptor;
     private final ReplicaAgentOptions options;
     private final PullLimits limits;
     private final CompletionQueue cq;
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final MemoryRegion staging;
+    /** Where the bulk READs land and the loaded strings stay; null: copy mode (the JVM had no direct memory for it). */
+    private AdoptedTable adopted;
     private final int buffers;
     private final Completion[] completions;
     private long nextWrId = 1;
     private long bytesPulled;
     private long tornReads;
-    private long decodeNanos;
+    /** Where the bulk phase's time went: waiting for READs, storing ranges in the adopted table, verifying and indexing slots, handing records to the loader. */
     private long waitNanos;
+    private long storeNanos;
+    private long verifyNanos;
+    private long handOffNanos;
     private final StringBuilder phases = new StringBuilder();
     private long phaseStart = System.nanoTime();
 
@@ -101,6 +109,7 @@ final class TablePuller implements AutoCloseable {
     }
 
     TablePuller(RdmaDevice device, Descriptor descriptor, ReplicaAgentOptions options) throws IOException {
+        this.device = device;
         this.descriptor = descriptor;
         this.options = options;
         this.limits = new PullLimits(options);
@@ -172,13 +181,9 @@ final class TablePuller implements AutoCloseable {
         }
         Decoder decoder = new Decoder(reader, loader, tags, listener);
 
-        List<TableGeometry.PullRange> plan = new ArrayList<>();
-        for (TableGeometry.PullRange r : g.pullPlan(options.readBytes())) {
-            if (!r.isOverflow()) {
-                plan.add(r);
-            }
-        }
+        List<TableGeometry.PullRange> plan = slotRanges(start);
         phase("header");
+        adopt(g, plan);
         decoder.startPipeline();
         try {
             bulk(plan, reader, decoder, listener);
@@ -186,19 +191,53 @@ final class TablePuller implements AutoCloseable {
             decoder.finishPipeline();
         }
         phase("bulk");
-        phases.append("(decode=").append(decodeNanos / 1_000_000).append(" wait=").append(waitNanos / 1_000_000).append(") ");
+        phases.append("(read-wait=").append(waitNanos / 1_000_000).append(" store=").append(storeNanos / 1_000_000)
+            .append(" verify=").append(verifyNanos / 1_000_000).append(" hand-off=").append(handOffNanos / 1_000_000).append(") ");
         listener.bulkDone(decoder.torn.size());
         rereadTorn(reader, decoder);
         resolveOverflow(reader, decoder);
         phase("torn+overflow");
         checkIndex(g, reader, decoder);
         phase("index");
+        if (adopted != null) {
+            // Every READ into it has completed: nothing writes it from here on.
+            adopted.close();
+        }
         TableHeader end = readHeader();
         if (end.invalidates(start)) {
             throw new EpochChanged("table epoch changed from " + start.epoch() + " to " + end.epoch() + (end.retired() ? " (retired)" : "")
                 + " during the pull");
         }
         return start;
+    }
+
+    /**
+     * The bulk phase's READs: every slot class up to the header's written bounds (no slot past
+     * them was written before the header was; one written since is a write after its offset,
+     * which the index check and the stream bring). Overflow values are fetched per slot.
+     */
+    private List<TableGeometry.PullRange> slotRanges(TableHeader start) {
+        List<TableGeometry.PullRange> plan = new ArrayList<>();
+        for (TableGeometry.PullRange r : start.pullPlan(options.readBytes())) {
+            if (!r.isOverflow()) {
+                plan.add(r);
+            }
+        }
+        return plan;
+    }
+
+    /**
+     * Makes room for the pulled slot classes, to be adopted as the replica's values. Without a
+     * shared-memory file system with room for them the pull goes on in copy mode (values copied
+     * onto the heap): slower, but a sync that worked before still works.
+     */
+    private void adopt(TableGeometry g, List<TableGeometry.PullRange> plan) {
+        if (adopted != null) {
+            adopted.close();
+            adopted = null;
+        }
+        adopted = AdoptedTable.createOrNull(g, options.readBytes(), plan.stream().mapToLong(TableGeometry.PullRange::length).sum());
+        phases.append(adopted != null ? "adopted=" + (adopted.bytes() >> 20) + "MB " : "adopted=no(no room in " + AdoptedTable.SHARED_MEMORY + ") ");
     }
 
     /**
@@ -210,12 +249,7 @@ final class TablePuller implements AutoCloseable {
     long rawPull() throws IOException, InterruptedException {
         TableHeader start = readHeader();
         limits.checkTable(start.geometry(), descriptor);
-        List<TableGeometry.PullRange> plan = new ArrayList<>();
-        for (TableGeometry.PullRange r : start.geometry().pullPlan(options.readBytes())) {
-            if (!r.isOverflow()) {
-                plan.add(r);
-            }
-        }
+        List<TableGeometry.PullRange> plan = slotRanges(start);
         long before = bytesPulled;
         bulk(plan, new TableReader(start.geometry()), null, new Listener() { });
         return bytesPulled - before;
@@ -267,10 +301,17 @@ final class TablePuller implements AutoCloseable {
                 bytesPulled += r.length();
                 listener.pulled(r.length());
                 if (decoder != null) {
-                    long d0 = System.nanoTime();
+                    // Checksums are verified on the staging copy, still in cache; values refer to their adopted home.
+                    long t0 = System.nanoTime();
+                    decoder.home = adopted != null ? adopted.store(r, copy) : null;
+                    long t1 = System.nanoTime();
                     decoder.visit(() -> reader.decodeRange(copy, r.offset(), decoder));
+                    long t2 = System.nanoTime();
                     decoder.handOff();
-                    decodeNanos += System.nanoTime() - d0;
+                    decoder.home = null;
+                    storeNanos += t1 - t0;
+                    verifyNanos += t2 - t1;
+                    handOffNanos += System.nanoTime() - t2;
                 }
                 free.add(b);
             }
@@ -490,6 +531,9 @@ final class TablePuller implements AutoCloseable {
         if (staging != null) {
             staging.deregister();
         }
+        if (adopted != null) {
+            adopted.close();
+        }
         cq.close();
     }
 
@@ -506,6 +550,8 @@ final class TablePuller implements AutoCloseable {
         final SlotView view = new SlotView();
         final List<Long> torn = new ArrayList<>();
         final List<Long> overflow = new ArrayList<>();
+        /** Where the range being decoded was adopted (same offsets as the copy); null: values are copied out. */
+        ByteBuffer home;
 
         Decoder(TableReader reader, DatasetLoader loader, int[][] tags, Listener listener) {
             this.reader = reader;
@@ -525,7 +571,7 @@ final class TablePuller implements AutoCloseable {
                         overflow.add(id);
                     } else {
                         try {
-                            load(v.type(), key, v.value(), v.expireAtMs(), v.lsn());
+                            load(v.type(), key, valueOf(v), v.expireAtMs(), v.lsn());
                         } catch (IOException e) {
                             // The visitor interface throws nothing checked; visit() unwraps it.
                             throw new java.io.UncheckedIOException(e);
@@ -537,6 +583,11 @@ final class TablePuller implements AutoCloseable {
             }
         }
 
+        /** A string in the adopted table stays where it landed; anything else is copied out of the slot. */
+        private Object valueOf(SlotView v) {
+            return home != null && v.type() == SlotDescriptor.TYPE_STRING ? new RegionString(home, v.valueOffset(), v.valueLength()) : v.value();
+        }
+
         /** Runs a decode that calls {@link #onSlot}, with a record it could not load reported as the IOException it was. */
         void visit(Runnable decode) throws IOException {
             try {
@@ -546,7 +597,7 @@ final class TablePuller implements AutoCloseable {
             }
         }
 
-        void load(byte type, byte[] key, byte[] value, long expireAtMs, long lsn) throws IOException {
+        void load(byte type, byte[] key, Object value, long expireAtMs, long lsn) throws IOException {
             if (pipeline != null) {
                 batch.add(new Record(type, key, value, expireAtMs, lsn));
                 return;
@@ -554,7 +605,7 @@ final class TablePuller implements AutoCloseable {
             offer(type, key, value, expireAtMs, lsn);
         }
 
-        private void offer(byte type, byte[] key, byte[] value, long expireAtMs, long lsn) throws IOException {
+        private void offer(byte type, byte[] key, Object value, long expireAtMs, long lsn) throws IOException {
             if (loader.offer(type, key, value, expireAtMs, lsn)) {
                 listener.loaded(1);
             }
@@ -563,7 +614,7 @@ final class TablePuller implements AutoCloseable {
         // ---- the bulk phase's two-stage pipeline: this thread decodes and verifies, a loader
         // ---- thread puts the records into the keyspace (it owns the keyspace until finish)
 
-        private record Record(byte type, byte[] key, byte[] value, long expireAtMs, long lsn) {
+        private record Record(byte type, byte[] key, Object value, long expireAtMs, long lsn) {
         }
 
         private static final List<Record> END = new ArrayList<>();

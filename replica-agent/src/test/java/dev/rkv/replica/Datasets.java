@@ -27,6 +27,21 @@ final class Datasets {
         return out;
     }
 
+    /** Strings whose bytes stayed in the adopted table (not copied onto the heap). */
+    static long adoptedStrings(Keyspace ks) {
+        long[] n = {0};
+        for (int i = 0; i < ks.count(); i++) {
+            for (int s = 0; s < KeySlot.SLOTS; s++) {
+                ks.db(i).forEachInSlot(s, Long.MIN_VALUE, (k, e) -> {
+                    if (e.value() instanceof dev.rkv.kvserver.store.RegionString) {
+                        n[0]++;
+                    }
+                });
+            }
+        }
+        return n[0];
+    }
+
     static void assertSame(Map<String, String> expected, Map<String, String> actual, String what) {
         if (expected.equals(actual)) {
             return;

@@ -21,9 +21,14 @@ final class HeaderForgery {
     private HeaderForgery() {
     }
 
-    /** A genuine header for {@code g} (epoch 1, the fake primary's replid, offset 100). */
+    /**
+     * A genuine header for {@code g} (epoch 1, the fake primary's replid, offset 100) whose
+     * written bounds cover every slot and block, so the replica reads whatever a test plants.
+     */
     static void write(ByteBuffer table, TableGeometry g) {
-        new HeaderCodec().write(table, 0, g, 1, FakePrimary.REPLID, 100, 0);
+        HeaderCodec codec = new HeaderCodec();
+        codec.write(table, 0, g, 1, FakePrimary.REPLID, 100, 0);
+        codec.updateWritten(table, 0, g.slotCounts(), g.overflowBlockCount());
     }
 
     /** Sets class {@code c}'s slot count to any value, keeping every other field as the layout computes it. */

@@ -47,6 +47,8 @@ class PullIT {
             assertEquals(fresh.totalKeys(), r.keys());
             assertTrue(progress.bytes.get() > 0 && progress.keys.get() >= fresh.totalKeys(), progress.toString());
             assertEquals(r.offset(), r.filter().horizon(), "a quiet table has no LSN beyond its offset");
+            // Every string but the one in an overflow extent stays where its READ landed.
+            assertEquals(fresh.totalKeys() - 1, Datasets.adoptedStrings(fresh), "strings adopted, not copied");
         }
     }
 
