@@ -37,6 +37,11 @@ final class ReplicaAgentCommand implements Callable<Integer> {
     @Option(names = "--sync-from", paramLabel = "HOST:PORT", description = "Start as a replica of this primary, syncing over RDMA.")
     String syncFrom;
 
+    @Option(names = "--table-copy-dir", paramLabel = "DIR|none", description = "Where the replica keeps its copy of the pulled table, "
+        + "which its strings are served from (a tmpfs directory; the file is unlinked at once), or none to copy every value onto "
+        + "the heap. Default: /dev/shm where there is one.")
+    String tableCopyDir;
+
     /** Everything else: an optional redis.conf file, then server options as --name value. */
     @Unmatched
     List<String> args = new ArrayList<>();
@@ -46,7 +51,11 @@ final class ReplicaAgentCommand implements Callable<Integer> {
         ReplicaAgentOptions agentOptions;
         ServerConfig config;
         try {
-            agentOptions = new ReplicaAgentOptions(provider, endpoints, readSize, outstanding, 1000, 10_000, 5).validate();
+            agentOptions = new ReplicaAgentOptions(provider, endpoints, readSize, outstanding, 1000, 10_000, 5);
+            if (tableCopyDir != null) {
+                agentOptions = agentOptions.withTableCopyDirectory(tableCopyDir.equals("none") ? null : Path.of(tableCopyDir));
+            }
+            agentOptions = agentOptions.validate();
             String problem = ServerArgs.providerProblem(provider);
             if (problem != null) {
                 throw new IllegalArgumentException(problem);

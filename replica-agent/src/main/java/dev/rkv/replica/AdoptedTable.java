@@ -35,7 +35,7 @@ import java.util.List;
  */
 final class AdoptedTable implements AutoCloseable {
     static final int CHUNK_BYTES = 1 << 30;
-    /** Where the copy lives: tmpfs, so that its pages are memory and never written to a disk. */
+    /** Where the copy lives by default: tmpfs, so that its pages are memory and never written to a disk. */
     static final Path SHARED_MEMORY = Path.of("/dev/shm");
 
     private final TableGeometry geometry;
@@ -74,27 +74,27 @@ final class AdoptedTable implements AutoCloseable {
     }
 
     /**
-     * A copy for the slot classes of {@code geometry}, of which the pull will store {@code needed}
-     * bytes (the file is sparse: slots never stored cost nothing), or null when there is no
-     * shared-memory file system or it has no room for them (the caller copies values onto the
-     * heap instead).
+     * A copy in {@code directory} for the slot classes of {@code geometry}, of which the pull will
+     * store {@code needed} bytes (the file is sparse: slots never stored cost nothing), or null
+     * when there is no such directory or it has no room for them (the caller copies values onto
+     * the heap instead).
      */
-    static AdoptedTable createOrNull(TableGeometry geometry, int readBytes, long needed) {
+    static AdoptedTable createOrNull(Path directory, TableGeometry geometry, int readBytes, long needed) {
         FileChannel ch = null;
         try {
-            if (!Files.isDirectory(SHARED_MEMORY)) {
+            if (directory == null || !Files.isDirectory(directory)) {
                 return null;
             }
-            if (Files.getFileStore(SHARED_MEMORY).getUsableSpace() < needed) {
+            if (Files.getFileStore(directory).getUsableSpace() < needed) {
                 // The copy of a dataset this replica replaced is unmapped (and its memory freed) only when the collector
                 // finds it unreferenced, which a quiet heap may not do for a long time: ask once before giving up.
                 System.gc();
                 Thread.sleep(100);
-                if (Files.getFileStore(SHARED_MEMORY).getUsableSpace() < needed) {
+                if (Files.getFileStore(directory).getUsableSpace() < needed) {
                     return null;
                 }
             }
-            Path f = Files.createTempFile(SHARED_MEMORY, "rkv-replica-table-", "");
+            Path f = Files.createTempFile(directory, "rkv-replica-table-", "");
             try {
                 ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
             } finally {

@@ -17,9 +17,12 @@ import dev.rkv.table.TableGeometry;
  * @param maxRestarts      epoch changes a sync follows before giving up (the link retries later)
  * @param maxTableBytes    largest table this replica agrees to pull: a primary naming a bigger
  *                         region or table is refused before anything is allocated for it
+ * @param tableCopyDirectory where the replica keeps its adopted copy of the pulled slot classes
+ *                         (a tmpfs or hugetlbfs directory; the file is unlinked at once), or null
+ *                         to copy every value onto the heap instead
  */
 public record ReplicaAgentOptions(String provider, int endpoints, int readBytes, int outstanding, int slotRetries, long stallMillis,
-                                  int maxRestarts, long maxTableBytes) {
+                                  int maxRestarts, long maxTableBytes, java.nio.file.Path tableCopyDirectory) {
 
     /** Smallest {@link #maxTableBytes} accepted: a table's header alone is 4 KiB. */
     public static final long MIN_TABLE_BYTES = 1 << 20;
@@ -27,7 +30,13 @@ public record ReplicaAgentOptions(String provider, int endpoints, int readBytes,
     /** Settings with the default largest table ({@link #defaultMaxTableBytes()}). */
     public ReplicaAgentOptions(String provider, int endpoints, int readBytes, int outstanding, int slotRetries, long stallMillis,
                                int maxRestarts) {
-        this(provider, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, defaultMaxTableBytes());
+        this(provider, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, defaultMaxTableBytes(),
+            defaultTableCopyDirectory());
+    }
+
+    /** /dev/shm where there is one (Linux), else none: values are then copied onto the heap. */
+    public static java.nio.file.Path defaultTableCopyDirectory() {
+        return java.nio.file.Files.isDirectory(AdoptedTable.SHARED_MEMORY) ? AdoptedTable.SHARED_MEMORY : null;
     }
 
     public static ReplicaAgentOptions defaults() {
@@ -35,8 +44,9 @@ public record ReplicaAgentOptions(String provider, int endpoints, int readBytes,
     }
 
     /**
-     * Twice the JVM's largest heap: the pulled values live on the heap, so a bigger table
-     * (even allowing for a primary's headroom of empty slots) could never be loaded.
+     * Twice the JVM's largest heap: a replica keeps its keys on the heap (and its values too in
+     * copy mode), so a bigger table, even allowing for a primary's headroom of empty slots, is
+     * more than this JVM was sized for.
      */
     public static long defaultMaxTableBytes() {
         long heap = Runtime.getRuntime().maxMemory();
@@ -44,27 +54,31 @@ public record ReplicaAgentOptions(String provider, int endpoints, int readBytes,
     }
 
     public ReplicaAgentOptions withProvider(String p) {
-        return new ReplicaAgentOptions(p, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, maxTableBytes);
+        return new ReplicaAgentOptions(p, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, maxTableBytes, tableCopyDirectory);
     }
 
     public ReplicaAgentOptions withEndpoints(int n) {
-        return new ReplicaAgentOptions(provider, n, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, maxTableBytes);
+        return new ReplicaAgentOptions(provider, n, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, maxTableBytes, tableCopyDirectory);
     }
 
     public ReplicaAgentOptions withReads(int bytes, int perEndpoint) {
-        return new ReplicaAgentOptions(provider, endpoints, bytes, perEndpoint, slotRetries, stallMillis, maxRestarts, maxTableBytes);
+        return new ReplicaAgentOptions(provider, endpoints, bytes, perEndpoint, slotRetries, stallMillis, maxRestarts, maxTableBytes, tableCopyDirectory);
     }
 
     public ReplicaAgentOptions withSlotRetries(int n) {
-        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, n, stallMillis, maxRestarts, maxTableBytes);
+        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, n, stallMillis, maxRestarts, maxTableBytes, tableCopyDirectory);
     }
 
     public ReplicaAgentOptions withStallMillis(long ms) {
-        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, slotRetries, ms, maxRestarts, maxTableBytes);
+        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, slotRetries, ms, maxRestarts, maxTableBytes, tableCopyDirectory);
     }
 
     public ReplicaAgentOptions withMaxTableBytes(long bytes) {
-        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, bytes);
+        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, bytes, tableCopyDirectory);
+    }
+
+    public ReplicaAgentOptions withTableCopyDirectory(java.nio.file.Path dir) {
+        return new ReplicaAgentOptions(provider, endpoints, readBytes, outstanding, slotRetries, stallMillis, maxRestarts, maxTableBytes, dir);
     }
 
     /** @throws IllegalArgumentException naming the option, the limit and the value */
@@ -79,6 +93,9 @@ public record ReplicaAgentOptions(String provider, int endpoints, int readBytes,
         check("stall timeout (ms)", stallMillis, 100, 600_000);
         check("restarts", maxRestarts, 0, 1000);
         check("largest table (bytes)", maxTableBytes, MIN_TABLE_BYTES, TableGeometry.MAX_TABLE_LENGTH);
+        if (tableCopyDirectory != null && !java.nio.file.Files.isDirectory(tableCopyDirectory)) {
+            throw new IllegalArgumentException("table copy directory must be a directory, was '" + tableCopyDirectory + "'");
+        }
         if ((long) endpoints * outstanding * readBytes > (1L << 30)) {
             throw new IllegalArgumentException("endpoints x outstanding x READ size must be at most 1 GiB of staging, was "
                 + (long) endpoints * outstanding * readBytes);

@@ -228,16 +228,18 @@ final class TablePuller implements AutoCloseable {
 
     /**
      * Makes room for the pulled slot classes, to be adopted as the replica's values. Without a
-     * shared-memory file system with room for them the pull goes on in copy mode (values copied
-     * onto the heap): slower, but a sync that worked before still works.
+     * table copy directory with room for them the pull goes on in copy mode (values copied onto
+     * the heap): slower, but a sync that worked before still works.
      */
     private void adopt(TableGeometry g, List<TableGeometry.PullRange> plan) {
         if (adopted != null) {
             adopted.close();
             adopted = null;
         }
-        adopted = AdoptedTable.createOrNull(g, options.readBytes(), plan.stream().mapToLong(TableGeometry.PullRange::length).sum());
-        phases.append(adopted != null ? "adopted=" + (adopted.bytes() >> 20) + "MB " : "adopted=no(no room in " + AdoptedTable.SHARED_MEMORY + ") ");
+        adopted = AdoptedTable.createOrNull(options.tableCopyDirectory(), g, options.readBytes(),
+            plan.stream().mapToLong(TableGeometry.PullRange::length).sum());
+        phases.append(adopted != null ? "adopted=" + (adopted.bytes() >> 20) + "MB "
+            : "adopted=no(" + (options.tableCopyDirectory() == null ? "no table copy directory" : "no room in " + options.tableCopyDirectory()) + ") ");
     }
 
     /**

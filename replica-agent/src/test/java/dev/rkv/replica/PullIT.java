@@ -53,6 +53,20 @@ class PullIT {
     }
 
     @Test
+    void withoutATableCopyDirectoryValuesAreCopiedOntoTheHeap() throws Exception {
+        try (RkvTestServer primary = RkvTestServer.start();
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults());
+             ReplicaAgent replica = new ReplicaAgent(ReplicaAgentOptions.defaults().withTableCopyDirectory(null))) {
+            fill(primary, 2000);
+            Keyspace fresh = new Keyspace(16, new KeyspaceListener() { });
+            replica.sync(request(primary, ""), fresh, new Counters());
+            Datasets.assertSame(primaryDump(primary), Datasets.dump(fresh), "pulled dataset");
+            assertEquals(0, Datasets.adoptedStrings(fresh));
+            assertTrue(replica.lastPhases().contains("adopted=no(no table copy directory)"), replica.lastPhases());
+        }
+    }
+
+    @Test
     void tornSlotIsReadAgainUntilItSettles() throws Exception {
         try (RkvTestServer primary = RkvTestServer.start();
              PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults());
