@@ -48,7 +48,7 @@ final class AdoptedTable implements AutoCloseable {
     private final List<List<MappedByteBuffer>> chunks = new ArrayList<>();
     private final long bytes;
 
-    private AdoptedTable(TableGeometry geometry, int readBytes, FileChannel file) throws IOException {
+    private AdoptedTable(TableGeometry geometry, int readBytes, FileChannel file, int chunkBytes) throws IOException {
         this.geometry = geometry;
         this.readBytes = readBytes;
         this.file = file;
@@ -58,7 +58,7 @@ final class AdoptedTable implements AutoCloseable {
         for (int c = 0; c < geometry.classCount(); c++) {
             int size = geometry.slotSize(c);
             long perRead = Math.max(1, readBytes / size);
-            long spc = perRead * Math.max(1, CHUNK_BYTES / (perRead * size));
+            long spc = perRead * Math.max(1, chunkBytes / (perRead * size));
             slotsPerChunk[c] = spc;
             classPositions[c] = position;
             List<MappedByteBuffer> list = new ArrayList<>();
@@ -80,6 +80,11 @@ final class AdoptedTable implements AutoCloseable {
      * the heap instead).
      */
     static AdoptedTable createOrNull(Path directory, TableGeometry geometry, int readBytes, long needed) {
+        return createOrNull(directory, geometry, readBytes, needed, CHUNK_BYTES);
+    }
+
+    /** {@link #createOrNull(Path, TableGeometry, int, long)} with mappings of at most {@code chunkBytes} (tests use small ones). */
+    static AdoptedTable createOrNull(Path directory, TableGeometry geometry, int readBytes, long needed, int chunkBytes) {
         FileChannel ch = null;
         try {
             if (directory == null || !Files.isDirectory(directory)) {
@@ -100,7 +105,7 @@ final class AdoptedTable implements AutoCloseable {
             } finally {
                 Files.deleteIfExists(f);
             }
-            return new AdoptedTable(geometry, readBytes, ch);
+            return new AdoptedTable(geometry, readBytes, ch, chunkBytes);
         } catch (IOException | UnsupportedOperationException e) {
             closeQuietly(ch);
             return null;

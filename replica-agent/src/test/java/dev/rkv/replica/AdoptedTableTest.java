@@ -1,0 +1,85 @@
+package dev.rkv.replica;
+
+import dev.rkv.table.TableGeometry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Ranges stored into the adopted copy read back at the same offsets, across chunk boundaries, after the file is closed. */
+class AdoptedTableTest {
+    private static final int[] SIZES = {64, 192, 1024};
+
+    @Test
+    void everyRangeReadsBackWhereItWasStoredAcrossSmallChunks(@TempDir Path dir) throws Exception {
+        TableGeometry g = TableGeometry.of(SIZES, new long[] {1000, 333, 50}, 64, 16);
+        int readBytes = 4096;
+        List<TableGeometry.PullRange> plan = new ArrayList<>();
+        for (TableGeometry.PullRange r : g.pullPlan(readBytes)) {
+            if (!r.isOverflow()) {
+                plan.add(r);
+            }
+        }
+        long needed = plan.stream().mapToLong(TableGeometry.PullRange::length).sum();
+        // Chunks of about 10 KiB: every class spans several mappings.
+        AdoptedTable t = AdoptedTable.createOrNull(dir, g, readBytes, needed, 10_000);
+        assertNotNull(t);
+        Random rnd = new Random(3);
+        List<ByteBuffer> homes = new ArrayList<>();
+        List<byte[]> sent = new ArrayList<>();
+        for (TableGeometry.PullRange r : plan) {
+            byte[] bytes = new byte[(int) r.length()];
+            rnd.nextBytes(bytes);
+            // A staging slice that does not start at 0, as the puller's do.
+            ByteBuffer staging = ByteBuffer.allocateDirect(bytes.length + 100);
+            staging.put(100, bytes);
+            ByteBuffer home = t.store(r, staging.slice(100, bytes.length));
+            assertEquals(bytes.length, home.capacity());
+            homes.add(home);
+            sent.add(bytes);
+        }
+        t.close();
+        try (var files = Files.list(dir)) {
+            assertFalse(files.findAny().isPresent(), "the file is unlinked as soon as it is open");
+        }
+        for (int i = 0; i < homes.size(); i++) {
+            byte[] back = new byte[sent.get(i).length];
+            homes.get(i).get(0, back);
+            assertEquals(ByteBuffer.wrap(sent.get(i)), ByteBuffer.wrap(back), "range " + plan.get(i));
+        }
+    }
+
+    @Test
+    void rangesThatDoNotFitTheCopyAreRefused(@TempDir Path dir) throws Exception {
+        TableGeometry g = TableGeometry.of(SIZES, new long[] {100, 10, 10}, 64, 16);
+        AdoptedTable t = AdoptedTable.createOrNull(dir, g, 4096, 1, 4096);
+        assertNotNull(t);
+        // 4096 / 64 = 64 slots per READ and per chunk: a range of 65 slots would straddle two mappings.
+        var straddling = new TableGeometry.PullRange(g.slotAddress(0, 0), 65 * 64, 0, 0, 65);
+        assertThrows(IllegalArgumentException.class, () -> t.store(straddling, ByteBuffer.allocateDirect(65 * 64)));
+        var overflow = new TableGeometry.PullRange(g.overflowOffset(), 64, TableGeometry.PullRange.OVERFLOW, 0, 0);
+        assertThrows(IllegalArgumentException.class, () -> t.store(overflow, ByteBuffer.allocateDirect(64)));
+        var first = new TableGeometry.PullRange(g.slotAddress(0, 0), 64 * 64, 0, 0, 64);
+        assertThrows(IllegalArgumentException.class, () -> t.store(first, ByteBuffer.allocateDirect(100)), "length mismatch");
+        t.close();
+    }
+
+    @Test
+    void noDirectoryOrNoRoomMeansCopyMode(@TempDir Path dir) {
+        TableGeometry g = TableGeometry.of(SIZES, new long[] {10, 10, 10}, 64, 16);
+        assertNull(AdoptedTable.createOrNull(null, g, 4096, 1));
+        assertNull(AdoptedTable.createOrNull(dir.resolve("missing"), g, 4096, 1));
+        assertNull(AdoptedTable.createOrNull(dir, g, 4096, Long.MAX_VALUE), "more than the file system can hold");
+    }
+}
