@@ -32,6 +32,8 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     private volatile int lastRestarts;
     private volatile String lastPhases = "";
     private volatile long completedSyncs;
+    /** Bytes the last completed pull stored in its adopted table copy (0: values went onto the heap). */
+    private volatile long lastTableCopyBytes;
 
     /** Pulls that completed (the link may still have fallen back afterwards). */
     public long completedSyncs() {
@@ -97,6 +99,23 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     /** How long the next sync waits before it starts: the backoff after consecutive failed pulls (0 after a success). */
     public long retryDelayMillis() {
         return consecutiveFailures == 0 ? 0 : Math.min(MAX_BACKOFF_MS, 100L << Math.min(consecutiveFailures, 6));
+    }
+
+    /**
+     * INFO accelerator: the agent's settings and its last pull, notably the memory its strings
+     * live in (shared memory, not JVM heap: {@code used_memory} does not count it).
+     */
+    @Override
+    public void info(dev.rkv.kvserver.info.InfoFields f) {
+        f.put("replica_agent_provider", options.provider());
+        f.put("replica_agent_table_copy_dir", options.tableCopyDirectory() == null ? "none" : options.tableCopyDirectory());
+        f.put("replica_agent_completed_syncs", completedSyncs);
+        long copy = lastTableCopyBytes;
+        f.put("replica_agent_last_pull_table_copy_bytes", copy);
+        f.put("replica_agent_last_pull_table_copy_human", dev.rkv.kvserver.info.InfoFields.human(copy));
+        f.put("replica_agent_last_pull_torn_reads", lastTornReads);
+        f.put("replica_agent_last_pull_restarts", lastRestarts);
+        f.put("replica_agent_last_pull_phases_ms", lastPhases.trim().replace("(", "").replace(")", "").replace(' ', ','));
     }
 
     /** Slot READs repeated in the last pull because a copy was torn or corrupt. */
@@ -187,6 +206,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
                 }
                 // The descriptor's offset, not the header's: the table held every write up to it
                 // before the pull began, and the stream's database there is known.
+                lastTableCopyBytes = puller.adoptedBytes();
                 return new Result(d.replid(), d.offset(), d.streamDb(), filter, into.totalKeys(), puller.bytesPulled());
             } catch (TablePuller.AccessRefused e) {
                 // Either this replica holds a wrong key, or the primary moved to a new region meanwhile.

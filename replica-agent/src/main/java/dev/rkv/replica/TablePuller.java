@@ -84,6 +84,7 @@ final class TablePuller implements AutoCloseable {
     private final MemoryRegion staging;
     /** Where the bulk READs land and the loaded strings stay; null: copy mode (the JVM had no direct memory for it). */
     private AdoptedTable adopted;
+    private long adoptedBytes;
     private final int buffers;
     private final Completion[] completions;
     private long nextWrId = 1;
@@ -150,6 +151,11 @@ final class TablePuller implements AutoCloseable {
 
     long bytesPulled() {
         return bytesPulled;
+    }
+
+    /** Bytes the last pull stored in its adopted table copy; 0 in copy mode. */
+    long adoptedBytes() {
+        return adoptedBytes;
     }
 
     /** Slot READs repeated because a copy was torn or corrupt. */
@@ -236,8 +242,9 @@ final class TablePuller implements AutoCloseable {
             adopted.close();
             adopted = null;
         }
-        adopted = AdoptedTable.createOrNull(options.tableCopyDirectory(), g, options.readBytes(),
-            plan.stream().mapToLong(TableGeometry.PullRange::length).sum());
+        long planned = plan.stream().mapToLong(TableGeometry.PullRange::length).sum();
+        adopted = AdoptedTable.createOrNull(options.tableCopyDirectory(), g, options.readBytes(), planned);
+        adoptedBytes = adopted != null ? planned : 0;
         phases.append(adopted != null ? "adopted=" + (adopted.bytes() >> 20) + "MB "
             : "adopted=no(" + (options.tableCopyDirectory() == null ? "no table copy directory" : "no room in " + options.tableCopyDirectory()) + ") ");
     }

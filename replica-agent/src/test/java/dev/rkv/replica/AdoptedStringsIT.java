@@ -60,6 +60,14 @@ class AdoptedStringsIT {
             assertTrue(replicaAgent.completedSyncs() >= 1, "pulled over RDMA");
             long adopted = call(replica, () -> Datasets.adoptedStrings(replica.server().context().keyspace()));
             assertEquals(keys.size(), adopted, "every pulled string stays in the adopted table");
+            try (Jedis r = replica.jedis()) {
+                String info = r.info("accelerator");
+                assertTrue(info.contains("replica_agent_provider:" + provider), info);
+                long copyBytes = Long.parseLong(info.replaceAll("(?s).*replica_agent_last_pull_table_copy_bytes:(\\d+).*", "$1"));
+                assertTrue(copyBytes > 0, "the memory the strings live in is reported: " + info);
+                assertTrue(info.contains("replica_agent_last_pull_phases_ms:descriptor="), info);
+                assertTrue(r.info().indexOf("# Accelerator") < 0, "not in the default sections");
+            }
 
             try (Jedis p = primary.jedis(); Jedis r = replica.jedis()) {
                 assertSameReplies(p, r, keys);

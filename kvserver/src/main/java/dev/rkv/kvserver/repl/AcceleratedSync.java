@@ -59,4 +59,11 @@ public interface AcceleratedSync {
 
     /** The transport's name in INFO replication (for example {@code rdma/soft}). */
     String transportName();
+
+    /**
+     * Fields for INFO's "accelerator" section (any thread: values must be safe to read while a
+     * pull runs): what an operator needs to see that the server's own figures do not show.
+     */
+    default void info(dev.rkv.kvserver.info.InfoFields fields) {
+    }
 }

@@ -106,6 +106,12 @@ public final class Replication implements Propagator {
         this.log = log;
         server.info().contribute("replication", f -> f.clear().putLines(infoSection()));
         server.info().contribute("stats", f -> f.putAll(stats()));
+        server.info().contribute("accelerator", f -> {
+            AcceleratedSync agent = accelerated;
+            if (agent != null) {
+                agent.info(f);
+            }
+        });
     }
 
     // ------------------------------------------------------------------ state
