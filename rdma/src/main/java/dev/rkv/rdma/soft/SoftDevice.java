@@ -89,7 +89,8 @@ public final class SoftDevice implements RdmaDevice {
     public MemoryRegion allocate(long length, int access) {
         ensureOpen();
         checkLength(length);
-        return regions.add(ByteBuffer.allocateDirect((int) length), access, null);
+        ByteBuffer memory = length >= SparseMemory.MIN_BYTES ? SparseMemory.mapOrNull(length) : null;
+        return regions.add(memory != null ? memory : ByteBuffer.allocateDirect((int) length), access, null);
     }
 
     @Override
