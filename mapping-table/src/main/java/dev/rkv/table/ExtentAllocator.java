@@ -73,6 +73,27 @@ final class ExtentAllocator {
         return capacity;
     }
 
+    /** This allocator's state in an area grown to {@code newCapacity} blocks: the same runs, and the new blocks free. */
+    ExtentAllocator grownTo(long newCapacity) {
+        if (newCapacity < capacity) {
+            throw new IllegalArgumentException("the overflow area grows, from " + capacity + " to " + newCapacity);
+        }
+        ExtentAllocator g = new ExtentAllocator(0, newCapacity);
+        byStart.forEach(g::add);
+        g.used = used;
+        g.highWater = highWater;
+        if (newCapacity > capacity) {
+            // Used blocks are [0, capacity) minus the free runs: adding the new tail as freed coalesces it.
+            g.used += newCapacity - capacity;
+            g.release(capacity, newCapacity - capacity);
+        }
+        return g;
+    }
+
+    private ExtentAllocator(int unused, long capacity) {
+        this.capacity = capacity;
+    }
+
     long used() {
         return used;
     }

@@ -36,6 +36,18 @@ final class SlotAllocator {
         return capacity;
     }
 
+    /** This allocator's state in a class grown to {@code newCapacity} slots (same indices, more room at the end). */
+    SlotAllocator grownTo(long newCapacity) {
+        if (newCapacity < capacity) {
+            throw new IllegalArgumentException("a class grows, from " + capacity + " to " + newCapacity);
+        }
+        SlotAllocator g = new SlotAllocator(newCapacity);
+        g.highWater = highWater;
+        g.free = Arrays.copyOf(free, Math.max(16, freeCount));
+        g.freeCount = freeCount;
+        return g;
+    }
+
     /** Slots ever used: the touched prefix of the class. */
     long highWater() {
         return highWater;

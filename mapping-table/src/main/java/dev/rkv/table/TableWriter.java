@@ -54,7 +54,7 @@ public final class TableWriter {
     private final long indexBase;
     private final long bucketMask;
     private final SlotAllocator[] slots;
-    private final ExtentAllocator extents;
+    private ExtentAllocator extents;
     private final SlotCodec slotCodec = new SlotCodec();
     private final OverflowCodec overflowCodec = new OverflowCodec();
     private final HeaderCodec headerCodec = new HeaderCodec();
@@ -311,6 +311,56 @@ public final class TableWriter {
      */
     public TableWriter growInto(ByteBuffer newRegion, TableGeometry newGeometry) {
         checkWritable();
+        TableWriter grown = keepsEveryAddress(newGeometry) ? copyInto(newRegion, newGeometry) : reinsertInto(newRegion, newGeometry);
+        headerCodec.update(region, 0, replid, replicationOffset, TableHeaderDescriptor.FLAG_RETIRED);
+        retired = true;
+        return grown;
+    }
+
+    /**
+     * Whether {@code g} only adds room (more slots in some classes, more overflow blocks, the
+     * same slot sizes and index): then every record keeps its class, slot index and extent,
+     * every index entry stays valid, and growing is a copy of the used bytes, not a rebuild.
+     */
+    public boolean keepsEveryAddress(TableGeometry g) {
+        if (g.classCount() != geometry.classCount() || g.indexBucketCount() != geometry.indexBucketCount()
+                || g.overflowBlockCount() < geometry.overflowBlockCount()) {
+            return false;
+        }
+        for (int c = 0; c < g.classCount(); c++) {
+            if (g.slotSize(c) != geometry.slotSize(c) || g.slotCount(c) < geometry.slotCount(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Growth as bulk copies: the index, each class's slots up to its high-water mark, the
+     * overflow area up to its own, each to its place in the new geometry, and the allocators'
+     * state with them. Bytes past the high-water marks were never written and are zero in both.
+     */
+    private TableWriter copyInto(ByteBuffer newRegion, TableGeometry g) {
+        TableWriter grown = format(newRegion, g, epoch + 1, replid, replicationOffset, maxIndexLoad, extentVersion);
+        ByteBuffer to = grown.region;
+        to.put(index(g.indexOffset()), region, index(geometry.indexOffset()), index(geometry.indexLength()));
+        for (int c = 0; c < slots.length; c++) {
+            long used = slots[c].highWater() * geometry.slotSize(c);
+            to.put(index(g.classOffset(c)), region, index(geometry.classOffset(c)), index(used));
+            grown.slots[c] = slots[c].grownTo(g.slotCount(c));
+        }
+        long overflowUsed = extents.highWater() * OverflowDescriptor.BLOCK_SIZE;
+        to.put(index(g.overflowOffset()), region, index(geometry.overflowOffset()), index(overflowUsed));
+        grown.extents = extents.grownTo(g.overflowBlockCount());
+        grown.keyCount = keyCount;
+        System.arraycopy(slotsWritten, 0, grown.slotsWritten, 0, slotsWritten.length);
+        grown.overflowWritten = overflowWritten;
+        grown.headerCodec.updateWritten(to, 0, grown.slotsWritten, grown.overflowWritten);
+        return grown;
+    }
+
+    /** Growth by inserting every record again (the index or the classes changed shape). */
+    private TableWriter reinsertInto(ByteBuffer newRegion, TableGeometry newGeometry) {
         TableWriter grown = format(newRegion, newGeometry, epoch + 1, replid, replicationOffset, maxIndexLoad, extentVersion);
         for (int c = 0; c < slots.length; c++) {
             for (long i = 0; i < slots[c].highWater(); i++) {
@@ -329,8 +379,6 @@ public final class TableWriter {
                 }
             }
         }
-        headerCodec.update(region, 0, replid, replicationOffset, TableHeaderDescriptor.FLAG_RETIRED);
-        retired = true;
         return grown;
     }
 

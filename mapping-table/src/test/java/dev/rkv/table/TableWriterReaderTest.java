@@ -108,6 +108,77 @@ class TableWriterReaderTest {
         }
     }
 
+    /** Random puts, deletes and expiries against {@code w} and {@code model}; shortages are allowed and leave the model as it was. */
+    private static long churn(TableWriter w, Map<String, Loaded> model, List<String> keys, Random random, int ops, long lsn) {
+        for (int op = 0; op < ops; op++) {
+            String key = keys.get(random.nextInt(keys.size()));
+            byte[] k = key.getBytes(StandardCharsets.ISO_8859_1);
+            lsn += 1 + random.nextInt(50);
+            int choice = random.nextInt(10);
+            if (choice < 6) {
+                int length = random.nextInt(10) == 0 ? 500 + random.nextInt(3000) : random.nextInt(470 - k.length);
+                byte[] value = new byte[length];
+                random.nextBytes(value);
+                PutStatus st = w.put(SlotDescriptor.TYPE_STRING, k, value, 0, lsn);
+                if (st == PutStatus.OK) {
+                    model.put(key, new Loaded(SlotDescriptor.TYPE_STRING, value, 0, lsn));
+                } else {
+                    assertTrue(st.isSpaceShortage(), st.toString());
+                }
+            } else {
+                assertEquals(model.remove(key) != null ? PutStatus.OK : PutStatus.NOT_FOUND, w.delete(k, lsn));
+            }
+        }
+        return lsn;
+    }
+
+    private void assertHolds(TableWriter w, Map<String, Loaded> model, List<String> keys) {
+        ByteBuffer region = regionOf(w);
+        assertEquals(model.size(), w.keyCount());
+        assertEquals(TableFixtures.sortedCopy(model), TableFixtures.sortedCopy(loadAll(region, 4096)));
+        TableReader reader = new TableReader(w.geometry());
+        for (String key : keys) {
+            Lookup found = reader.lookup(key.getBytes(StandardCharsets.ISO_8859_1), readerOf(region), 3);
+            Loaded expected = model.get(key);
+            assertEquals(expected == null ? Lookup.Status.NOT_FOUND : Lookup.Status.FOUND, found.status(), key);
+            if (expected != null) {
+                assertEquals(expected, new Loaded(found.type(), found.value(), found.expireAtMs(), found.lsn()), key);
+            }
+        }
+    }
+
+    @Test
+    void growingByAddingRoomCopiesTheTableAndItsAllocatorsExactly() {
+        Random random = new Random(7);
+        TableGeometry g = TableGeometry.of(SMALL_CLASSES, new long[] {60, 60, 60, 60, 60}, 512, 600);
+        TableWriter w = newTable(g);
+        Map<String, Loaded> model = new HashMap<>();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            keys.add("k" + i + "x".repeat(random.nextInt(30)));
+        }
+        long lsn = churn(w, model, keys, random, 3000, 0);
+        assertHolds(w, model, keys);
+        for (int round = 0; round < 4; round++) {
+            // More slots in two classes and more overflow blocks: every address stays, so the bytes are copied as they are.
+            TableGeometry bigger = w.geometry().withSlotCount(round % 5, w.geometry().slotCount(round % 5) * 2)
+                .withSlotCount(4, w.geometry().slotCount(4) + 7).withOverflowBlocks(w.geometry().overflowBlockCount() + 333);
+            TableWriter old = w;
+            w = grow(w, bigger);
+            assertTrue(TableReader.readHeader(regionOf(old)).header().retired());
+            assertEquals(old.epoch() + 1, w.epoch());
+            assertHolds(w, model, keys);
+            // The allocators came along: freed slots and extents are reused, the new room is used, nothing collides.
+            lsn = churn(w, model, keys, random, 3000, lsn);
+            assertHolds(w, model, keys);
+        }
+        // A new index shape cannot keep addresses: the records are inserted again.
+        w = grow(w, w.geometry().withIndexBuckets(w.geometry().indexBucketCount() * 2));
+        assertHolds(w, model, keys);
+        churn(w, model, keys, random, 2000, lsn);
+        assertHolds(w, model, keys);
+    }
+
     @Test
     void recordsAtEveryClassBoundaryLandInTheExpectedClassAndReadBack() {
         TableGeometry g = TableGeometry.of(SMALL_CLASSES, new long[] {8, 8, 8, 8, 8}, 8, 200);

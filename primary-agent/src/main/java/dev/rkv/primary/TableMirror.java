@@ -308,6 +308,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         if (roomier.tableLength() <= Integer.MAX_VALUE) {
             next = roomier;
         }
+        long t0 = System.nanoTime();
+        boolean copied = writer.keepsEveryAddress(next);
         MemoryRegion bigger = allocate(next, "growing the table");
         if (bigger == null) {
             return Growth.NOT_NOW;
@@ -327,6 +329,9 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         nextEpoch = grown.epoch() + 1;
         old.deregister();
         grows++;
+        // Growth copies every record on the event loop (it is not incremental yet): say how long the server stood still.
+        log.notice("rkv primary agent: table grown to " + (next.tableLength() >> 20) + " MB (epoch " + grown.epoch() + ", "
+            + grown.keyCount() + " records, " + (copied ? "copied" : "rebuilt") + ") in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         return Growth.GROWN;
     }
 
