@@ -26,7 +26,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ShmPeer implements OneSided.PeerMemory {
     /** A mapped peer region. */
-    private record Mapped(ByteBuffer header, ByteBuffer data, FileChannel file, long dataOffset, long base, long length, int access) {
+    private static final class Mapped {
+        // A class, not a record: ConcurrentHashMap.remove(key, value) must compare identities, never region contents.
+        final ByteBuffer header;
+        final ByteBuffer data;
+        final FileChannel file;
+        final long dataOffset;
+        final long base;
+        final long length;
+        final int access;
+
+        Mapped(ByteBuffer header, ByteBuffer data, FileChannel file, long dataOffset, long base, long length, int access) {
+            this.header = header;
+            this.data = data;
+            this.file = file;
+            this.dataOffset = dataOffset;
+            this.base = base;
+            this.length = length;
+            this.access = access;
+        }
     }
 
     /** READs of at least this many bytes go through {@code pread}. */
@@ -109,6 +127,11 @@ final class ShmPeer implements OneSided.PeerMemory {
                 if (raced != null) {
                     closeQuietly(m.file);
                     m = raced;
+                } else if (closed) {
+                    // close() cleared the map before this put: nobody else would close this channel.
+                    regions.remove(rkey, m);
+                    closeQuietly(m.file);
+                    return null;
                 }
             }
         }

@@ -89,7 +89,7 @@ public final class SoftDevice implements RdmaDevice {
     public MemoryRegion allocate(long length, int access) {
         ensureOpen();
         checkLength(length);
-        ByteBuffer memory = length >= SparseMemory.MIN_BYTES ? SparseMemory.mapOrNull(length) : null;
+        ByteBuffer memory = length >= TmpfsMemory.MIN_BYTES ? TmpfsMemory.mapOrNull(length) : null;
         return regions.add(memory != null ? memory : ByteBuffer.allocateDirect((int) length), access, null);
     }
 

@@ -12,16 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Large soft regions are zeroed tmpfs mappings that leave no file behind. */
-class SparseMemoryTest {
+/** Large soft regions are zeroed, reserved tmpfs mappings that leave no file behind. */
+class TmpfsMemoryTest {
 
     @Test
     void largeRegionsAreZeroedMappingsAndLeaveNoFile() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/dev/shm")), "needs /dev/shm");
         try (SoftDevice device = (SoftDevice) new SoftProvider().open(dev.rkv.rdma.DeviceOptions.defaults())) {
-            MemoryRegion big = device.allocate(SparseMemory.MIN_BYTES, Access.LOCAL_WRITE | Access.REMOTE_READ);
+            MemoryRegion big = device.allocate(TmpfsMemory.MIN_BYTES, Access.LOCAL_WRITE | Access.REMOTE_READ);
             ByteBuffer b = big.buffer();
-            assertEquals(SparseMemory.MIN_BYTES, b.capacity());
+            assertEquals(TmpfsMemory.MIN_BYTES, b.capacity());
             for (int at = 0; at < b.capacity(); at += 1 << 20) {
                 assertEquals(0, b.get(at), "zero at " + at);
             }
