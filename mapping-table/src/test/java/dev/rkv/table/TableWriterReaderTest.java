@@ -58,14 +58,22 @@ class TableWriterReaderTest {
         Random random = new Random(42);
         TableGeometry g = TableGeometry.of(SMALL_CLASSES, new long[] {400, 400, 400, 400, 400}, 512, 4000);
         TableWriter w = newTable(g);
-        ByteBuffer region = regionOf(w);
         Map<String, Loaded> model = new HashMap<>();
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
             keys.add("k" + i + "x".repeat(random.nextInt(30)));
         }
-        long lsn = 0;
-        for (int op = 0; op < 20_000; op++) {
+        churn(w, model, keys, random, 20_000, 0);
+        assertHolds(w, model, keys);
+    }
+
+    /**
+     * Random puts (some in overflow extents, some serialized, some expiring), deletes and expiry
+     * changes against {@code w} and {@code model}; shortages are allowed and leave the model as
+     * it was. Returns the last LSN used.
+     */
+    private static long churn(TableWriter w, Map<String, Loaded> model, List<String> keys, Random random, int ops, long lsn) {
+        for (int op = 0; op < ops; op++) {
             String key = keys.get(random.nextInt(keys.size()));
             byte[] k = key.getBytes(StandardCharsets.ISO_8859_1);
             lsn += 1 + random.nextInt(50);
@@ -93,45 +101,10 @@ class TableWriterReaderTest {
                 }
             }
         }
-        assertEquals(model.size(), w.keyCount());
-        assertEquals(TableFixtures.sortedCopy(model), TableFixtures.sortedCopy(loadAll(region, 4096)));
-        TableReader reader = new TableReader(g);
-        for (String key : keys) {
-            Lookup found = reader.lookup(key.getBytes(StandardCharsets.ISO_8859_1), readerOf(region), 3);
-            Loaded expected = model.get(key);
-            if (expected == null) {
-                assertEquals(Lookup.Status.NOT_FOUND, found.status(), key);
-            } else {
-                assertEquals(Lookup.Status.FOUND, found.status(), key);
-                assertEquals(expected, new Loaded(found.type(), found.value(), found.expireAtMs(), found.lsn()), key);
-            }
-        }
-    }
-
-    /** Random puts, deletes and expiries against {@code w} and {@code model}; shortages are allowed and leave the model as it was. */
-    private static long churn(TableWriter w, Map<String, Loaded> model, List<String> keys, Random random, int ops, long lsn) {
-        for (int op = 0; op < ops; op++) {
-            String key = keys.get(random.nextInt(keys.size()));
-            byte[] k = key.getBytes(StandardCharsets.ISO_8859_1);
-            lsn += 1 + random.nextInt(50);
-            int choice = random.nextInt(10);
-            if (choice < 6) {
-                int length = random.nextInt(10) == 0 ? 500 + random.nextInt(3000) : random.nextInt(470 - k.length);
-                byte[] value = new byte[length];
-                random.nextBytes(value);
-                PutStatus st = w.put(SlotDescriptor.TYPE_STRING, k, value, 0, lsn);
-                if (st == PutStatus.OK) {
-                    model.put(key, new Loaded(SlotDescriptor.TYPE_STRING, value, 0, lsn));
-                } else {
-                    assertTrue(st.isSpaceShortage(), st.toString());
-                }
-            } else {
-                assertEquals(model.remove(key) != null ? PutStatus.OK : PutStatus.NOT_FOUND, w.delete(k, lsn));
-            }
-        }
         return lsn;
     }
 
+    /** The writer's key count, a full pull of its region and a lookup of every key all agree with the model. */
     private void assertHolds(TableWriter w, Map<String, Loaded> model, List<String> keys) {
         ByteBuffer region = regionOf(w);
         assertEquals(model.size(), w.keyCount());
