@@ -27,6 +27,19 @@ public final class Args {
         return v;
     }
 
+    /**
+     * The two integers of {@code LIMIT offset count} (SORT, ZRANGE...), or null after replying the
+     * error for the first that is not one.
+     */
+    public static long[] limitOrReply(Client c, byte[] offset, byte[] count) {
+        Long o = longOrReply(c, offset);
+        if (o == null) {
+            return null;
+        }
+        Long n = longOrReply(c, count);
+        return n == null ? null : new long[] {o, n};
+    }
+
     /** A signed integer, or replies with {@code error} (without the "ERR " prefix). */
     public static Long longOrReply(Client c, byte[] arg, String error) {
         Long v = Numbers.parseLongStrict(arg);

@@ -116,16 +116,12 @@ final class SortCommand {
             } else if (option.equals("alpha")) {
                 alpha = true;
             } else if (option.equals("limit") && left >= 2) {
-                Long start = Args.longOrReply(c, argv[j + 1]);
-                if (start == null) {
+                long[] limit = Args.limitOrReply(c, argv[j + 1], argv[j + 2]);
+                if (limit == null) {
                     return;
                 }
-                Long count = Args.longOrReply(c, argv[j + 2]);
-                if (count == null) {
-                    return;
-                }
-                limitStart = start;
-                limitCount = count;
+                limitStart = limit[0];
+                limitCount = limit[1];
                 j += 2;
             } else if (!readOnly && option.equals("store") && left >= 1) {
                 store = argv[++j];

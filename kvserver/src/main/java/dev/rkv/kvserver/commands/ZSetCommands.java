@@ -448,16 +448,12 @@ public final class ZSetCommands {
             if (!store && Args.is(argv[j], "withscores")) {
                 withScores = true;
             } else if (Args.is(argv[j], "limit") && left >= 2) {
-                Long o = Args.longOrReply(c, argv[j + 1]);
-                if (o == null) {
+                long[] given = Args.limitOrReply(c, argv[j + 1], argv[j + 2]);
+                if (given == null) {
                     return;
                 }
-                Long l = Args.longOrReply(c, argv[j + 2]);
-                if (l == null) {
-                    return;
-                }
-                offset = o;
-                limit = l;
+                offset = given[0];
+                limit = given[1];
                 j += 2;
             } else if (!directionFixed && !reverse && Args.is(argv[j], "rev")) {
                 reverse = true;
