@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Options for opening a device.
  *
- * @param shmDirectory where {@code shm} keeps its region files (default {@code /dev/shm})
+ * @param shmDirectory where {@code shm} keeps its region files, and {@code soft} its large regions (default {@code /dev/shm})
  * @param bindAddress  local IP address of the RDMA interface ({@code disni}; ignored by others);
  *                     null means "the first address used by listen or connect"
  * @param properties   provider-specific extras, by name; {@code soft} and {@code shm} read their

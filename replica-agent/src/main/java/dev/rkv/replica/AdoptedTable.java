@@ -35,8 +35,6 @@ import java.util.List;
  */
 final class AdoptedTable implements AutoCloseable {
     static final int CHUNK_BYTES = 1 << 30;
-    /** Where the copy lives by default: tmpfs, so that its pages are memory and never written to a disk. */
-    static final Path SHARED_MEMORY = Path.of("/dev/shm");
 
     private final TableGeometry geometry;
     private final int readBytes;

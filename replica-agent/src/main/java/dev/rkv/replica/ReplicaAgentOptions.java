@@ -34,9 +34,10 @@ public record ReplicaAgentOptions(String provider, int endpoints, int readBytes,
             defaultTableCopyDirectory());
     }
 
-    /** /dev/shm where there is one (Linux), else none: values are then copied onto the heap. */
+    /** The devices' shared-memory directory (/dev/shm) where there is one, else none: values are then copied onto the heap. */
     public static java.nio.file.Path defaultTableCopyDirectory() {
-        return java.nio.file.Files.isDirectory(AdoptedTable.SHARED_MEMORY) ? AdoptedTable.SHARED_MEMORY : null;
+        java.nio.file.Path shm = dev.rkv.rdma.DeviceOptions.defaults().shmDirectory();
+        return java.nio.file.Files.isDirectory(shm) ? shm : null;
     }
 
     public static ReplicaAgentOptions defaults() {

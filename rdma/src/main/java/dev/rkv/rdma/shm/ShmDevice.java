@@ -50,7 +50,7 @@ final class ShmDevice implements RdmaDevice, OneSided {
             throw new RegistrationException("shm: cannot create " + dir + ": " + e, e);
         }
         try {
-            this.engine = new SoftDevice(ShmProvider.NAME, this, listenerLimits);
+            this.engine = new SoftDevice(ShmProvider.NAME, this, listenerLimits, shmRoot);
         } catch (RuntimeException e) {
             ShmDirectoryJanitor.delete(dir);
             throw e;

@@ -47,6 +47,7 @@ public final class SoftDevice implements RdmaDevice {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String provider;
+    private final java.nio.file.Path tmpfs;
     private final OneSided oneSided;
     private final ListenerLimits listenerLimits;
     private final RegionTable regions = new RegionTable();
@@ -62,9 +63,12 @@ public final class SoftDevice implements RdmaDevice {
      * @param provider       the provider name peers must match in the handshake
      * @param oneSided       local execution of READ/WRITE, or null to send everything over TCP
      * @param listenerLimits what each listener of this device lets peers hold
+     * @param tmpfs          where regions of {@link TmpfsMemory#MIN_BYTES} and more are reserved
+     *                       ({@link dev.rkv.rdma.DeviceOptions#shmDirectory()}), or null for direct buffers only
      */
-    public SoftDevice(String provider, OneSided oneSided, ListenerLimits listenerLimits) {
+    public SoftDevice(String provider, OneSided oneSided, ListenerLimits listenerLimits, java.nio.file.Path tmpfs) {
         this.provider = provider;
+        this.tmpfs = tmpfs;
         this.oneSided = oneSided;
         this.listenerLimits = listenerLimits;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,7 +93,7 @@ public final class SoftDevice implements RdmaDevice {
     public MemoryRegion allocate(long length, int access) {
         ensureOpen();
         checkLength(length);
-        ByteBuffer memory = length >= TmpfsMemory.MIN_BYTES ? TmpfsMemory.mapOrNull(length) : null;
+        ByteBuffer memory = tmpfs != null && length >= TmpfsMemory.MIN_BYTES ? TmpfsMemory.mapOrNull(tmpfs, length) : null;
         return regions.add(memory != null ? memory : ByteBuffer.allocateDirect((int) length), access, null);
     }
 

@@ -24,6 +24,6 @@ public final class SoftProvider implements RdmaProvider {
 
     @Override
     public RdmaDevice open(DeviceOptions options) {
-        return new SoftDevice(NAME, null, ListenerLimits.from(options.properties()));
+        return new SoftDevice(NAME, null, ListenerLimits.from(options.properties()), options.shmDirectory());
     }
 }

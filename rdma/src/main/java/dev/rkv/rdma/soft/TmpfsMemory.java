@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Large zeroed memory taken without a page fault per page: a file in {@code /dev/shm},
+ * Large zeroed memory taken without a page fault per page: a file in a tmpfs
+ * ({@link dev.rkv.rdma.DeviceOptions#shmDirectory()}, {@code /dev/shm} by default),
  * unlinked as soon as it is open, filled with zeros by {@code write} and then mapped.
  *
  * <p>{@link ByteBuffer#allocateDirect} zeroes its memory by touching every page, one fault per
@@ -22,19 +23,18 @@ import java.nio.file.StandardOpenOption;
 final class TmpfsMemory {
     /** Below this, allocateDirect's zeroing is too cheap to matter. */
     static final long MIN_BYTES = 64L << 20;
-    private static final Path SHARED_MEMORY = Path.of("/dev/shm");
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
     private TmpfsMemory() {
     }
 
-    /** {@code length} zero bytes, or null when there is no /dev/shm with room for them (use allocateDirect). */
-    static ByteBuffer mapOrNull(long length) {
+    /** {@code length} zero bytes in a file of {@code tmpfs}, or null when it does not exist or has no room for them (use allocateDirect). */
+    static ByteBuffer mapOrNull(Path tmpfs, long length) {
         try {
-            if (!Files.isDirectory(SHARED_MEMORY) || Files.getFileStore(SHARED_MEMORY).getUsableSpace() < length) {
+            if (!Files.isDirectory(tmpfs) || Files.getFileStore(tmpfs).getUsableSpace() < length) {
                 return null;
             }
-            Path f = Files.createTempFile(SHARED_MEMORY, "rkv-soft-region-", "");
+            Path f = Files.createTempFile(tmpfs, "rkv-soft-region-", "");
             try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 Files.delete(f);
                 for (long at = 0; at < length; ) {
