@@ -170,10 +170,13 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
             TablePuller.Listener hooks = testListener;
             TablePuller.Listener listener = new TablePuller.Listener() {
                 @Override
-                public void header(TableHeader header) {
+                public void planned(long bytes) {
                     // What the bulk phase will READ: the classes up to their written bounds, not the whole region.
-                    progress.total(header.pullPlan(options.readBytes()).stream().filter(r -> !r.isOverflow())
-                        .mapToLong(dev.rkv.table.TableGeometry.PullRange::length).sum());
+                    progress.total(bytes);
+                }
+
+                @Override
+                public void header(TableHeader header) {
                     hooks.header(header);
                 }
 

@@ -61,6 +61,10 @@ final class TablePuller implements AutoCloseable {
 
     /** Hooks for progress and for tests that act between phases. */
     interface Listener {
+        /** The bytes the bulk phase will READ (the slot classes up to their written bounds). */
+        default void planned(long bytes) {
+        }
+
         default void header(TableHeader header) {
         }
 
@@ -189,7 +193,7 @@ final class TablePuller implements AutoCloseable {
 
         List<TableGeometry.PullRange> plan = slotRanges(start);
         phase("header");
-        adopt(g, plan);
+        adopt(g, plan, listener);
         decoder.startPipeline();
         try {
             bulk(plan, reader, decoder, listener);
@@ -237,12 +241,13 @@ final class TablePuller implements AutoCloseable {
      * table copy directory with room for them the pull goes on in copy mode (values copied onto
      * the heap): slower, but a sync that worked before still works.
      */
-    private void adopt(TableGeometry g, List<TableGeometry.PullRange> plan) {
+    private void adopt(TableGeometry g, List<TableGeometry.PullRange> plan, Listener listener) {
         if (adopted != null) {
             adopted.close();
             adopted = null;
         }
         long planned = plan.stream().mapToLong(TableGeometry.PullRange::length).sum();
+        listener.planned(planned);
         adopted = AdoptedTable.createOrNull(options.tableCopyDirectory(), g, options.readBytes(), planned);
         adoptedBytes = adopted != null ? planned : 0;
         phases.append(adopted != null ? "adopted=" + (adopted.bytes() >> 20) + "MB "
