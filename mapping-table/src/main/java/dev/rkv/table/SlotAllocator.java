@@ -5,6 +5,8 @@ import java.util.Arrays;
 /**
  * Free slots of one class, for the writer thread: freed slots first (a stack), then slots
  * never used (a high-water mark), so the touched part of a class stays as small as the data.
+ * While {@link #hold holding}, freed slots are set aside instead of reused, because a reader
+ * may still read the bytes they held (see {@link TableWriter#holdFreedSlots}).
  */
 final class SlotAllocator {
 
@@ -12,6 +14,9 @@ final class SlotAllocator {
     private long highWater;
     private long[] free = new long[16];
     private int freeCount;
+    private long[] held = new long[0];
+    private int heldCount;
+    private boolean holding;
 
     SlotAllocator(long capacity) {
         this.capacity = capacity;
@@ -26,10 +31,41 @@ final class SlotAllocator {
     }
 
     void release(long index) {
+        if (holding) {
+            if (heldCount == held.length) {
+                held = Arrays.copyOf(held, Math.max(16, held.length * 2));
+            }
+            held[heldCount++] = index;
+            return;
+        }
         if (freeCount == free.length) {
             free = Arrays.copyOf(free, free.length * 2);
         }
         free[freeCount++] = index;
+    }
+
+    /** From now on, freed slots are set aside (true) or reusable at once (false); held ones stay held. */
+    void hold(boolean on) {
+        holding = on;
+    }
+
+    /** Makes every held slot reusable; returns how many there were. */
+    int releaseHeld() {
+        int n = heldCount;
+        if (n > 0) {
+            if (freeCount + n > free.length) {
+                free = Arrays.copyOf(free, Math.max(free.length * 2, freeCount + n));
+            }
+            System.arraycopy(held, 0, free, freeCount, n);
+            freeCount += n;
+            heldCount = 0;
+        }
+        return n;
+    }
+
+    /** Freed slots set aside, not yet reusable. */
+    int held() {
+        return heldCount;
     }
 
     long capacity() {
@@ -45,6 +81,9 @@ final class SlotAllocator {
         g.highWater = highWater;
         g.free = Arrays.copyOf(free, Math.max(16, freeCount));
         g.freeCount = freeCount;
+        g.held = Arrays.copyOf(held, heldCount);
+        g.heldCount = heldCount;
+        g.holding = holding;
         return g;
     }
 
@@ -54,6 +93,6 @@ final class SlotAllocator {
     }
 
     long used() {
-        return highWater - freeCount;
+        return highWater - freeCount - heldCount;
     }
 }

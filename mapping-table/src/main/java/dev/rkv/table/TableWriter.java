@@ -29,7 +29,9 @@ import static dev.rkv.table.layout.LayoutBuffers.putLongRelease;
  *   <li>New key: overflow extent (if any), then the slot, then the overflow counts of the
  *       buckets the probe passed, then the index entry (release): a reader that finds the
  *       entry finds a complete slot.</li>
- *   <li>Update in the same class: the slot is rewritten in place under its seqlock.</li>
+ *   <li>Update in the same class: the slot is rewritten in place under its seqlock, unless
+ *       freed slots are {@linkplain #holdFreedSlots held}: then it goes to a new slot as an
+ *       update into another class does.</li>
  *   <li>Update into another class: the new slot, then the entry switched to it with one
  *       8-byte release store, then the old slot emptied. A pull may see the key in both
  *       slots: the higher LSN wins.</li>
@@ -67,6 +69,10 @@ public final class TableWriter {
     private String replid;
     private long replicationOffset;
     private boolean retired;
+    private boolean holding;
+    /** Where the last put left its value: class, and offset from the class's first byte; class -1 when not inline. */
+    private int lastValueClass = -1;
+    private int lastValueOffset;
 
     private TableWriter(ByteBuffer region, TableGeometry geometry, long epoch, double maxIndexLoad, long firstExtentVersion) {
         this.region = region;
@@ -208,7 +214,7 @@ public final class TableWriter {
                 return PutStatus.NO_OVERFLOW_SPACE;
             }
         }
-        boolean inPlace = exists && oldClass == classId;
+        boolean inPlace = exists && oldClass == classId && !holding;
         long slotIndex = inPlace ? oldSlot : slots[classId].allocate();
         if (slotIndex < 0) {
             if (block >= 0) {
@@ -221,8 +227,11 @@ public final class TableWriter {
         long oldOverflowBlocks = oldOverflow >= 0 ? overflowBlocksOf(oldClass, oldSlot) : 0;
 
         int slot = slotAt(classId, slotIndex);
+        lastValueClass = -1;
         if (inline) {
             slotCodec.writeInline(region, slot, geometry.slotSize(classId), type, key, value, expireAtMs, lsn);
+            lastValueClass = classId;
+            lastValueOffset = valueOffsetInClass(classId, slotIndex, key.length);
         } else {
             extentVersion += 2;
             overflowCodec.write(region, index(geometry.extentAddress(block)), value, extentVersion);
@@ -242,6 +251,98 @@ public final class TableWriter {
             extents.release(oldOverflow, oldOverflowBlocks);
         }
         return PutStatus.OK;
+    }
+
+    /**
+     * From now on, slots freed by deletes and updates are set aside instead of reused, and no
+     * record is rewritten in place (true); or freed slots are reusable again at once (false),
+     * those set aside so far staying so until {@link #releaseHeldSlots}. A freed slot's value
+     * bytes stay as they were until it is reused, so whoever still reads a value from a slot
+     * whose record was deleted or replaced (a snapshot of the server's keyspace being saved)
+     * reads it intact while slots are held. Pulls see such slots as empty.
+     */
+    public void holdFreedSlots(boolean hold) {
+        holding = hold;
+        for (SlotAllocator a : slots) {
+            a.hold(hold);
+        }
+    }
+
+    /** Makes every slot set aside by {@link #holdFreedSlots} reusable; returns how many there were. */
+    public long releaseHeldSlots() {
+        long n = 0;
+        for (SlotAllocator a : slots) {
+            n += a.releaseHeld();
+        }
+        return n;
+    }
+
+    /** Slots set aside by {@link #holdFreedSlots} and not yet released. */
+    public long heldSlots() {
+        long n = 0;
+        for (SlotAllocator a : slots) {
+            n += a.held();
+        }
+        return n;
+    }
+
+    /**
+     * The class of the value the last successful {@link #put} wrote inline, or -1 when it went
+     * to the overflow area (or nothing was put yet). With {@link #lastValueOffset()}, this is
+     * where the value's bytes stay until the key is written again.
+     */
+    public int lastValueClass() {
+        return lastValueClass;
+    }
+
+    /** Offset of that value's first byte from the first byte of its class ({@link TableGeometry#classOffset}). */
+    public int lastValueOffset() {
+        return lastValueOffset;
+    }
+
+    /**
+     * Finds where {@code key}'s value is, as {@link #lastValueClass()} and {@link #lastValueOffset()}
+     * report it after a put (after a growth that moved every record, for instance).
+     *
+     * @return whether the key is in the table with its value inline
+     */
+    public boolean locateValue(byte[] key) {
+        lastValueClass = -1;
+        long position = findEntry(key, KeyHash.hash(key));
+        if (position < 0) {
+            return false;
+        }
+        long entry = getLong(region, entryIndex(position));
+        int classId = IndexDescriptor.classId(entry);
+        long slotIndex = IndexDescriptor.slotIndex(entry);
+        if (overflowOf(classId, slotIndex) >= 0) {
+            return false;
+        }
+        lastValueClass = classId;
+        lastValueOffset = valueOffsetInClass(classId, slotIndex, key.length);
+        return true;
+    }
+
+    /**
+     * Whether the value at {@code offsetInClass} of class {@code classId} (as {@link #lastValueOffset()}
+     * reports it) is the inline value of {@code key}'s live record. Also on a retired writer: after
+     * a growth, whoever refers to a value in the old region asks this before following the key
+     * to its new place, since a slot freed (or held) there no longer holds the key's record.
+     */
+    public boolean holdsValueOf(byte[] key, int classId, int offsetInClass) {
+        int slotSize = geometry.slotSize(classId);
+        long slotIndex = offsetInClass / slotSize;
+        if (slotIndex >= geometry.slotCount(classId) || valueOffsetInClass(classId, slotIndex, key.length) != offsetInClass) {
+            return false;
+        }
+        int slot = slotAt(classId, slotIndex);
+        return region.get(slot + SlotDescriptor.TYPE_OFFSET) != SlotDescriptor.TYPE_EMPTY
+                && (region.get(slot + SlotDescriptor.FLAGS_OFFSET) & SlotDescriptor.FLAG_OVERFLOW) == 0
+                && slotKeyEquals(slot, key);
+    }
+
+    private int valueOffsetInClass(int classId, long slotIndex, int keyLength) {
+        return Math.toIntExact(slotIndex * geometry.slotSize(classId) + SlotDescriptor.KEY_OFFSET + keyLength);
     }
 
     /** Sets (or, with {@link SlotDescriptor#NO_EXPIRY}, removes) {@code key}'s expiry, as PEXPIREAT and PERSIST do. */
@@ -353,6 +454,7 @@ public final class TableWriter {
         to.put(index(g.overflowOffset()), region, index(geometry.overflowOffset()), index(overflowUsed));
         grown.extents = extents.grownTo(g.overflowBlockCount());
         grown.keyCount = keyCount;
+        grown.holding = holding;
         System.arraycopy(slotsWritten, 0, grown.slotsWritten, 0, slotsWritten.length);
         grown.overflowWritten = overflowWritten;
         grown.headerCodec.updateWritten(to, 0, grown.slotsWritten, grown.overflowWritten);

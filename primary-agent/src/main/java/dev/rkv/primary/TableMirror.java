@@ -10,6 +10,8 @@ import dev.rkv.kvserver.store.Entry;
 import dev.rkv.kvserver.store.Key;
 import dev.rkv.kvserver.store.KeySlot;
 import dev.rkv.kvserver.store.KeyspaceListener;
+import dev.rkv.kvserver.store.RegionString;
+import dev.rkv.kvserver.store.ValueArea;
 import dev.rkv.kvserver.store.ValueType;
 import dev.rkv.rdma.Access;
 import dev.rkv.rdma.MemoryRegion;
@@ -24,6 +26,7 @@ import dev.rkv.table.layout.OverflowDescriptor;
 import dev.rkv.table.layout.SlotDescriptor;
 import dev.rkv.table.layout.TableHeaderDescriptor;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,6 +49,26 @@ import java.util.Set;
  * {@code deferred}, the header's offset stays where every write is still in the table, and
  * descriptors are refused (replicas use the classic sync) until a later attempt, after an
  * {@link AllocationBackoff}, succeeds and the table catches up.
+ *
+ * <h2>One copy of each string</h2>
+ * Once a string is in its slot, the key's entry is pointed at the slot's bytes
+ * ({@link RegionString} in the class's {@link ValueArea}) and its heap copy becomes garbage: the
+ * value exists once, in registered memory, and GET replies from there. That is sound because
+ * a slot an entry may still read is never rewritten:
+ * <ul>
+ *   <li>the writer always {@linkplain TableWriter#holdFreedSlots holds} freed slots, so within a
+ *       flush no slot is reused or rewritten in place, and an entry moved to another key
+ *       (RENAME, MOVE) still reads its old slot until its new key is written; held slots are
+ *       released at the end of a flush, unless a snapshot (BGSAVE, a classic full sync) is
+ *       live, which may read any entry it holds: then they wait for the last one to end;</li>
+ *   <li>an entry whose key cannot be written now (the table cannot grow yet) goes back to the
+ *       heap; COPY gives the new key a heap copy ({@link Entry#duplicate});</li>
+ *   <li>a growth that copies the classes moves each class's area to the new region in one
+ *       store; one that inserts every record again points each entry at its key's new place;
+ *       the retired region is never written again, so entries still in it (a snapshot's) read
+ *       what they did;</li>
+ *   <li>when the table is turned off or the agent detaches, every entry goes back to the heap.</li>
+ * </ul>
  *
  * <p>Not thread-safe: the event loop owns it. RDMA READs of the region by replicas run
  * concurrently and rely on the table's seqlocks.
@@ -75,6 +98,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     private boolean rebuildPending;
     private MemoryRegion region;
     private TableWriter writer;
+    /** Per slot class of the current table, where the strings written there are; entries point into them. */
+    private ValueArea[] areas;
     private long nextEpoch = 1;
     private String unavailable;
     private long grows;
@@ -173,6 +198,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             }
             if (!write(d.db(), d.key(), e, lsn)) {
                 deferred.add(d);
+                toHeap(d.db(), d.key());
             }
         }
         String replid = replication.replId();
@@ -185,6 +211,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             batched.clear();
             return;
         }
+        releaseHeldSlots();
         if (!deferred.isEmpty() || !batched.isEmpty()) {
             // The header's offset promises every write up to it is in the table: it stays put.
             return;
@@ -222,6 +249,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             }
             if (!write(d.db(), d.key(), lsn)) {
                 deferred.add(d);
+                toHeap(d.db(), d.key());
             }
         }
     }
@@ -258,6 +286,9 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         for (int attempt = 0; attempt < 8; attempt++) {
             PutStatus st = writer.put(record.type(), tableKey, value, expireAt, lsn);
             if (st == PutStatus.OK) {
+                if (e.type() == ValueType.STRING) {
+                    pointAtSlot(db, key);
+                }
                 return true;
             }
             if (!st.isSpaceShortage()) {
@@ -277,6 +308,131 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         }
         disable("table still full after growing for a key of " + key.length() + " bytes and a value of " + value.length);
         return true;
+    }
+
+    // ------------------------------------------------------------------ one copy of each string
+
+    /**
+     * Points {@code key}'s entry at the string {@link TableWriter#put} just wrote for it. The entry
+     * is looked up again: a growth during the put may have replaced it by one with the same value.
+     */
+    private void pointAtSlot(int db, Key key) {
+        Entry e = server.keyspace().db(db).peek(key);
+        if (e == null || e.type() != ValueType.STRING) {
+            return;
+        }
+        int c = writer.lastValueClass();
+        if (c < 0) {
+            // In the overflow area (not one contiguous run of bytes): the entry keeps, or takes back, a heap copy.
+            toHeap(db, key);
+            return;
+        }
+        int offset = writer.lastValueOffset();
+        if (e.value() instanceof RegionString r && r.area() == areas[c] && r.offset() == offset) {
+            return;
+        }
+        server.keyspace().db(db).relocateString(key, e, new RegionString(areas[c], offset, e.stringLength()));
+    }
+
+    /** Takes {@code key}'s string back onto the heap if it is in one of this mirror's tables (its slot may be reused). */
+    private void toHeap(int db, Key key) {
+        Database d = server.keyspace().db(db);
+        Entry e = d.peek(key);
+        if (e != null && e.value() instanceof RegionString) {
+            d.relocateString(key, e, e.bytes());
+        }
+    }
+
+    /** Every string in a table back on the heap: the table is off, or the agent detaches. */
+    private void allToHeap() {
+        for (int i = 0; i < server.keyspace().count(); i++) {
+            Database db = server.keyspace().db(i);
+            for (int s = 0; s < KeySlot.SLOTS && db.size() > 0; s++) {
+                List<Key> keys = new ArrayList<>();
+                db.forEachInSlot(s, Long.MIN_VALUE, (k, e) -> {
+                    if (e.value() instanceof RegionString) {
+                        keys.add(k);
+                    }
+                });
+                for (Key k : keys) {
+                    toHeap(i, k);
+                }
+            }
+        }
+        areas = null;
+    }
+
+    /** Slots freed during the flush become reusable, unless a snapshot may still read a value in one. */
+    private void releaseHeldSlots() {
+        if (writer != null && server.keyspace().liveSnapshots() == 0) {
+            writer.releaseHeldSlots();
+        }
+    }
+
+    private ValueArea[] newAreas() {
+        TableGeometry g = writer.geometry();
+        ValueArea[] a = new ValueArea[g.classCount()];
+        for (int c = 0; c < a.length; c++) {
+            a[c] = new ValueArea(classBytes(g, c));
+        }
+        return a;
+    }
+
+    /** After a growth by copy: each class's bytes are at the same offsets of its place in the new region. */
+    private void moveAreas() {
+        TableGeometry g = writer.geometry();
+        for (int c = 0; c < areas.length; c++) {
+            areas[c].moveTo(classBytes(g, c));
+        }
+    }
+
+    private ByteBuffer classBytes(TableGeometry g, int c) {
+        return region.buffer().slice(Math.toIntExact(g.classOffset(c)), Math.toIntExact(g.classLength(c)));
+    }
+
+    /**
+     * After a growth that inserted every record again: each entry that read its own key's record
+     * in the retired table now reads it at its new place. Any other (one moved from another key,
+     * waiting to be written) keeps reading the retired region, which is never written again.
+     */
+    private void followRecords(TableWriter retired) {
+        ValueArea[] old = areas;
+        areas = newAreas();
+        for (int i = 0; i < server.keyspace().count(); i++) {
+            Database db = server.keyspace().db(i);
+            int dbIndex = i;
+            for (int s = 0; s < KeySlot.SLOTS && db.size() > 0; s++) {
+                List<Key> keys = new ArrayList<>();
+                List<Entry> entries = new ArrayList<>();
+                db.forEachInSlot(s, Long.MIN_VALUE, (k, e) -> {
+                    if (e.value() instanceof RegionString) {
+                        keys.add(k);
+                        entries.add(e);
+                    }
+                });
+                for (int j = 0; j < keys.size(); j++) {
+                    Key k = keys.get(j);
+                    Entry e = entries.get(j);
+                    RegionString r = (RegionString) e.value();
+                    int c = indexOf(old, r.area());
+                    byte[] tableKey = TableKeys.encode(dbIndex, k.bytes());
+                    if (c >= 0 && retired.holdsValueOf(tableKey, c, r.offset()) && writer.locateValue(tableKey)) {
+                        db.relocateString(k, e, new RegionString(areas[writer.lastValueClass()], writer.lastValueOffset(), r.length()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static int indexOf(ValueArea[] areas, ValueArea a) {
+        if (areas != null) {
+            for (int c = 0; c < areas.length; c++) {
+                if (areas[c] == a) {
+                    return c;
+                }
+            }
+        }
+        return -1;
     }
 
     // ------------------------------------------------------------------ growth and rebuild
@@ -324,9 +480,16 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             return Growth.NOT_NOW;
         }
         MemoryRegion old = region;
+        TableWriter retired = writer;
         region = bigger;
         writer = grown;
         nextEpoch = grown.epoch() + 1;
+        grown.holdFreedSlots(true);
+        if (copied) {
+            moveAreas();
+        } else {
+            followRecords(retired);
+        }
         old.deregister();
         grows++;
         // Growth copies every record on the event loop (it is not incremental yet): say how long the server stood still.
@@ -427,6 +590,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         retireCurrent();
         region = fresh;
         writer = w;
+        w.holdFreedSlots(true);
+        areas = newAreas();
         unavailable = fits[0] ? null : "the keyspace holds a key the table cannot (over " + TableKeys.MAX_KEY_LENGTH + " bytes)";
         rebuilds++;
         for (int i = 0; i < server.keyspace().count(); i++) {
@@ -484,6 +649,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         }
         unavailable = reason;
         retireCurrent();
+        allToHeap();
     }
 
     /** Forces a new epoch now (tests: an epoch change under a pull). */
@@ -540,5 +706,6 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         deferred.clear();
         batched.clear();
         retireCurrent();
+        allToHeap();
     }
 }

@@ -80,8 +80,8 @@ final class TableDump {
     /** A value as text that does not depend on its encoding: hash fields and set members sorted, lists and zsets in order. */
     static String render(Entry e) {
         Object v = e.value();
-        if (v instanceof byte[] b) {
-            return str(b);
+        if (e.type() == dev.rkv.kvserver.store.ValueType.STRING) {
+            return str(e.bytes());
         }
         List<String> parts = new ArrayList<>();
         boolean sorted = true;

@@ -114,6 +114,25 @@ public final class Database {
         listener.keyModified(index, key, entry);
     }
 
+    /**
+     * Stores the same string somewhere else: if {@code key}'s entry is still {@code expected},
+     * it is replaced by one with the same bytes, expiry and statistics held in {@code storage}
+     * (a {@code byte[]} or a {@link RegionString} with the same content). No listener hears it,
+     * since the value did not change. The primary agent's table mirror points an entry at the
+     * slot it just wrote this way, and takes a value back onto the heap before its slot may be
+     * reused. A snapshot that holds the old entry keeps it (copy-on-write per slot map).
+     *
+     * @return whether the entry was replaced
+     */
+    public boolean relocateString(Key key, Entry expected, Object storage) {
+        HashMap<Key, Entry> m = slots[key.slot()];
+        if (m == null || m.get(key) != expected) {
+            return false;
+        }
+        writableSlot(key.slot()).put(key, expected.withStorage(storage));
+        return true;
+    }
+
     /** Stores an entry, replacing any previous one. */
     public void put(Key key, Entry entry) {
         if (entry.value() instanceof MutableValue v && v.generation == 0) {

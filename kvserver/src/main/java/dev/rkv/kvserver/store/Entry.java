@@ -81,10 +81,30 @@ public final class Entry {
 
     /**
      * An entry for another key with this value (COPY): a collection is copied, since each key's
-     * collection is changed in place; a string is shared, since strings never change.
+     * collection is changed in place; a heap string is shared, since strings never change; a
+     * string in a table slot is copied onto the heap, since the slot belongs to the source key
+     * and is reused once that key changes.
      */
     public Entry duplicate() {
-        return value instanceof MutableValue v ? withValue(v.copy()) : withExpiry(expireAtMs);
+        if (value instanceof MutableValue v) {
+            return withValue(v.copy());
+        }
+        return value instanceof RegionString r ? withStorage(r.copy()) : withExpiry(expireAtMs);
+    }
+
+    /**
+     * The same string, expiry and statistics, its bytes held in {@code storage}: a
+     * {@code byte[]} or a {@link RegionString} with the same content.
+     */
+    Entry withStorage(Object storage) {
+        if (type != ValueType.STRING || !(storage instanceof byte[] || storage instanceof RegionString)) {
+            throw new IllegalArgumentException("only a string's storage moves, not a " + type + "'s to " + storage.getClass().getSimpleName());
+        }
+        int length = storage instanceof RegionString r ? r.length() : ((byte[]) storage).length;
+        if (length != stringLength()) {
+            throw new IllegalArgumentException("a string of " + stringLength() + " bytes cannot move to " + length + " bytes");
+        }
+        return withValue(storage);
     }
 
     /** An entry with the same value and a new expiry. */
