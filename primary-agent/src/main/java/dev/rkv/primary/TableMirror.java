@@ -67,7 +67,10 @@ import java.util.Set;
  *       store; one that inserts every record again points each entry at its key's new place;
  *       the retired region is never written again, so entries still in it (a snapshot's) read
  *       what they did;</li>
- *   <li>when the table is turned off or the agent detaches, every entry goes back to the heap.</li>
+ *   <li>when the table is turned off or the agent detaches, the retired region is never written
+ *       again and entries keep reading it: each goes to the heap when its key is next written.
+ *       Copying them all back at once would stop the server for seconds at a detach (most often
+ *       a shutdown) and cost as much memory as the region it frees.</li>
  * </ul>
  *
  * <p>Not thread-safe: the event loop owns it. RDMA READs of the region by replicas run
@@ -341,25 +344,6 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         if (e != null && e.value() instanceof RegionString) {
             d.relocateString(key, e, e.bytes());
         }
-    }
-
-    /** Every string in a table back on the heap: the table is off, or the agent detaches. */
-    private void allToHeap() {
-        for (int i = 0; i < server.keyspace().count(); i++) {
-            Database db = server.keyspace().db(i);
-            for (int s = 0; s < KeySlot.SLOTS && db.size() > 0; s++) {
-                List<Key> keys = new ArrayList<>();
-                db.forEachInSlot(s, Long.MIN_VALUE, (k, e) -> {
-                    if (e.value() instanceof RegionString) {
-                        keys.add(k);
-                    }
-                });
-                for (Key k : keys) {
-                    toHeap(i, k);
-                }
-            }
-        }
-        areas = null;
     }
 
     /** Slots freed during the flush become reusable, unless a snapshot may still read a value in one. */
@@ -649,7 +633,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         }
         unavailable = reason;
         retireCurrent();
-        allToHeap();
+        areas = null;
     }
 
     /** Forces a new epoch now (tests: an epoch change under a pull). */
@@ -706,6 +690,6 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         deferred.clear();
         batched.clear();
         retireCurrent();
-        allToHeap();
+        areas = null;
     }
 }
