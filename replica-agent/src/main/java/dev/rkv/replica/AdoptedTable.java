@@ -8,7 +8,6 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,6 +44,8 @@ final class AdoptedTable implements AutoCloseable {
     private final long[] classPositions;
     private final List<List<MappedByteBuffer>> chunks = new ArrayList<>();
     private final long bytes;
+    /** Bytes of the ranges stored whole: the only ones a value may refer to. */
+    private long storedBytes;
 
     private AdoptedTable(TableGeometry geometry, int readBytes, FileChannel file, int chunkBytes) throws IOException {
         this.geometry = geometry;
@@ -83,6 +84,12 @@ final class AdoptedTable implements AutoCloseable {
 
     /** {@link #createOrNull(Path, TableGeometry, int, long)} with mappings of at most {@code chunkBytes} (tests use small ones). */
     static AdoptedTable createOrNull(Path directory, TableGeometry geometry, int readBytes, long needed, int chunkBytes) {
+        return createOrNull(directory, geometry, readBytes, needed, chunkBytes, TableCopyFileOpener.PLAIN);
+    }
+
+    /** {@link #createOrNull(Path, TableGeometry, int, long, int)} with the file opened by {@code opener}. */
+    static AdoptedTable createOrNull(Path directory, TableGeometry geometry, int readBytes, long needed, int chunkBytes,
+                                     TableCopyFileOpener opener) {
         FileChannel ch = null;
         try {
             if (directory == null || !Files.isDirectory(directory)) {
@@ -99,7 +106,7 @@ final class AdoptedTable implements AutoCloseable {
             }
             Path f = Files.createTempFile(directory, "rkv-replica-table-", "");
             try {
-                ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                ch = opener.open(f);
             } finally {
                 Files.deleteIfExists(f);
             }
@@ -117,10 +124,20 @@ final class AdoptedTable implements AutoCloseable {
         return bytes;
     }
 
+    /** Bytes of the ranges stored so far (the file's other pages are holes, or a range whose store failed). */
+    long storedBytes() {
+        return storedBytes;
+    }
+
     /**
      * Stores the bytes of {@code r} (a range of one class, as {@link TableGeometry#pullPlan} makes
      * them) from the buffer its READ landed in, and returns where they now are: a read-only view
      * with the same offsets as {@code landed}, valid as long as it is referenced.
+     *
+     * @throws IOException when the file takes no more (its file system is full, typically): part
+     *         of the range may have been written, but nothing of it may be referenced, because
+     *         reading an unwritten page of a tmpfs mapping when the tmpfs is full is a SIGBUS.
+     *         Ranges stored before stay valid (their pages exist).
      */
     ByteBuffer store(TableGeometry.PullRange r, ByteBuffer landed) throws IOException {
         if (landed.remaining() != r.length()) {
@@ -131,6 +148,7 @@ final class AdoptedTable implements AutoCloseable {
         while (src.hasRemaining()) {
             file.write(src, position + src.position() - landed.position());
         }
+        storedBytes += r.length();
         int at = (int) ((r.firstSlot() % slotsPerChunk[r.classId()]) * geometry.slotSize(r.classId()));
         return chunk(r).slice(at, (int) r.length());
     }

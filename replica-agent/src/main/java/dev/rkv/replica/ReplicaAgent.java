@@ -26,6 +26,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     private final PullLimits limits;
     private final RdmaDevice device;
     private volatile TablePuller.Listener testListener = new TablePuller.Listener() { };
+    private volatile TableCopyFileOpener tableCopyFiles = TableCopyFileOpener.PLAIN;
     private volatile RkvServer server;
     private volatile int consecutiveFailures;
     private volatile long lastTornReads;
@@ -34,6 +35,8 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     private volatile long completedSyncs;
     /** Bytes the last completed pull stored in its adopted table copy (0: values went onto the heap). */
     private volatile long lastTableCopyBytes;
+    /** Whether the last completed pull's strings stayed in the table copy, and if not all, why: {@link TablePuller#adoption()}. */
+    private volatile String lastAdoption = "none (no pull yet)";
 
     /** Pulls that completed (the link may still have fallen back afterwards). */
     public long completedSyncs() {
@@ -87,6 +90,11 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
         };
     }
 
+    /** Tests: how pulls open their table copy files (one that runs out of space, say). */
+    void tableCopyFiles(TableCopyFileOpener opener) {
+        tableCopyFiles = opener;
+    }
+
     /** What tests may observe or do between the phases of a pull. */
     public interface PullListener {
         default void header(long epoch, long offset) {
@@ -113,9 +121,15 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
         long copy = lastTableCopyBytes;
         f.put("replica_agent_last_pull_table_copy_bytes", copy);
         f.put("replica_agent_last_pull_table_copy_human", dev.rkv.kvserver.info.InfoFields.human(copy));
+        f.put("replica_agent_last_pull_adoption", lastAdoption);
         f.put("replica_agent_last_pull_torn_reads", lastTornReads);
         f.put("replica_agent_last_pull_restarts", lastRestarts);
         f.put("replica_agent_last_pull_phases_ms", lastPhases.trim().replace("(", "").replace(")", "").replace(' ', ','));
+    }
+
+    /** Whether the strings of the last completed pull stayed in its table copy: "complete", "none (why)" or "stopped (why) ...". */
+    public String lastAdoption() {
+        return lastAdoption;
     }
 
     /** Slot READs repeated in the last pull because a copy was torn or corrupt. */
@@ -195,7 +209,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
                     hooks.bulkDone(tornSlots);
                 }
             };
-            try (TablePuller puller = new TablePuller(device, d, options)) {
+            try (TablePuller puller = new TablePuller(device, d, options, tableCopyFiles)) {
                 TableHeader start;
                 try {
                     start = pullFrom(puller, loader, listener);
@@ -210,6 +224,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
                 // The descriptor's offset, not the header's: the table held every write up to it
                 // before the pull began, and the stream's database there is known.
                 lastTableCopyBytes = puller.adoptedBytes();
+                lastAdoption = puller.adoption();
                 return new Result(d.replid(), d.offset(), d.streamDb(), filter, into.totalKeys(), puller.bytesPulled());
             } catch (TablePuller.AccessRefused e) {
                 // Either this replica holds a wrong key, or the primary moved to a new region meanwhile.

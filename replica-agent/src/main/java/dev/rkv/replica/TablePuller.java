@@ -26,6 +26,7 @@ import dev.rkv.table.layout.TableHeaderDescriptor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,6 +46,8 @@ import static dev.rkv.table.layout.LayoutBuffers.getLong;
  * in only when {@link #pull} returns normally.
  */
 final class TablePuller implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TablePuller.class.getName());
+
     /** The table changed epoch (grew, was rebuilt) or was retired during the pull: start over with a new descriptor. */
     static final class EpochChanged extends IOException {
         EpochChanged(String message) {
@@ -86,9 +89,13 @@ final class TablePuller implements AutoCloseable {
     private final CompletionQueue cq;
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final MemoryRegion staging;
-    /** Where the bulk READs land and the loaded strings stay; null: copy mode (the JVM had no direct memory for it). */
+    private final TableCopyFileOpener tableCopyFiles;
+    /** Where the loaded strings stay; null: copy mode (no table copy, or it stopped taking ranges). */
     private AdoptedTable adopted;
+    /** Bytes stored in the adopted table; kept when adoption stops (the values stored before stay there). */
     private long adoptedBytes;
+    /** How this pull keeps its strings, for INFO: see {@link #adoption()}. */
+    private String adoption = "none (no pull yet)";
     private final int buffers;
     private final Completion[] completions;
     private long nextWrId = 1;
@@ -114,6 +121,13 @@ final class TablePuller implements AutoCloseable {
     }
 
     TablePuller(RdmaDevice device, Descriptor descriptor, ReplicaAgentOptions options) throws IOException {
+        this(device, descriptor, options, TableCopyFileOpener.PLAIN);
+    }
+
+    /** A puller whose table copy files are opened by {@code tableCopyFiles} (tests make them run out of space). */
+    TablePuller(RdmaDevice device, Descriptor descriptor, ReplicaAgentOptions options, TableCopyFileOpener tableCopyFiles)
+        throws IOException {
+        this.tableCopyFiles = tableCopyFiles;
         this.device = device;
         this.descriptor = descriptor;
         this.options = options;
@@ -160,6 +174,15 @@ final class TablePuller implements AutoCloseable {
     /** Bytes the last pull stored in its adopted table copy; 0 in copy mode. */
     long adoptedBytes() {
         return adoptedBytes;
+    }
+
+    /**
+     * Where the last pull's strings are, in a line: "complete" (adopted), "none (why)" when every value
+     * was copied onto the heap, or "stopped (why) ..." when the table copy stopped taking ranges
+     * partway and the values after that point were copied.
+     */
+    String adoption() {
+        return adoption;
     }
 
     /** Slot READs repeated because a copy was torn or corrupt. */
@@ -248,10 +271,52 @@ final class TablePuller implements AutoCloseable {
         }
         long planned = plan.stream().mapToLong(TableGeometry.PullRange::length).sum();
         listener.planned(planned);
-        adopted = AdoptedTable.createOrNull(options.tableCopyDirectory(), g, options.readBytes(), planned);
-        adoptedBytes = adopted != null ? planned : 0;
-        phases.append(adopted != null ? "adopted=" + (adopted.bytes() >> 20) + "MB "
-            : "adopted=no(" + (options.tableCopyDirectory() == null ? "no table copy directory" : "no room in " + options.tableCopyDirectory()) + ") ");
+        adopted = AdoptedTable.createOrNull(options.tableCopyDirectory(), g, options.readBytes(), planned, AdoptedTable.CHUNK_BYTES,
+            tableCopyFiles);
+        adoptedBytes = 0;
+        if (adopted != null) {
+            adoption = "complete";
+            phases.append("adopted=").append(adopted.bytes() >> 20).append("MB ");
+        } else {
+            String why = options.tableCopyDirectory() == null ? "no table copy directory" : "no room in " + options.tableCopyDirectory();
+            adoption = "none (" + why + ")";
+            phases.append("adopted=no(").append(why).append(") ");
+        }
+    }
+
+    /**
+     * Stores {@code r} in the adopted table and returns its home there, or null when its values
+     * are to be copied onto the heap: in copy mode, or once the table copy has taken all it can.
+     * A table copy that fails to store a range (its tmpfs filled up since the pull checked for
+     * room: another process wrote there) stops adoption for the rest of the pull rather than
+     * failing it; the values stored before stay where they are.
+     */
+    private ByteBuffer adoptedHome(TableGeometry.PullRange r, ByteBuffer landed) throws IOException {
+        if (adopted == null) {
+            return null;
+        }
+        try {
+            ByteBuffer home = adopted.store(r, landed);
+            adoptedBytes = adopted.storedBytes();
+            return home;
+        } catch (ClosedByInterruptException e) {
+            // Not the table copy's fault: this pull is being cancelled, so it fails as any interrupted pull does.
+            throw e;
+        } catch (IOException e) {
+            stopAdopting(e);
+            return null;
+        }
+    }
+
+    private void stopAdopting(IOException cause) {
+        String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        String kept = dev.rkv.kvserver.info.InfoFields.human(adoptedBytes);
+        adopted.close();
+        adopted = null;
+        adoption = "stopped (" + why + ") after " + kept + "; later values copied onto the heap";
+        phases.append("adoption-stopped(").append(why).append(" after ").append(kept).append(") ");
+        LOG.log(System.Logger.Level.WARNING, "replica table copy in " + options.tableCopyDirectory() + " took no more after " + kept
+            + " (" + why + "): adoption stopped, the rest of this pull copies values onto the heap");
     }
 
     /**
@@ -317,7 +382,7 @@ final class TablePuller implements AutoCloseable {
                 if (decoder != null) {
                     // Checksums are verified on the staging copy, still in cache; values refer to their adopted home.
                     long t0 = System.nanoTime();
-                    decoder.home = adopted != null ? adopted.store(r, copy) : null;
+                    decoder.home = adoptedHome(r, copy);
                     long t1 = System.nanoTime();
                     decoder.visit(() -> reader.decodeRange(copy, r.offset(), decoder));
                     long t2 = System.nanoTime();

@@ -4,6 +4,7 @@ import dev.rkv.table.TableGeometry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Ranges stored into the adopted copy read back at the same offsets, across chunk boundaries, after the file is closed. */
+/**
+ * Ranges stored into the adopted copy read back at the same offsets, across chunk boundaries,
+ * after the file is closed, and after a later range found the file system full.
+ */
 class AdoptedTableTest {
     private static final int[] SIZES = {64, 192, 1024};
 
@@ -73,6 +77,46 @@ class AdoptedTableTest {
         var first = new TableGeometry.PullRange(g.slotAddress(0, 0), 64 * 64, 0, 0, 64);
         assertThrows(IllegalArgumentException.class, () -> t.store(first, ByteBuffer.allocateDirect(100)), "length mismatch");
         t.close();
+    }
+
+    @Test
+    void aRangeTheFileHasNoRoomForIsNotStoredAndTheRangesBeforeItStayReadable(@TempDir Path dir) throws Exception {
+        TableGeometry g = TableGeometry.of(SIZES, new long[] {1000, 333, 50}, 64, 16);
+        int readBytes = 4096;
+        List<TableGeometry.PullRange> plan = new ArrayList<>();
+        for (TableGeometry.PullRange r : g.pullPlan(readBytes)) {
+            if (!r.isOverflow()) {
+                plan.add(r);
+            }
+        }
+        long needed = plan.stream().mapToLong(TableGeometry.PullRange::length).sum();
+        // Room for the first three ranges and half of the fourth: its store writes what fits, then fails.
+        long room = plan.get(0).length() + plan.get(1).length() + plan.get(2).length() + plan.get(3).length() / 2;
+        AdoptedTable t = AdoptedTable.createOrNull(dir, g, readBytes, needed, 10_000, SpaceLimitedChannel.opener(room));
+        assertNotNull(t);
+        Random rnd = new Random(5);
+        List<ByteBuffer> homes = new ArrayList<>();
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] bytes = new byte[(int) plan.get(i).length()];
+            rnd.nextBytes(bytes);
+            homes.add(t.store(plan.get(i), ByteBuffer.wrap(bytes)));
+            sent.add(bytes);
+        }
+        long stored = t.storedBytes();
+        assertEquals(room - plan.get(3).length() / 2, stored);
+        byte[] fourth = new byte[(int) plan.get(3).length()];
+        rnd.nextBytes(fourth);
+        IOException full = assertThrows(IOException.class, () -> t.store(plan.get(3), ByteBuffer.wrap(fourth)));
+        assertEquals(SpaceLimitedChannel.ENOSPC, full.getMessage());
+        assertEquals(stored, t.storedBytes(), "a range written in part counts for nothing");
+        assertThrows(IOException.class, () -> t.store(plan.get(4), ByteBuffer.allocate((int) plan.get(4).length())));
+        t.close();
+        for (int i = 0; i < homes.size(); i++) {
+            byte[] back = new byte[sent.get(i).length];
+            homes.get(i).get(0, back);
+            assertEquals(ByteBuffer.wrap(sent.get(i)), ByteBuffer.wrap(back), "range " + plan.get(i) + " after the failure");
+        }
     }
 
     @Test

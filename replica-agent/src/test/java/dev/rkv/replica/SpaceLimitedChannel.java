@@ -1,0 +1,132 @@
+package dev.rkv.replica;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real file channel whose file system has room for a given number of bytes of writes, then
+ * fails them as a full tmpfs does: the write that reaches the limit is short (it writes what
+ * fits), and every write after it throws "No space left on device". Reads and mappings are
+ * those of the real file, so the bytes that were written are really there and a hole reads as
+ * zeros.
+ */
+final class SpaceLimitedChannel extends FileChannel {
+    static final String ENOSPC = "No space left on device";
+
+    private final FileChannel file;
+    private final AtomicLong room;
+
+    /** Opens table copy files that share {@code budget} bytes of room, as files on one file system do. */
+    static TableCopyFileOpener opener(long budget) {
+        AtomicLong room = new AtomicLong(budget);
+        return f -> new SpaceLimitedChannel(TableCopyFileOpener.PLAIN.open(f), room);
+    }
+
+    private SpaceLimitedChannel(FileChannel file, AtomicLong room) {
+        this.file = file;
+        this.room = room;
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+        int fits = (int) Math.min(src.remaining(), Math.max(0, room.get()));
+        if (fits == 0 && src.hasRemaining()) {
+            throw new IOException(ENOSPC);
+        }
+        ByteBuffer part = src.duplicate();
+        part.limit(part.position() + fits);
+        int n = file.write(part, position);
+        room.addAndGet(-n);
+        src.position(src.position() + n);
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        throw new UnsupportedOperationException("the table copy writes at positions only");
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        throw new UnsupportedOperationException("the table copy writes at positions only");
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+        throw new UnsupportedOperationException("the table copy writes at positions only");
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return file.read(dst);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        return file.read(dsts, offset, length);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        return file.read(dst, position);
+    }
+
+    @Override
+    public long position() throws IOException {
+        return file.position();
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+        file.position(newPosition);
+        return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+        return file.size();
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+        file.truncate(size);
+        return this;
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+        file.force(metaData);
+    }
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+        return file.transferTo(position, count, target);
+    }
+
+    /** Mapping extends a file without writing to it (its pages are holes), as on tmpfs: it costs no room. */
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+        return file.map(mode, position, size);
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+        return file.lock(position, size, shared);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        return file.tryLock(position, size, shared);
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+        file.close();
+    }
+}
