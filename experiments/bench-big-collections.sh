@@ -111,9 +111,9 @@ for kind in "${KINDS[@]}"; do PORT[$kind]=$(free_port); done
 redis-server --port "${PORT[redis]}" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" --daemonize no \
   --loglevel warning >"$tmp/redis.log" 2>&1 &
 PID[redis]=$!
-java -jar "$JAR" primary-agent --provider shm --port "${PORT[rkv]}" --save '' --loglevel warning >"$tmp/rkv.log" 2>&1 &
+run_rkv primary-agent --provider shm --port "${PORT[rkv]}" --save '' --loglevel warning >"$tmp/rkv.log" 2>&1 &
 PID[rkv]=$!
-java -jar "$JAR" server --port "${PORT[rkv-no-agent]}" --save '' --loglevel warning >"$tmp/rkv-no-agent.log" 2>&1 &
+run_rkv server --port "${PORT[rkv-no-agent]}" --save '' --loglevel warning >"$tmp/rkv-no-agent.log" 2>&1 &
 PID[rkv-no-agent]=$!
 PIDS+=("${PID[@]}")
 for kind in "${KINDS[@]}"; do await_ping "${PORT[$kind]}"; done

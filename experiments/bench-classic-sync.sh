@@ -9,13 +9,12 @@
 # (rkv s, redis s, rkv/redis) and writes it to experiments/results/classic-sync.md.
 #
 # Usage: experiments/bench-classic-sync.sh [keys (default 937000)] [value bytes (default 1000)]
-# Env:   RKV_HEAP (default 3g) heap of each rkv JVM (-Xms = -Xmx, default G1 collector);
+# Env:   JAVA_OPTS (default: unset) replaces the JVM options of the launcher cli/bin/rkv (a tuned run);
 #        RDB_COMPRESSION (default no).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KEYS=${1:-937000}
 VALUE=${2:-1000}
-RKV_HEAP=${RKV_HEAP:-3g}
 COMPRESSION=${RDB_COMPRESSION:-no}
 AWAIT_PING_TENTHS=600
 # shellcheck source=lib/common.sh
@@ -29,7 +28,7 @@ start_server() { # kind dir options...
   port=$(free_port)
   mkdir -p "$dir"
   if [ "$kind" = rkv ]; then
-    java -Xms"$RKV_HEAP" -Xmx"$RKV_HEAP" -jar "$JAR" server --port "$port" --save '' --dir "$dir" \
+    run_rkv server --port "$port" --save '' --dir "$dir" \
       --loglevel warning "$@" >"$dir/server.log" 2>&1 &
   else
     redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --daemonize no \

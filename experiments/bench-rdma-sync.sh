@@ -17,8 +17,8 @@
 #
 # Usage: experiments/bench-rdma-sync.sh [keys (default 937000)] [value bytes (default 1000)]
 # Env:   PROVIDERS (default "soft shm"), REPLICAS (default "1 2 3"),
-#        JAVA_OPTS (default none): JVM options for every rkv process. The figure that counts uses
-#        none, as the README starts rkv; a tuned run (for example
+#        JAVA_OPTS (default: unset): replaces the JVM options of every rkv process. The figure that
+#        counts leaves it unset: rkv runs through cli/bin/rkv as the README starts it; a tuned run (for example
 #        JAVA_OPTS="-Xms3g -Xmx3g -XX:+AlwaysPreTouch") must be labelled as such wherever it is quoted.
 #        REDIS=no skips redis-server (then REDIS_DISKLESS_S, default 6.3, the time DESIGN.md
 #        measured, is the baseline the targets compare with).
@@ -28,7 +28,6 @@ KEYS=${1:-937000}
 VALUE=${2:-1000}
 PROVIDERS=${PROVIDERS:-soft shm}
 REPLICAS=${REPLICAS:-1 2 3}
-read -r -a JAVA_OPTS <<<"${JAVA_OPTS:-}"
 AWAIT_PING_TENTHS=1200
 # shellcheck source=lib/common.sh
 source experiments/lib/common.sh
@@ -46,11 +45,11 @@ start_server() { # kind dir options...
       redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --daemonize no \
         --loglevel warning "$@" >"$dir/server.log" 2>&1 & ;;
     rkv-primary:*)
-      java "${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"}" -jar "$JAR" primary-agent --provider "${kind#*:}" \
+      run_rkv primary-agent --provider "${kind#*:}" \
         --expected-keys "$KEYS" --expected-value-size "$VALUE" --headroom 1.0 \
         --port "$port" --save '' --dir "$dir" --loglevel warning "$@" >"$dir/server.log" 2>&1 & ;;
     rkv-replica:*)
-      java "${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"}" -jar "$JAR" replica-agent --provider "${kind#*:}" --port "$port" --save '' --dir "$dir" --loglevel warning "$@" \
+      run_rkv replica-agent --provider "${kind#*:}" --port "$port" --save '' --dir "$dir" --loglevel warning "$@" \
         >"$dir/server.log" 2>&1 & ;;
   esac
   SERVER_PID=$!
@@ -150,7 +149,7 @@ for kind in "${SYSTEMS[@]}"; do
     start_server redis "$tmp/primary-redis" --repl-diskless-sync-delay 0 --rdbcompression no
     modes="diskless disk"
   else
-    start_server "rkv-primary:${kind#*:}" "$tmp/primary-$kind" --repl-diskless-sync-delay 0 --repl-backlog-size 256mb
+    start_server "rkv-primary:${kind#*:}" "$tmp/primary-$kind" --repl-diskless-sync-delay 0
     modes="rdma"
   fi
   pport=$SERVER_PORT
@@ -186,7 +185,7 @@ done
 # Raw READ time of the provider for the same table, and the in-process demo's own view.
 for p in $PROVIDERS; do
   echo "rkv demo (raw READ of the table) on $p ..." >&2
-  line=$(java "${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"}" -jar "$JAR" demo --keys "$KEYS" \
+  line=$(run_rkv demo --keys "$KEYS" \
     --value-size "$VALUE" --replicas 1 --provider "$p" 2>/dev/null | grep -E '^(DETAIL|RESULT)' | tr '\n' ' ')
   RAW[rkv:$p]=$(sed -n 's/.*raw_read_s=\([0-9.]*\).*/\1/p' <<<"$line")
   echo "  $line" >&2
@@ -196,7 +195,7 @@ mkdir -p experiments/results
 out=experiments/results/rdma-sync.md
 red1=${RESULT[redis,1,diskless]:-${REDIS_DISKLESS_S:-6.3}}
 {
-  echo "Full sync of $KEYS keys x $VALUE-byte values, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), rkv JVM options: ${JAVA_OPTS[*]:-none (defaults)};"
+  echo "Full sync of $KEYS keys x $VALUE-byte values, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), rkv JVM options: $(rkv_jvm_options);"
   echo "seconds from REPLICAOF until every replica is up with all keys (rkv: REPLICAOF host port RDMA)."
   echo "GET p99 of the primary (redis-benchmark, 4 clients) while the replicas sync; idle p99 per system below."
   echo

@@ -24,7 +24,7 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --d
   --loglevel warning >"$tmp/redis.log" 2>&1 &
 REDIS_PID=$!
 PIDS+=("$REDIS_PID")
-java -Xms2g -Xmx4g -XX:+UseParallelGC -jar "$JAR" server --port "$RKV_PORT" --save '' --loglevel warning \
+run_rkv server --port "$RKV_PORT" --save '' --loglevel warning \
   >"$tmp/rkv.log" 2>&1 &
 RKV_PID=$!
 PIDS+=("$RKV_PID")

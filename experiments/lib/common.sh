@@ -11,6 +11,25 @@ if [ -z "$JAR_GIVEN" ] && [ ! -f "$JAR" ] || [ -z "$JAR_GIVEN" ] && [ -n "$(find
   mvn -B -q package -DskipTests
 fi
 
+# rkv is run through its launcher, cli/bin/rkv, with the JVM settings the README gives a user:
+# the figures that count. JAVA_OPTS, when set, replaces them for a run to be labelled as tuned.
+run_rkv() { # rkv arguments...
+  if [[ -n ${JAVA_OPTS+set} ]]; then
+    RKV_JAR="$JAR" RKV_JAVA_OPTS="$JAVA_OPTS" cli/bin/rkv "$@"
+  else
+    RKV_JAR="$JAR" cli/bin/rkv "$@"
+  fi
+}
+
+# The JVM options rkv runs with, for the results' headings.
+rkv_jvm_options() {
+  if [[ -n ${JAVA_OPTS+set} ]]; then
+    echo "${JAVA_OPTS:-none, the JVM defaults} (tuned, set by JAVA_OPTS)"
+  else
+    echo "$(sed -n 's/^  opts=(\(.*\))$/\1/p' cli/bin/rkv) (the launcher's defaults, cli/bin/rkv)"
+  fi
+}
+
 # Stops with an install hint when a tool the benchmark needs is missing.
 require_tools() { # tool...
   for tool in "$@"; do

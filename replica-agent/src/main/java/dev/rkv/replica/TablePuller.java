@@ -2,6 +2,7 @@ package dev.rkv.replica;
 
 import dev.rkv.kvserver.repl.AcceleratedSync;
 import dev.rkv.kvserver.store.RegionString;
+import dev.rkv.kvserver.store.ValueArea;
 import dev.rkv.rdma.Access;
 import dev.rkv.rdma.Completion;
 import dev.rkv.rdma.CompletionQueue;
@@ -382,7 +383,9 @@ final class TablePuller implements AutoCloseable {
                 if (decoder != null) {
                     // Checksums are verified on the staging copy, still in cache; values refer to their adopted home.
                     long t0 = System.nanoTime();
-                    decoder.home = adoptedHome(r, copy);
+                    ByteBuffer home = adoptedHome(r, copy);
+                    // One area per range, shared by every value in it (not one per value).
+                    decoder.home = home == null ? null : new ValueArea(home);
                     long t1 = System.nanoTime();
                     decoder.visit(() -> reader.decodeRange(copy, r.offset(), decoder));
                     long t2 = System.nanoTime();
@@ -630,7 +633,7 @@ final class TablePuller implements AutoCloseable {
         final List<Long> torn = new ArrayList<>();
         final List<Long> overflow = new ArrayList<>();
         /** Where the range being decoded was adopted (same offsets as the copy); null: values are copied out. */
-        ByteBuffer home;
+        ValueArea home;
 
         Decoder(TableReader reader, DatasetLoader loader, int[][] tags, Listener listener) {
             this.reader = reader;
