@@ -56,13 +56,15 @@ import java.util.Set;
  * value exists once, in registered memory, and GET replies from there. That is sound because
  * a slot an entry may still read is never rewritten:
  * <ul>
- *   <li>the writer always {@linkplain TableWriter#holdFreedSlots holds} freed slots, so within a
- *       flush no slot is reused or rewritten in place, and an entry moved to another key
- *       (RENAME, MOVE) still reads its old slot until its new key is written; held slots are
- *       released at the end of a flush, unless a snapshot (BGSAVE, a classic full sync) is
- *       live, which may read any entry it holds: then they wait for the last one to end;</li>
- *   <li>an entry whose key cannot be written now (the table cannot grow yet) goes back to the
- *       heap; COPY gives the new key a heap copy ({@link Entry#duplicate});</li>
+ *   <li>outside snapshots, the only entry that reads a slot is its own key's: an entry moved to
+ *       another key (RENAME, MOVE) goes back to the heap as the move reports it, COPY gives the
+ *       new key a heap copy ({@link Entry#duplicate}), and an entry whose key cannot be written
+ *       now (the table cannot grow yet) goes back to the heap. So a key's slot may be rewritten
+ *       in place, or freed and reused, once the key's entry has changed;</li>
+ *   <li>while a snapshot of the keyspace is live (BGSAVE, a classic full sync), which may read
+ *       any entry it holds, the writer {@linkplain TableWriter#holdFreedSlots holds} freed
+ *       slots and rewrites nothing in place; the held slots are released at the end of the
+ *       first flush after the last snapshot ended;</li>
  *   <li>a growth that copies the classes moves each class's area to the new region in one
  *       store; one that inserts every record again points each entry at its key's new place;
  *       the retired region is never written again, so entries still in it (a snapshot's) read
@@ -132,6 +134,16 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     @Override
     public void keyModified(int db, Key key, Entry newEntryOrNull) {
         dirty.add(new Dirty(db, key));
+        if (newEntryOrNull != null && newEntryOrNull.value() instanceof RegionString r && !readsOwnSlot(db, key, r)) {
+            // Moved here from another key (RENAME, MOVE): that key's slot is freed at the next flush.
+            toHeap(db, key);
+        }
+    }
+
+    /** Whether {@code r} is {@code key}'s own record in the current table, or in a retired region (never written again). */
+    private boolean readsOwnSlot(int db, Key key, RegionString r) {
+        int c = indexOf(areas, r.area());
+        return c < 0 || writer == null || writer.holdsValueOf(TableKeys.encode(db, key.bytes()), c, r.offset());
     }
 
     @Override
@@ -178,6 +190,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
             }
             return;
         }
+        // A snapshot may read any value it holds: its slots must not be reused or rewritten meanwhile.
+        writer.holdFreedSlots(server.keyspace().liveSnapshots() > 0);
         List<Dirty> pending = new ArrayList<>();
         if (allocations.mayTry(server.nowMs())) {
             pending.addAll(deferred);
@@ -346,7 +360,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         }
     }
 
-    /** Slots freed during the flush become reusable, unless a snapshot may still read a value in one. */
+    /** Slots held while snapshots were live become reusable once none is. */
     private void releaseHeldSlots() {
         if (writer != null && server.keyspace().liveSnapshots() == 0) {
             writer.releaseHeldSlots();
@@ -468,7 +482,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         region = bigger;
         writer = grown;
         nextEpoch = grown.epoch() + 1;
-        grown.holdFreedSlots(true);
+        grown.holdFreedSlots(server.keyspace().liveSnapshots() > 0);
         if (copied) {
             moveAreas();
         } else {
@@ -574,7 +588,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         retireCurrent();
         region = fresh;
         writer = w;
-        w.holdFreedSlots(true);
+        w.holdFreedSlots(server.keyspace().liveSnapshots() > 0);
         areas = newAreas();
         unavailable = fits[0] ? null : "the keyspace holds a key the table cannot (over " + TableKeys.MAX_KEY_LENGTH + " bytes)";
         rebuilds++;
