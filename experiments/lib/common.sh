@@ -14,10 +14,14 @@ fi
 # rkv is run through its launcher, cli/bin/rkv, with the JVM settings the README gives a user:
 # the figures that count. JAVA_OPTS, when set, replaces them for a run to be labelled as tuned.
 run_rkv() { # rkv arguments...
+  # Started with `run_rkv ... &` the function runs in a subshell whose pid is $!: exec
+  # there, so that $! is the JVM's pid and killing it (or reading its RSS) reaches the JVM.
+  local run=()
+  [[ $BASHPID != "$$" ]] && run=(exec)
   if [[ -n ${JAVA_OPTS+set} ]]; then
-    RKV_JAR="$JAR" RKV_JAVA_OPTS="$JAVA_OPTS" cli/bin/rkv "$@"
+    RKV_JAR="$JAR" RKV_JAVA_OPTS="$JAVA_OPTS" "${run[@]}" cli/bin/rkv "$@"
   else
-    RKV_JAR="$JAR" cli/bin/rkv "$@"
+    RKV_JAR="$JAR" "${run[@]}" cli/bin/rkv "$@"
   fi
 }
 

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -49,10 +51,14 @@ class RegionStringTest {
     }
 
     @Test
-    void expiryAndDuplicatesKeepTheRegionValue() {
+    void expiryKeepsTheRegionValueWhileADuplicateTakesAHeapCopy() {
         Entry e = Entry.regionString(inRegion("value"), Entry.NO_EXPIRY, NOW);
-        assertEquals(e.value(), e.withExpiry(NOW + 5).value());
-        assertEquals(e.value(), e.duplicate().value());
+        assertSame(e.value(), e.withExpiry(NOW + 5).value());
+        // A duplicate (COPY, a snapshot's copy-on-write) must outlive the slot it came from.
+        Entry copy = e.duplicate();
+        assertInstanceOf(byte[].class, copy.value());
+        assertArrayEquals(e.bytes(), copy.bytes());
+        assertEquals(e.encoding(), copy.encoding());
     }
 
     @Test
