@@ -44,6 +44,7 @@ public final class ServerContext {
     private final InfoRegistry info = new InfoRegistry();
     private final HeapGauge heap = new HeapGauge();
     private final List<KeyspaceListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile KeyspaceListener expiryPropagation;
     private final List<PropagationListener> propagationListeners = new CopyOnWriteArrayList<>();
     private final String runId;
     private final long startTimeMs;
@@ -217,6 +218,16 @@ public final class ServerContext {
         listeners.remove(l);
     }
 
+    /**
+     * Sets what propagates the DEL of an expired key. It hears of an expiry after every other
+     * listener, as Redis deletes and notifies before it propagates: the DEL advances the
+     * replication offset, and a listener that publishes state at that offset (the primary
+     * agent's table) must already know the key is gone.
+     */
+    public void propagateExpiriesWith(KeyspaceListener propagation) {
+        expiryPropagation = propagation;
+    }
+
     /** Classic replication (REPLICAOF, PSYNC, WAIT, ROLE); null until the server wires it. */
     public Replication replication() {
         return replication;
@@ -383,6 +394,10 @@ public final class ServerContext {
         public void keyExpired(int db, Key key) {
             for (KeyspaceListener l : listeners) {
                 l.keyExpired(db, key);
+            }
+            KeyspaceListener propagation = expiryPropagation;
+            if (propagation != null) {
+                propagation.keyExpired(db, key);
             }
         }
 

@@ -35,7 +35,7 @@ public final class Commands {
 
     /** Hooks the command families need on the server's keyspace; call once per server context. */
     public static void attach(ServerContext server) {
-        server.addKeyspaceListener(new ExpiryPropagation(server));
+        server.propagateExpiriesWith(new ExpiryPropagation(server));
         server.addKeyspaceListener(server.blocked());
         ServerCommands.attach(server);
     }
