@@ -134,13 +134,15 @@ measure() { # kind primary_port replicas mode
   wait "$latpid" || true
   P99=$(cat "$lat")
   TRANSPORT=$(field "${ports[0]}" replication master_last_sync_transport)
+  PHASES=
+  [ "$kind" = redis ] || PHASES=$(field "${ports[0]}" accelerator replica_agent_last_pull_phases_ms)
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$tmp/replica-$mode-$n-"*
   MEASURED=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 }
 
-declare -A RESULT LAT MEM IDLE RAW TRANS RSS
+declare -A RESULT LAT MEM IDLE RAW TRANS RSS PHASE
 SYSTEMS=()
 [ "${REDIS:-yes}" = no ] || SYSTEMS+=(redis)
 for p in $PROVIDERS; do SYSTEMS+=("rkv:$p"); done
@@ -175,6 +177,7 @@ for kind in "${SYSTEMS[@]}"; do
       RESULT[$kind,$n,$mode]=$MEASURED
       LAT[$kind,$n,$mode]=$P99
       TRANS[$kind,$n,$mode]=$TRANSPORT
+      PHASE[$kind,$n,$mode]=$PHASES
       echo "  ${RESULT[$kind,$n,$mode]} s (GET p99 during: ${LAT[$kind,$n,$mode]} ms, transport ${TRANSPORT:-classic})" >&2
     done
   done
@@ -230,5 +233,12 @@ red1=${RESULT[redis,1,diskless]:-${REDIS_DISKLESS_S:-6.3}}
   done
   echo
   echo "Memory after loading: $(for k in "${SYSTEMS[@]}"; do printf '%s %s; ' "$k" "${MEM[$k]}"; done)"
+  echo "Phases of the first replica's pull, ms (INFO accelerator replica_agent_last_pull_phases_ms):"
+  echo
+  for kind in "${SYSTEMS[@]}"; do
+    [ "$kind" = redis ] && continue
+    for n in $REPLICAS; do echo "- $kind, $n replica(s): ${PHASE[$kind,$n,rdma]:-?}"; done
+  done
+  echo
   echo "Transport the rkv replicas reported: $(for k in "${SYSTEMS[@]}"; do [ "$k" = redis ] || printf '%s %s; ' "$k" "${TRANS[$k,1,rdma]:-?}"; done)"
 } | tee "$out"

@@ -69,7 +69,8 @@ class KeyspaceNotificationsDifferentialIT extends ReferencePairTest {
         PEXPIRE s4 100000 NX
         EXPIREAT s4 {s+1000}
         PEXPIREAT s4 {ms+100000}
-        EXPIRE s4 100 GT
+        EXPIRE s4 10 GT
+        EXPIRE s4 1000 GT
         PERSIST s4
         PERSIST s4
         EXPIRE m1 -1
