@@ -198,7 +198,7 @@ mkdir -p experiments/results
 out=experiments/results/rdma-sync.md
 red1=${RESULT[redis,1,diskless]:-${REDIS_DISKLESS_S:-6.3}}
 {
-  echo "Full sync of $KEYS keys x $VALUE-byte values, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), rkv JVM options: $(rkv_jvm_options);"
+  echo "Full sync of $KEYS keys x $VALUE-byte values, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), rkv JVM options: $(rkv_jvm_options primary-agent);"
   echo "seconds from REPLICAOF until every replica is up with all keys (rkv: REPLICAOF host port RDMA)."
   echo "GET p99 of the primary (redis-benchmark, 4 clients) while the replicas sync; idle p99 per system below."
   echo

@@ -65,7 +65,7 @@ done
 
 out=experiments/results/server-bench.md
 {
-  echo "redis-benchmark -c 50 -d 1000 -r 1000000 -n $N on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "redis-benchmark -c 50 -d 1000 -r 1000000 -n $N on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); rkv server JVM options: $(rkv_jvm_options server)"
   echo
   echo "| test | pipeline | redis rps | rkv rps | rkv/redis | redis p50 ms | rkv p50 ms | redis p99 ms | rkv p99 ms | p99 rkv/redis |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -25,12 +25,14 @@ run_rkv() { # rkv arguments...
   fi
 }
 
-# The JVM options rkv runs with, for the results' headings.
-rkv_jvm_options() {
+# The JVM options `rkv COMMAND` runs with, for the results' headings: the launcher says.
+rkv_jvm_options() { # command
   if [[ -n ${JAVA_OPTS+set} ]]; then
     echo "${JAVA_OPTS:-none, the JVM defaults} (tuned, set by JAVA_OPTS)"
   else
-    echo "$(sed -n 's/^  opts=(\(.*\))$/\1/p' cli/bin/rkv) (the launcher's defaults, cli/bin/rkv)"
+    local line
+    line=$(RKV_JAR="$JAR" JAVA=echo cli/bin/rkv "$1")
+    echo "${line%% -jar *} (the launcher's defaults for rkv $1, cli/bin/rkv)"
   fi
 }
 

@@ -54,11 +54,15 @@ class LauncherIT {
     }
 
     @Test
-    void runsTheJarOnRkvsJvmSettings() throws Exception {
-        Run r = run(Map.of("JAVA", echoJava().toString()), "server", "--port", "0");
-        assertEquals(0, r.exit(), r.output());
-        assertEquals(List.of("-XX:+UseParallelGC", "-Xmn64m", "-jar", JAR.toString(), "server", "--port", "0"),
-            r.output().lines().toList());
+    void runsTheJarOnTheParallelCollectorWithASmallYoungGenerationWhereStringsLiveInTables() throws Exception {
+        Run server = run(Map.of("JAVA", echoJava().toString()), "server", "--port", "0");
+        assertEquals(0, server.exit(), server.output());
+        assertEquals(List.of("-XX:+UseParallelGC", "-jar", JAR.toString(), "server", "--port", "0"), server.output().lines().toList());
+        for (String command : List.of("primary-agent", "replica-agent", "demo")) {
+            Run r = run(Map.of("JAVA", echoJava().toString()), command, "--port", "0");
+            assertEquals(List.of("-XX:+UseParallelGC", "-Xmn64m", "-jar", JAR.toString(), command, "--port", "0"),
+                r.output().lines().toList(), command);
+        }
     }
 
     @Test
