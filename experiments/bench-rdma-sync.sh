@@ -20,6 +20,11 @@
 #        JAVA_OPTS (default: unset): replaces the JVM options of every rkv process. The figure that
 #        counts leaves it unset: rkv runs through cli/bin/rkv as the README starts it; a tuned run (for example
 #        JAVA_OPTS="-Xms3g -Xmx3g -XX:+AlwaysPreTouch") must be labelled as such wherever it is quoted.
+#        PRETOUCH_GB (default 0): first writes and deletes that many GB in /dev/shm. On a virtual
+#        machine whose host backs guest memory lazily (this project's: Firecracker), the first
+#        touch of a guest page costs ~2 s per GB, after that ~0.3 s per GB; whichever system
+#        first touches memory the VM never used pays it inside its sync. The guest cannot tell
+#        which of its free pages the host has backed: the heading records PRETOUCH_GB.
 #        REDIS=no skips redis-server (then REDIS_DISKLESS_S, default 6.3, the time DESIGN.md
 #        measured, is the baseline the targets compare with).
 set -euo pipefail
@@ -32,6 +37,12 @@ AWAIT_PING_TENTHS=1200
 # shellcheck source=lib/common.sh
 source experiments/lib/common.sh
 require_tools redis-server redis-cli redis-benchmark python3
+if [ "${PRETOUCH_GB:-0}" -gt 0 ]; then
+  echo "touching ${PRETOUCH_GB} GB of memory in /dev/shm first ..." >&2
+  dd if=/dev/zero of=/dev/shm/rkv-bench-pretouch bs=1M count=$((PRETOUCH_GB * 1024)) status=none
+  rm -f /dev/shm/rkv-bench-pretouch
+fi
+MEMORY_AT_START="PRETOUCH_GB=${PRETOUCH_GB:-0}"
 
 # Starts a server in the background; sets SERVER_PORT and SERVER_PID.
 # kind: redis | rkv-primary:<provider> | rkv-replica:<provider>; redis.conf options follow.
@@ -198,7 +209,7 @@ mkdir -p experiments/results
 out=experiments/results/rdma-sync.md
 red1=${RESULT[redis,1,diskless]:-${REDIS_DISKLESS_S:-6.3}}
 {
-  echo "Full sync of $KEYS keys x $VALUE-byte values, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), rkv JVM options: $(rkv_jvm_options primary-agent);"
+  echo "Full sync of $KEYS keys x $VALUE-byte values, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), rkv JVM options: $(rkv_jvm_options primary-agent); memory $MEMORY_AT_START;"
   echo "seconds from REPLICAOF until every replica is up with all keys (rkv: REPLICAOF host port RDMA)."
   echo "GET p99 of the primary (redis-benchmark, 4 clients) while the replicas sync; idle p99 per system below."
   echo
