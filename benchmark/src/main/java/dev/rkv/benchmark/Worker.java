@@ -154,20 +154,28 @@ final class Worker implements Runnable, ReadyHandler {
 
     private void read(Client c) throws IOException, ReplyScanner.ProtocolException {
         ByteBuffer in = c.in;
-        int n = c.connection.read(in);
-        if (n < 0) {
-            throw new IOException("the server closed the connection");
+        // A read that filled the buffer may have left more behind: read on instead of waiting for
+        // the next poll (a -P 16 batch of 1 KiB GET replies is 16.5 KiB).
+        for (int n = in.capacity(); n == in.capacity(); ) {
+            n = c.connection.read(in);
+            if (n < 0) {
+                throw new IOException("the server closed the connection");
+            }
+            if (n == 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            in.flip();
+            int replies = c.scanner.scan(in);
+            in.clear();
+            if (replies > 0) {
+                replies(c, replies, now);
+            }
         }
-        if (n == 0) {
-            return;
-        }
-        long now = System.nanoTime();
-        in.flip();
-        int replies = c.scanner.scan(in);
-        in.clear();
-        if (replies == 0) {
-            return;
-        }
+    }
+
+    /** {@code replies} replies completed by a read at {@code now}. */
+    private void replies(Client c, int replies, long now) throws IOException, ReplyScanner.ProtocolException {
         if (replies > c.pending) {
             throw new ReplyScanner.ProtocolException(replies + " replies arrived for " + c.pending + " requests");
         }
