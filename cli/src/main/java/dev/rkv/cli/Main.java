@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Redis-compatible key-value server with RDMA-accelerated replica sync.",
     subcommands = {ServerCommand.class, PrimaryAgentCommand.class, ReplicaAgentCommand.class, ReplicaofCommand.class,
         DemoCommand.class, SessionDemoCommand.class, DoctorCommand.class, RdmaBenchCommand.class,
-        ExperimentCommand.class})
+        ExperimentCommand.class, BenchmarkCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
