@@ -42,7 +42,6 @@ if [ "${PRETOUCH_GB:-0}" -gt 0 ]; then
   dd if=/dev/zero of=/dev/shm/rkv-bench-pretouch bs=1M count=$((PRETOUCH_GB * 1024)) status=none
   rm -f /dev/shm/rkv-bench-pretouch
 fi
-MEMORY_AT_START="PRETOUCH_GB=${PRETOUCH_GB:-0}"
 
 # Starts a server in the background; sets SERVER_PORT and SERVER_PID.
 # kind: redis | rkv-primary:<provider> | rkv-replica:<provider>; redis.conf options follow.
@@ -209,7 +208,7 @@ mkdir -p experiments/results
 out=experiments/results/rdma-sync.md
 red1=${RESULT[redis,1,diskless]:-${REDIS_DISKLESS_S:-6.3}}
 {
-  echo "Full sync of $KEYS keys x $VALUE-byte values, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), rkv JVM options: $(rkv_jvm_options primary-agent); memory $MEMORY_AT_START;"
+  echo "Full sync of $KEYS keys x $VALUE-byte values, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), rkv JVM options: $(rkv_jvm_options primary-agent); PRETOUCH_GB=${PRETOUCH_GB:-0};"
   echo "seconds from REPLICAOF until every replica is up with all keys (rkv: REPLICAOF host port RDMA)."
   echo "GET p99 of the primary (redis-benchmark, 4 clients) while the replicas sync; idle p99 per system below."
   echo

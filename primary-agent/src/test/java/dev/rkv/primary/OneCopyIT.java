@@ -10,7 +10,6 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -307,17 +306,11 @@ class OneCopyIT {
     }
 
     private static void assertTableIsKeyspace(RkvTestServer s, PrimaryAgent agent) throws Exception {
-        Map<String, String> table = agent.withTable((w, r) -> TableDump.table(copyOf(r.buffer()), new HashMap<>()));
+        Map<String, String> table = TableDump.liveTable(agent);
         Map<String, String> keyspace = s.call(() -> TableDump.keyspace(s.server().context().keyspace()));
         assertEquals(keyspace, table);
         long offset = s.call(() -> s.server().context().replication().offset());
         assertEquals(offset, (long) agent.withTable((w, r) -> w.replicationOffset()));
-    }
-
-    private static ByteBuffer copyOf(ByteBuffer live) {
-        ByteBuffer copy = ByteBuffer.allocate(live.capacity());
-        copy.put(live.duplicate().clear());
-        return copy.clear();
     }
 
     private static byte[] bytes(String s) {

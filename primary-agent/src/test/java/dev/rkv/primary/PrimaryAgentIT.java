@@ -15,7 +15,6 @@ import dev.rkv.rdma.Providers;
 import dev.rkv.rdma.RdmaConnectException;
 import dev.rkv.rdma.RdmaDevice;
 
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -51,7 +50,7 @@ class PrimaryAgentIT {
                 j.expire("k:30", 1000);
 
                 Map<String, Long> lsns = new HashMap<>();
-                Map<String, String> table = agent.withTable((w, r) -> TableDump.table(copyOf(r.buffer()), lsns));
+                Map<String, String> table = TableDump.liveTable(agent, lsns);
                 Map<String, String> keyspace = s.call(() -> TableDump.keyspace(s.server().context().keyspace()));
                 assertEquals(keyspace, table);
                 long offset = s.call(() -> s.server().context().replication().offset());
@@ -120,7 +119,7 @@ class PrimaryAgentIT {
     }
 
     private static Map<String, String> tableOf(PrimaryAgent agent) throws Exception {
-        return agent.withTable((w, r) -> TableDump.table(copyOf(r.buffer()), new HashMap<>()));
+        return TableDump.liveTable(agent);
     }
 
     private static Map<String, String> keyspaceOf(RkvTestServer s) throws Exception {
@@ -173,7 +172,7 @@ class PrimaryAgentIT {
             j.flushAll();
             j.set("b", "2");
             assertTrue(agent.stats().epoch() > epoch);
-            Map<String, String> table = agent.withTable((w, r) -> TableDump.table(copyOf(r.buffer()), new HashMap<>()));
+            Map<String, String> table = TableDump.liveTable(agent);
             assertEquals(Map.of("0/b", "2 @0"), table);
         }
     }
@@ -211,11 +210,5 @@ class PrimaryAgentIT {
                 PrimaryAgentOptions.defaults().withDeviceProperty("listener.max-handshakes", "0")));
             assertTrue(e.getMessage().contains("listener.max-handshakes"), e.getMessage());
         }
-    }
-
-    private static ByteBuffer copyOf(ByteBuffer live) {
-        ByteBuffer copy = ByteBuffer.allocate(live.capacity());
-        copy.put(live.duplicate().clear());
-        return copy.clear();
     }
 }

@@ -26,6 +26,22 @@ final class TableDump {
     private TableDump() {
     }
 
+    /** The agent's table as it is now: a copy of its live region, dumped; {@code lsns} receives each key's LSN. */
+    static Map<String, String> liveTable(PrimaryAgent agent, Map<String, Long> lsns) throws Exception {
+        return agent.withTable((w, r) -> table(copyOf(r.buffer()), lsns));
+    }
+
+    /** The agent's table as it is now, without the LSNs. */
+    static Map<String, String> liveTable(PrimaryAgent agent) throws Exception {
+        return liveTable(agent, new java.util.HashMap<>());
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer live) {
+        ByteBuffer copy = ByteBuffer.allocate(live.capacity());
+        copy.put(live.duplicate().clear());
+        return copy.clear();
+    }
+
     static Map<String, String> keyspace(Keyspace ks) {
         Map<String, String> out = new TreeMap<>();
         for (int i = 0; i < ks.count(); i++) {
