@@ -35,6 +35,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
     private volatile long completedSyncs;
     /** Bytes the last completed pull stored in its adopted table copy (0: values went onto the heap). */
     private volatile long lastTableCopyBytes;
+    private volatile String lastTableCopyMode = "none";
     /** Whether the last completed pull's strings stayed in the table copy, and if not all, why: {@link TablePuller#adoption()}. */
     private volatile String lastAdoption = "none (no pull yet)";
 
@@ -122,6 +123,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
         f.put("replica_agent_last_pull_table_copy_bytes", copy);
         f.put("replica_agent_last_pull_table_copy_human", dev.rkv.kvserver.info.InfoFields.human(copy));
         f.put("replica_agent_last_pull_adoption", lastAdoption);
+        f.put("replica_agent_last_pull_table_copy_mode", lastTableCopyMode);
         f.put("replica_agent_last_pull_torn_reads", lastTornReads);
         f.put("replica_agent_last_pull_restarts", lastRestarts);
         f.put("replica_agent_last_pull_phases_ms", lastPhases.trim().replace("(", "").replace(")", "").replace(' ', ','));
@@ -225,6 +227,7 @@ public final class ReplicaAgent implements AcceleratedSync, AutoCloseable {
                 // before the pull began, and the stream's database there is known.
                 lastTableCopyBytes = puller.adoptedBytes();
                 lastAdoption = puller.adoption();
+                lastTableCopyMode = puller.tableCopyMode();
                 return new Result(d.replid(), d.offset(), d.streamDb(), filter, into.totalKeys(), puller.bytesPulled());
             } catch (TablePuller.AccessRefused e) {
                 // Either this replica holds a wrong key, or the primary moved to a new region meanwhile.

@@ -11,6 +11,7 @@ import dev.rkv.rdma.EndpointOptions;
 import dev.rkv.rdma.ListenerFullException;
 import dev.rkv.rdma.MemoryRegion;
 import dev.rkv.rdma.RdmaDevice;
+import dev.rkv.rdma.ScatterGatherEntry;
 import dev.rkv.rdma.WorkRequest;
 import dev.rkv.table.HeaderRead;
 import dev.rkv.table.KeyHash;
@@ -95,6 +96,10 @@ final class TablePuller implements AutoCloseable {
     private AdoptedTable adopted;
     /** Bytes stored in the adopted table; kept when adoption stops (the values stored before stay there). */
     private long adoptedBytes;
+    /** The adopted table's mappings registered as READ destinations (direct mode); null: READs land in staging. */
+    private MemoryRegion[] destinations;
+    /** How the table copy was filled, for INFO: "direct", "staged (why)" or "none". */
+    private String tableCopyMode = "none";
     /** How this pull keeps its strings, for INFO: see {@link #adoption()}. */
     private String adoption = "none (no pull yet)";
     private final int buffers;
@@ -186,6 +191,11 @@ final class TablePuller implements AutoCloseable {
         return adoption;
     }
 
+    /** How the last pull filled its table copy: "direct" (READs landed in it), "staged (why)" (copied from staging) or "none". */
+    String tableCopyMode() {
+        return tableCopyMode;
+    }
+
     /** Slot READs repeated because a copy was torn or corrupt. */
     long tornReads() {
         return tornReads;
@@ -233,10 +243,8 @@ final class TablePuller implements AutoCloseable {
         phase("torn+overflow");
         checkIndex(g, reader, decoder);
         phase("index");
-        if (adopted != null) {
-            // Every READ into it has completed: nothing writes it from here on.
-            adopted.close();
-        }
+        // Every READ into it has completed: nothing writes it from here on.
+        closeAdopted();
         TableHeader end = readHeader();
         if (end.invalidates(start)) {
             throw new EpochChanged("table epoch changed from " + start.epoch() + " to " + end.epoch() + (end.retired() ? " (retired)" : "")
@@ -266,22 +274,65 @@ final class TablePuller implements AutoCloseable {
      * the heap): slower, but a sync that worked before still works.
      */
     private void adopt(TableGeometry g, List<TableGeometry.PullRange> plan, Listener listener) {
-        if (adopted != null) {
-            adopted.close();
-            adopted = null;
-        }
+        closeAdopted();
         long planned = plan.stream().mapToLong(TableGeometry.PullRange::length).sum();
         listener.planned(planned);
-        adopted = AdoptedTable.createOrNull(options.tableCopyDirectory(), g, options.readBytes(), planned, AdoptedTable.CHUNK_BYTES,
+        adopted = AdoptedTable.createOrNull(options.tableCopyDirectory(), g, options.readBytes(), plan, AdoptedTable.CHUNK_BYTES,
             tableCopyFiles);
         adoptedBytes = 0;
         if (adopted != null) {
             adoption = "complete";
-            phases.append("adopted=").append(adopted.bytes() >> 20).append("MB ");
+            tableCopyMode = adopted.direct() ? registerDestinations() : "staged (" + adopted.whyStaged() + ")";
+            phases.append("adopted=").append(adopted.bytes() >> 20).append("MB ").append("copy=")
+                .append(destinations != null ? "direct" : "staged(" + adopted.whyStaged() + ")").append(' ');
         } else {
             String why = options.tableCopyDirectory() == null ? "no table copy directory" : "no room in " + options.tableCopyDirectory();
             adoption = "none (" + why + ")";
+            tableCopyMode = "none";
             phases.append("adopted=no(").append(why).append(") ");
+        }
+    }
+
+    /**
+     * Registers the adopted table's mappings as READ destinations, so that each range lands where
+     * its values will stay; a provider that refuses them leaves the copy staged.
+     *
+     * @return the table copy mode: "direct", or "staged (why)"
+     */
+    private String registerDestinations() {
+        List<ByteBuffer> maps = adopted.mappings();
+        MemoryRegion[] regions = new MemoryRegion[maps.size()];
+        try {
+            for (int i = 0; i < regions.length; i++) {
+                regions[i] = device.register(maps.get(i), Access.LOCAL_WRITE);
+            }
+        } catch (RuntimeException e) {
+            deregister(regions);
+            LOG.log(System.Logger.Level.WARNING, "the " + device.provider() + " provider refused the replica's table copy as a READ "
+                + "destination (" + e.getMessage() + "): its ranges are copied from staging");
+            return "staged (" + device.provider() + " refused the mapping: " + e.getMessage() + ")";
+        }
+        destinations = regions;
+        return "direct";
+    }
+
+    private static void deregister(MemoryRegion[] regions) {
+        for (MemoryRegion r : regions) {
+            if (r != null) {
+                r.deregister();
+            }
+        }
+    }
+
+    /** Closes the adopted table's file and drops its registrations (its mappings stay for the values in them). */
+    private void closeAdopted() {
+        if (destinations != null) {
+            deregister(destinations);
+            destinations = null;
+        }
+        if (adopted != null) {
+            adopted.close();
+            adopted = null;
         }
     }
 
@@ -312,8 +363,7 @@ final class TablePuller implements AutoCloseable {
     private void stopAdopting(IOException cause) {
         String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         String kept = dev.rkv.kvserver.info.InfoFields.human(adoptedBytes);
-        adopted.close();
-        adopted = null;
+        closeAdopted();
         adoption = "stopped (" + why + ") after " + kept + "; later values copied onto the heap";
         phases.append("adoption-stopped(").append(why).append(" after ").append(kept).append(") ");
         LOG.log(System.Logger.Level.WARNING, "replica table copy in " + options.tableCopyDirectory() + " took no more after " + kept
@@ -355,8 +405,11 @@ final class TablePuller implements AutoCloseable {
                 }
                 int b = free.poll();
                 TableGeometry.PullRange r = plan.get(next);
-                if (!ep.postSend(WorkRequest.read(b, staging.sge((long) b * options.readBytes(), (int) r.length()),
-                    descriptor.region().at(r.offset()), descriptor.region().rkey()))) {
+                // A direct copy's range lands in its place in the table copy; otherwise in buffer b of staging.
+                ScatterGatherEntry to = destinations != null
+                    ? destinations[adopted.chunkIndex(r)].sge(adopted.offsetInChunk(r), (int) r.length())
+                    : staging.sge((long) b * options.readBytes(), (int) r.length());
+                if (!ep.postSend(WorkRequest.read(b, to, descriptor.region().at(r.offset()), descriptor.region().rkey()))) {
                     free.push(b);
                     break;
                 }
@@ -377,13 +430,22 @@ final class TablePuller implements AutoCloseable {
                 TableGeometry.PullRange r = inFlight[b];
                 inFlight[b] = null;
                 outstanding--;
-                ByteBuffer copy = staging.buffer().slice(b * options.readBytes(), (int) r.length());
                 bytesPulled += r.length();
                 listener.pulled(r.length());
                 if (decoder != null) {
-                    // Checksums are verified on the staging copy, still in cache; values refer to their adopted home.
                     long t0 = System.nanoTime();
-                    ByteBuffer home = adoptedHome(r, copy);
+                    ByteBuffer home;
+                    ByteBuffer copy;
+                    if (destinations != null) {
+                        // Landed in its home: verified there, and nothing to store.
+                        home = adopted.landed(r);
+                        copy = home;
+                        adoptedBytes = adopted.storedBytes();
+                    } else {
+                        // Checksums are verified on the staging copy, still in cache; values refer to their adopted home.
+                        copy = staging.buffer().slice(b * options.readBytes(), (int) r.length());
+                        home = adoptedHome(r, copy);
+                    }
                     // One area per range, shared by every value in it (not one per value).
                     decoder.home = home == null ? null : new ValueArea(home);
                     long t1 = System.nanoTime();
@@ -613,9 +675,7 @@ final class TablePuller implements AutoCloseable {
         if (staging != null) {
             staging.deregister();
         }
-        if (adopted != null) {
-            adopted.close();
-        }
+        closeAdopted();
         cq.close();
     }
 

@@ -17,10 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Ranges stored into the adopted copy read back at the same offsets, across chunk boundaries,
- * after the file is closed, and after a later range found the file system full.
+ * Ranges stored into the adopted copy (staged) or written into its reserved mappings (direct)
+ * read back at the same offsets, across chunk boundaries, after the file is closed, and after a
+ * later range found the file system full; a reservation without room means copy mode.
  */
 class AdoptedTableTest {
     private static final int[] SIZES = {64, 192, 1024};
@@ -35,10 +37,10 @@ class AdoptedTableTest {
                 plan.add(r);
             }
         }
-        long needed = plan.stream().mapToLong(TableGeometry.PullRange::length).sum();
         // Chunks of about 10 KiB: every class spans several mappings.
-        AdoptedTable t = AdoptedTable.createOrNull(dir, g, readBytes, needed, 10_000);
+        AdoptedTable t = AdoptedTable.createOrNull(dir, g, readBytes, plan, 10_000, SpaceLimitedChannel.openerWithoutReservation(1L << 30));
         assertNotNull(t);
+        assertFalse(t.direct(), "no reservation: staged");
         Random rnd = new Random(3);
         List<ByteBuffer> homes = new ArrayList<>();
         List<byte[]> sent = new ArrayList<>();
@@ -67,7 +69,7 @@ class AdoptedTableTest {
     @Test
     void rangesThatDoNotFitTheCopyAreRefused(@TempDir Path dir) throws Exception {
         TableGeometry g = TableGeometry.of(SIZES, new long[] {100, 10, 10}, 64, 16);
-        AdoptedTable t = AdoptedTable.createOrNull(dir, g, 4096, 1, 4096);
+        AdoptedTable t = AdoptedTable.createOrNull(dir, g, 4096, List.of(), 4096, TableCopyFileOpener.PLAIN);
         assertNotNull(t);
         // 4096 / 64 = 64 slots per READ and per chunk: a range of 65 slots would straddle two mappings.
         var straddling = new TableGeometry.PullRange(g.slotAddress(0, 0), 65 * 64, 0, 0, 65);
@@ -89,10 +91,9 @@ class AdoptedTableTest {
                 plan.add(r);
             }
         }
-        long needed = plan.stream().mapToLong(TableGeometry.PullRange::length).sum();
         // Room for the first three ranges and half of the fourth: its store writes what fits, then fails.
         long room = plan.get(0).length() + plan.get(1).length() + plan.get(2).length() + plan.get(3).length() / 2;
-        AdoptedTable t = AdoptedTable.createOrNull(dir, g, readBytes, needed, 10_000, SpaceLimitedChannel.opener(room));
+        AdoptedTable t = AdoptedTable.createOrNull(dir, g, readBytes, plan, 10_000, SpaceLimitedChannel.openerWithoutReservation(room));
         assertNotNull(t);
         Random rnd = new Random(5);
         List<ByteBuffer> homes = new ArrayList<>();
@@ -120,10 +121,81 @@ class AdoptedTableTest {
     }
 
     @Test
+    void readsLandedInTheReservedMappingsReadBackFromReadOnlyHomes(@TempDir Path dir) throws Exception {
+        TableGeometry g = TableGeometry.of(SIZES, new long[] {1000, 333, 50}, 64, 16);
+        int readBytes = 4096;
+        List<TableGeometry.PullRange> plan = plan(g, readBytes);
+        AdoptedTable t = AdoptedTable.createOrNull(dir, g, readBytes, plan, 10_000, TableCopyFileOpener.PLAIN);
+        assertNotNull(t);
+        assertTrue(t.direct(), "fallocate reserved the planned ranges: " + t.whyStaged());
+        List<ByteBuffer> mappings = t.mappings();
+        Random rnd = new Random(7);
+        List<ByteBuffer> homes = new ArrayList<>();
+        List<byte[]> sent = new ArrayList<>();
+        for (TableGeometry.PullRange r : plan) {
+            byte[] bytes = new byte[(int) r.length()];
+            rnd.nextBytes(bytes);
+            // What a READ does: write the range's bytes at its place in a registered mapping.
+            mappings.get(t.chunkIndex(r)).put(t.offsetInChunk(r), bytes);
+            ByteBuffer home = t.landed(r);
+            assertTrue(home.isReadOnly(), "values cannot write the table copy");
+            homes.add(home);
+            sent.add(bytes);
+        }
+        assertEquals(plan.stream().mapToLong(TableGeometry.PullRange::length).sum(), t.storedBytes());
+        t.close();
+        for (int i = 0; i < homes.size(); i++) {
+            byte[] back = new byte[sent.get(i).length];
+            homes.get(i).get(0, back);
+            assertEquals(ByteBuffer.wrap(sent.get(i)), ByteBuffer.wrap(back), "range " + plan.get(i));
+        }
+    }
+
+    @Test
+    void aStagedCopyRefusesALandedRead(@TempDir Path dir) {
+        TableGeometry g = TableGeometry.of(SIZES, new long[] {100, 10, 10}, 64, 16);
+        List<TableGeometry.PullRange> plan = plan(g, 4096);
+        AdoptedTable t = AdoptedTable.createOrNull(dir, g, 4096, plan, 4096, SpaceLimitedChannel.openerWithoutReservation(1 << 20));
+        assertNotNull(t);
+        assertFalse(t.direct());
+        assertEquals("the test's file system cannot reserve", t.whyStaged());
+        assertThrows(IllegalStateException.class, () -> t.landed(plan.get(0)), "its pages may not exist");
+        t.close();
+    }
+
+    @Test
     void noDirectoryOrNoRoomMeansCopyMode(@TempDir Path dir) {
         TableGeometry g = TableGeometry.of(SIZES, new long[] {10, 10, 10}, 64, 16);
-        assertNull(AdoptedTable.createOrNull(null, g, 4096, 1));
-        assertNull(AdoptedTable.createOrNull(dir.resolve("missing"), g, 4096, 1));
-        assertNull(AdoptedTable.createOrNull(dir, g, 4096, Long.MAX_VALUE), "more than the file system can hold");
+        List<TableGeometry.PullRange> plan = plan(g, 4096);
+        assertNull(AdoptedTable.createOrNull(null, g, 4096, plan));
+        assertNull(AdoptedTable.createOrNull(dir.resolve("missing"), g, 4096, plan));
+        var huge = new TableGeometry.PullRange(g.slotAddress(0, 0), Long.MAX_VALUE, 0, 0, 1);
+        assertNull(AdoptedTable.createOrNull(dir, g, 4096, List.of(huge)), "more than the file system can hold");
+    }
+
+    @Test
+    void aReservationTheFileSystemHasNoRoomForMeansCopyMode(@TempDir Path dir) throws Exception {
+        TableGeometry g = TableGeometry.of(SIZES, new long[] {1000, 333, 50}, 64, 16);
+        List<TableGeometry.PullRange> plan = plan(g, 4096);
+        long needed = plan.stream().mapToLong(TableGeometry.PullRange::length).sum();
+        // The free-space check passes (the real file system has room), the reservation finds less than the plan.
+        assertNull(AdoptedTable.createOrNull(dir, g, 4096, plan, 10_000, SpaceLimitedChannel.opener(needed - 1)));
+        try (var files = Files.list(dir)) {
+            assertFalse(files.findAny().isPresent(), "nothing left behind");
+        }
+        AdoptedTable t = AdoptedTable.createOrNull(dir, g, 4096, plan, 10_000, SpaceLimitedChannel.opener(needed));
+        assertNotNull(t, "exactly enough room");
+        assertTrue(t.direct(), t.whyStaged());
+        t.close();
+    }
+
+    private static List<TableGeometry.PullRange> plan(TableGeometry g, int readBytes) {
+        List<TableGeometry.PullRange> plan = new ArrayList<>();
+        for (TableGeometry.PullRange r : g.pullPlan(readBytes)) {
+            if (!r.isOverflow()) {
+                plan.add(r);
+            }
+        }
+        return plan;
     }
 }

@@ -22,10 +22,47 @@ final class SpaceLimitedChannel extends FileChannel {
     private final FileChannel file;
     private final AtomicLong room;
 
-    /** Opens table copy files that share {@code budget} bytes of room, as files on one file system do. */
+    /**
+     * Opens table copy files that share {@code budget} bytes of room, as files on one file system
+     * do, on a system that cannot reserve blocks (no fallocate): the copy is staged, written range
+     * by range, and a write past the budget fails.
+     */
+    static TableCopyFileOpener openerWithoutReservation(long budget) {
+        AtomicLong room = new AtomicLong(budget);
+        return new TableCopyFileOpener() {
+            @Override
+            public FileChannel open(java.nio.file.Path f) throws IOException {
+                return new SpaceLimitedChannel(TableCopyFileOpener.PLAIN.open(f), room);
+            }
+
+            @Override
+            public BlockReservation.Result reserve(java.nio.file.Path file, long offset, long length) {
+                return new BlockReservation.Result(BlockReservation.Outcome.UNAVAILABLE, "the test's file system cannot reserve");
+            }
+        };
+    }
+
+    /**
+     * Opens table copy files that share {@code budget} bytes of room, where reserving blocks takes
+     * room as fallocate does: a reservation past the budget fails with ENOSPC and takes nothing.
+     */
     static TableCopyFileOpener opener(long budget) {
         AtomicLong room = new AtomicLong(budget);
-        return f -> new SpaceLimitedChannel(TableCopyFileOpener.PLAIN.open(f), room);
+        return new TableCopyFileOpener() {
+            @Override
+            public FileChannel open(java.nio.file.Path f) throws IOException {
+                return new SpaceLimitedChannel(TableCopyFileOpener.PLAIN.open(f), room);
+            }
+
+            @Override
+            public BlockReservation.Result reserve(java.nio.file.Path file, long offset, long length) throws InterruptedException {
+                if (room.addAndGet(-length) < 0) {
+                    room.addAndGet(length);
+                    return new BlockReservation.Result(BlockReservation.Outcome.NO_ROOM, "fallocate: " + ENOSPC);
+                }
+                return BlockReservation.reserve(file, offset, length);
+            }
+        };
     }
 
     private SpaceLimitedChannel(FileChannel file, AtomicLong room) {
