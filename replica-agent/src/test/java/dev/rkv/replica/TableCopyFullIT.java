@@ -24,10 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The tmpfs the replica's table copy lives in fills up during a pull (another process wrote
- * there after the pull found room): the pull completes in copy mode from that range on, the
- * strings stored before stay adopted, INFO and the phases say adoption stopped and why, and
- * one warning is logged. The dataset is the primary's either way, read back value by value,
- * so a string referring to a range that was never written would show as zeros (or a SIGBUS).
+ * there after the pull found room). A direct copy (its blocks reserved before the first READ)
+ * does not notice: every READ lands in a page that exists, the pull adopts everything. A staged
+ * copy (no reservation: no fallocate) completes in copy mode from the range that found no room
+ * on, the strings stored before stay adopted, INFO and the phases say adoption stopped and why,
+ * and one warning is logged. A reservation that finds no room means copy mode from the start.
+ * The dataset is the primary's every time, read back value by value, so a string referring to
+ * a range that was never written would show as zeros (or a SIGBUS).
  */
 class TableCopyFullIT {
     private static final int READ_BYTES = 64 << 10;
@@ -41,7 +44,7 @@ class TableCopyFullIT {
             fill(primary, 3000);
             // Four READs' worth and a bit: a few ranges are stored, then one is written in part and fails.
             long room = 4L * READ_BYTES + 1000;
-            replica.tableCopyFiles(SpaceLimitedChannel.opener(room));
+            replica.tableCopyFiles(SpaceLimitedChannel.openerWithoutReservation(room));
             PullIT.Counters progress = new PullIT.Counters();
             Keyspace fresh = new Keyspace(16, new KeyspaceListener() { });
             replica.sync(request(primary, ""), fresh, progress);
@@ -55,7 +58,27 @@ class TableCopyFullIT {
     }
 
     @Test
-    void aTmpfsFilledByAnotherWriterMidPullStopsAdoptionAndThePullCompletes(@TempDir Path dir) throws Exception {
+    void aReservationWithoutRoomMeansCopyModeAndThePullCompletes(@TempDir Path dir) throws Exception {
+        try (RkvTestServer primary = RkvTestServer.start();
+             PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults().withProvider("shm"));
+             ReplicaAgent replica = new ReplicaAgent(options(dir))) {
+            fill(primary, 3000);
+            // The file system passes the free-space check, then has room for less than the plan when fallocate asks.
+            replica.tableCopyFiles(SpaceLimitedChannel.opener(4L * READ_BYTES));
+            Keyspace fresh = new Keyspace(16, new KeyspaceListener() { });
+            replica.sync(request(primary, ""), fresh, new PullIT.Counters());
+            Datasets.assertSame(primaryDump(primary), Datasets.dump(fresh), "pulled dataset");
+            assertEquals(0, Datasets.adoptedStrings(fresh), "every value copied onto the heap");
+            InfoFields info = new InfoFields();
+            replica.info(info);
+            assertTrue(info.get("replica_agent_last_pull_adoption").startsWith("none (no room in "), info.toString());
+            assertEquals("none", info.get("replica_agent_last_pull_table_copy_mode"));
+            assertEquals("0", info.get("replica_agent_last_pull_table_copy_bytes"));
+        }
+    }
+
+    @Test
+    void aTmpfsFilledByAnotherWriterMidPullCannotTakeTheReservedPagesOfADirectCopy(@TempDir Path dir) throws Exception {
         Path mountPoint = java.nio.file.Files.createDirectory(dir.resolve("tmpfs"));
         try (TinyTmpfs tmpfs = TinyTmpfs.mountOrSkip(mountPoint, 8)) {
             try (RkvTestServer primary = RkvTestServer.start();
@@ -63,40 +86,93 @@ class TableCopyFullIT {
                  ReplicaAgent replica = new ReplicaAgent(options(tmpfs.directory()));
                  LoggedWarnings warnings = LoggedWarnings.of(TablePuller.class)) {
                 fill(primary, 3000);
-                AtomicBoolean filled = new AtomicBoolean();
-                AtomicLong total = new AtomicLong();
-                AtomicLong pulled = new AtomicLong();
-                AcceleratedSync.ProgressSink progress = new AcceleratedSync.ProgressSink() {
-                    @Override
-                    public void total(long bytes) {
-                        total.set(bytes);
-                    }
-
-                    @Override
-                    public void pulled(long bytes) {
-                        // Called as each READ completes, before its range is stored: the pull found room, now there is none.
-                        if (pulled.addAndGet(bytes) >= 4L * READ_BYTES && filled.compareAndSet(false, true)) {
-                            try {
-                                tmpfs.fill();
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            }
-                        }
-                    }
-
-                    @Override
-                    public void loaded(long keys) {
-                    }
-                };
+                FillsMidPull progress = new FillsMidPull(tmpfs);
                 Keyspace fresh = new Keyspace(16, new KeyspaceListener() { });
                 replica.sync(request(primary, ""), fresh, progress);
-                assertTrue(filled.get(), "the tmpfs was filled during the pull");
-                assertTrue(total.get() < 8 << 20, "the pull plans less than the tmpfs holds, so it starts adopting: " + total);
+                assertTrue(progress.filled.get(), "the tmpfs was filled during the pull");
+                assertTrue(progress.total.get() < 8 << 20, "the pull plans less than the tmpfs holds, so it adopts: " + progress.total);
+
+                Datasets.assertSame(primaryDump(primary), Datasets.dump(fresh), "pulled dataset");
+                // All but one key are strings in slots (one lives in an overflow extent).
+                assertEquals(fresh.totalKeys() - 1, Datasets.adoptedStrings(fresh), "every string in a slot stays where it landed");
+                InfoFields info = new InfoFields();
+                replica.info(info);
+                assertEquals("complete", info.get("replica_agent_last_pull_adoption"));
+                assertEquals("direct", info.get("replica_agent_last_pull_table_copy_mode"));
+                assertTrue(replica.lastPhases().contains("copy=direct"), replica.lastPhases());
+                assertEquals(progress.total.get(), Long.parseLong(info.get("replica_agent_last_pull_table_copy_bytes")));
+                assertEquals(0, warnings.containing("adoption stopped").size(), warnings.toString());
+            }
+        }
+    }
+
+    @Test
+    void aTmpfsFilledByAnotherWriterMidPullStopsAStagedCopyAndThePullCompletes(@TempDir Path dir) throws Exception {
+        Path mountPoint = java.nio.file.Files.createDirectory(dir.resolve("tmpfs"));
+        try (TinyTmpfs tmpfs = TinyTmpfs.mountOrSkip(mountPoint, 8)) {
+            try (RkvTestServer primary = RkvTestServer.start();
+                 PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults().withProvider("shm"));
+                 ReplicaAgent replica = new ReplicaAgent(options(tmpfs.directory()));
+                 LoggedWarnings warnings = LoggedWarnings.of(TablePuller.class)) {
+                fill(primary, 3000);
+                // The real tmpfs, on a system that cannot reserve blocks: the copy is written range by range.
+                replica.tableCopyFiles(new TableCopyFileOpener() {
+                    @Override
+                    public java.nio.channels.FileChannel open(Path file) throws IOException {
+                        return TableCopyFileOpener.PLAIN.open(file);
+                    }
+
+                    @Override
+                    public BlockReservation.Result reserve(Path file, long offset, long length) {
+                        return new BlockReservation.Result(BlockReservation.Outcome.UNAVAILABLE, "no fallocate in this test");
+                    }
+                });
+                FillsMidPull progress = new FillsMidPull(tmpfs);
+                Keyspace fresh = new Keyspace(16, new KeyspaceListener() { });
+                replica.sync(request(primary, ""), fresh, progress);
+                assertTrue(progress.filled.get(), "the tmpfs was filled during the pull");
+                assertTrue(progress.total.get() < 8 << 20, "the pull plans less than the tmpfs holds, so it starts adopting: " + progress.total);
 
                 assertPrimarysDatasetPartlyAdopted(primary, fresh);
                 assertInfoSaysStopped(replica, "No space left on device");
+                InfoFields info = new InfoFields();
+                replica.info(info);
+                assertEquals("staged (no fallocate in this test)", info.get("replica_agent_last_pull_table_copy_mode"));
                 assertEquals(1, warnings.containing("adoption stopped").size(), warnings.toString());
             }
+        }
+    }
+
+    /** Fills the tmpfs once four READs have completed: the pull found room, now there is none. */
+    private static final class FillsMidPull implements AcceleratedSync.ProgressSink {
+        final TinyTmpfs tmpfs;
+        final AtomicBoolean filled = new AtomicBoolean();
+        final AtomicLong total = new AtomicLong();
+        final AtomicLong pulled = new AtomicLong();
+
+        FillsMidPull(TinyTmpfs tmpfs) {
+            this.tmpfs = tmpfs;
+        }
+
+        @Override
+        public void total(long bytes) {
+            total.set(bytes);
+        }
+
+        @Override
+        public void pulled(long bytes) {
+            // Called as each READ completes, before its range is stored (staged) or taken as landed (direct).
+            if (pulled.addAndGet(bytes) >= 4L * READ_BYTES && filled.compareAndSet(false, true)) {
+                try {
+                    tmpfs.fill();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+
+        @Override
+        public void loaded(long keys) {
         }
     }
 
