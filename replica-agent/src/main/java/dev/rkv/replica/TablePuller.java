@@ -107,7 +107,11 @@ final class TablePuller implements AutoCloseable {
     private long nextWrId = 1;
     private long bytesPulled;
     private long tornReads;
-    /** Where the bulk phase's time went: waiting for READs, storing ranges in the adopted table, verifying and indexing slots, handing records to the loader. */
+    /**
+     * Where the bulk phase's time went: waiting for READs, storing ranges in the adopted table
+     * (staged copy only), verifying slots and preparing their keys and entries, handing records to
+     * the loader (waiting for it when it falls behind).
+     */
     private long waitNanos;
     private long storeNanos;
     private long verifyNanos;
@@ -224,6 +228,8 @@ final class TablePuller implements AutoCloseable {
             tags[c] = new int[(int) g.slotCount(c)];
         }
         Decoder decoder = new Decoder(reader, loader, tags, listener);
+        // Every key the bulk phase loads is in a written slot: size the keyspace's maps for that many.
+        loader.expectKeys(java.util.Arrays.stream(start.slotsWritten()).sum());
 
         List<TableGeometry.PullRange> plan = slotRanges(start);
         phase("header");
@@ -236,7 +242,7 @@ final class TablePuller implements AutoCloseable {
         }
         phase("bulk");
         phases.append("(read-wait=").append(waitNanos / 1_000_000).append(" store=").append(storeNanos / 1_000_000)
-            .append(" verify=").append(verifyNanos / 1_000_000).append(" hand-off=").append(handOffNanos / 1_000_000).append(") ");
+            .append(" verify+prepare=").append(verifyNanos / 1_000_000).append(" hand-off=").append(handOffNanos / 1_000_000).append(") ");
         listener.bulkDone(decoder.torn.size());
         rereadTorn(reader, decoder);
         resolveOverflow(reader, decoder);
@@ -283,8 +289,9 @@ final class TablePuller implements AutoCloseable {
         if (adopted != null) {
             adoption = "complete";
             tableCopyMode = adopted.direct() ? registerDestinations() : "staged (" + adopted.whyStaged() + ")";
-            phases.append("adopted=").append(adopted.bytes() >> 20).append("MB ").append("copy=")
-                .append(destinations != null ? "direct" : "staged(" + adopted.whyStaged() + ")").append(' ');
+            // The phases are one token each (INFO turns spaces into commas): why a copy is staged is in its own field.
+            phases.append("adopted=").append(adopted.bytes() >> 20).append("MB copy=").append(destinations != null ? "direct" : "staged")
+                .append(' ');
         } else {
             String why = options.tableCopyDirectory() == null ? "no table copy directory" : "no room in " + options.tableCopyDirectory();
             adoption = "none (" + why + ")";
@@ -741,42 +748,44 @@ final class TablePuller implements AutoCloseable {
 
         void load(byte type, byte[] key, Object value, long expireAtMs, long lsn) throws IOException {
             if (pipeline != null) {
-                batch.add(new Record(type, key, value, expireAtMs, lsn));
+                // Key, entry and cluster slot are made here, so the loader thread only puts.
+                loader.prepare(batch, type, key, value, expireAtMs, lsn);
+                if (batch.isFull()) {
+                    queueBatch();
+                }
                 return;
             }
-            offer(type, key, value, expireAtMs, lsn);
-        }
-
-        private void offer(byte type, byte[] key, Object value, long expireAtMs, long lsn) throws IOException {
             if (loader.offer(type, key, value, expireAtMs, lsn)) {
                 listener.loaded(1);
             }
         }
 
-        // ---- the bulk phase's two-stage pipeline: this thread decodes and verifies, a loader
-        // ---- thread puts the records into the keyspace (it owns the keyspace until finish)
+        // ---- the bulk phase's two-stage pipeline: this thread decodes, verifies and prepares, a
+        // ---- loader thread puts the records into the keyspace (it owns the keyspace until finish)
 
-        private record Record(byte type, byte[] key, Object value, long expireAtMs, long lsn) {
-        }
-
-        private static final List<Record> END = new ArrayList<>();
-        private java.util.concurrent.BlockingQueue<List<Record>> queue;
+        private static final int BATCH = 1024;
+        private static final DatasetLoader.Records END = new DatasetLoader.Records(0);
+        private java.util.concurrent.BlockingQueue<DatasetLoader.Records> queue;
         private Thread pipeline;
-        private List<Record> batch = new ArrayList<>();
+        private DatasetLoader.Records batch = new DatasetLoader.Records(BATCH);
         private volatile Throwable pipelineFailure;
 
         void startPipeline() {
             queue = new java.util.concurrent.ArrayBlockingQueue<>(64);
             pipeline = new Thread(() -> {
                 try {
-                    for (List<Record> b = queue.take(); b != END; b = queue.take()) {
-                        for (Record r : b) {
-                            offer(r.type(), r.key(), r.value(), r.expireAtMs(), r.lsn());
+                    for (DatasetLoader.Records b = queue.take(); b != END; b = queue.take()) {
+                        long loaded = 0;
+                        for (int i = 0; i < b.size(); i++) {
+                            if (loader.put(b, i)) {
+                                loaded++;
+                            }
                         }
+                        listener.loaded(loaded);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (IOException | RuntimeException | Error e) {
+                } catch (RuntimeException | Error e) {
                     pipelineFailure = e;
                     queue.clear();
                 }
@@ -787,12 +796,22 @@ final class TablePuller implements AutoCloseable {
 
         /** Hands the records decoded so far to the loader thread. */
         void handOff() throws InterruptedException, IOException {
-            if (pipeline == null || batch.isEmpty()) {
+            if (pipeline == null || batch.size() == 0) {
                 return;
             }
+            queueBatch();
+        }
+
+        private void queueBatch() throws IOException {
             checkPipeline();
-            queue.put(batch);
-            batch = new ArrayList<>();
+            try {
+                queue.put(batch);
+            } catch (InterruptedException e) {
+                // Called from inside a decode, whose visitor may throw only IOExceptions (see visit()).
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted handing records to the loader");
+            }
+            batch = new DatasetLoader.Records(BATCH);
         }
 
         /** Waits until the loader thread put every record; later loads run on this thread. */
@@ -803,7 +822,7 @@ final class TablePuller implements AutoCloseable {
             Thread t = pipeline;
             try {
                 if (pipelineFailure == null) {
-                    if (!batch.isEmpty()) {
+                    if (batch.size() > 0) {
                         queue.put(batch);
                     }
                     queue.put(END);
@@ -814,7 +833,7 @@ final class TablePuller implements AutoCloseable {
                 }
             } finally {
                 pipeline = null;
-                batch = new ArrayList<>();
+                batch = new DatasetLoader.Records(BATCH);
             }
             checkPipeline();
         }

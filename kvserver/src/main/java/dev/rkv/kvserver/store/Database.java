@@ -34,6 +34,8 @@ public final class Database {
     private boolean expireOnAccess = true;
     /** Cursor of the active expiry cycle, a slot index. */
     private int expireCursor;
+    /** The capacity a slot map is created with ({@link #expectKeys}); HashMap's default otherwise. */
+    private int slotMapCapacity = 16;
 
     public Database(int index, KeyspaceListener listener) {
         this(index, listener, new SnapshotClock());
@@ -52,6 +54,18 @@ public final class Database {
 
     public int index() {
         return index;
+    }
+
+    /**
+     * Creates slot maps from now on with room for their share of about {@code keys} keys, so that
+     * a bulk load (a replica's pull) does not resize each map several times. Only maps created
+     * later are sized, each when its first key arrives: a slot never used costs nothing.
+     */
+    public void expectKeys(long keys) {
+        double perSlot = Math.max(0, keys) / (double) KeySlot.SLOTS;
+        // Keys spread over the slots about evenly: a few standard deviations over the mean rarely resize.
+        double room = (perSlot + 4 * Math.sqrt(perSlot) + 1) / 0.75;
+        slotMapCapacity = (int) Math.min(1 << 20, Math.max(16, room));
     }
 
     public long size() {
@@ -143,7 +157,7 @@ public final class Database {
         int slot = key.slot();
         HashMap<Key, Entry> m = writableSlot(slot);
         if (m == null) {
-            m = new HashMap<>();
+            m = new HashMap<>(slotMapCapacity);
             slots[slot] = m;
         }
         Entry old = m.put(key, entry);
