@@ -5,7 +5,7 @@ import dev.rkv.primary.PrimaryAgent;
 import dev.rkv.primary.PrimaryAgentOptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 
@@ -35,13 +35,17 @@ class AdoptedStringsIT {
         "".getBytes(), "0".getBytes(), "-9223372036854775808".getBytes(), "12345678901234567890".getBytes(), "007".getBytes(),
         "x".repeat(44).getBytes(), "y".repeat(45).getBytes(), "z".repeat(1000).getBytes(), new byte[] {0, '\r', '\n', (byte) 0xFF, 1});
 
-    @ParameterizedTest(name = "provider {0}")
-    @ValueSource(strings = {"soft", "shm"})
-    void adoptedStringsAnswerExactlyAsThePrimarys(String provider, @TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "provider {0}, table copy {1}")
+    @CsvSource({"soft,direct", "shm,direct", "soft,staged", "shm,staged"})
+    void adoptedStringsAnswerExactlyAsThePrimarys(String provider, String copyMode, @TempDir Path dir) throws Exception {
         try (RkvTestServer primary = RkvTestServer.start();
              PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults().withProvider(provider));
              RkvTestServer replica = RkvTestServer.start("--dir", dir.toString());
              ReplicaAgent replicaAgent = ReplicaAgent.attach(replica.server(), ReplicaAgentOptions.defaults().withProvider(provider))) {
+            if (copyMode.equals("staged")) {
+                // As on a system without fallocate: READs land in staging and each range is written into the copy.
+                replicaAgent.tableCopyFiles(UnreservedCopies.opener());
+            }
             List<String> keys = new ArrayList<>();
             try (Jedis p = primary.jedis()) {
                 for (int i = 0; i < VALUES.size(); i++) {
@@ -66,6 +70,9 @@ class AdoptedStringsIT {
                 long copyBytes = Long.parseLong(info.replaceAll("(?s).*replica_agent_last_pull_table_copy_bytes:(\\d+).*", "$1"));
                 assertTrue(copyBytes > 0, "the memory the strings live in is reported: " + info);
                 assertTrue(info.contains("replica_agent_last_pull_phases_ms:descriptor="), info);
+                // direct: the READs landed in the registered mappings of the table copy; staged: they were copied there.
+                assertTrue(info.contains("replica_agent_last_pull_table_copy_mode:" + copyMode), info);
+                assertTrue(info.contains("copy=" + copyMode), info);
                 assertTrue(r.info().indexOf("# Accelerator") < 0, "not in the default sections");
             }
 

@@ -116,17 +116,7 @@ class TableCopyFullIT {
                  LoggedWarnings warnings = LoggedWarnings.of(TablePuller.class)) {
                 fill(primary, 3000);
                 // The real tmpfs, on a system that cannot reserve blocks: the copy is written range by range.
-                replica.tableCopyFiles(new TableCopyFileOpener() {
-                    @Override
-                    public java.nio.channels.FileChannel open(Path file) throws IOException {
-                        return TableCopyFileOpener.PLAIN.open(file);
-                    }
-
-                    @Override
-                    public BlockReservation.Result reserve(Path file, long offset, long length) {
-                        return new BlockReservation.Result(BlockReservation.Outcome.UNAVAILABLE, "no fallocate in this test");
-                    }
-                });
+                replica.tableCopyFiles(UnreservedCopies.opener());
                 FillsMidPull progress = new FillsMidPull(tmpfs);
                 Keyspace fresh = new Keyspace(16, new KeyspaceListener() { });
                 replica.sync(request(primary, ""), fresh, progress);
@@ -137,7 +127,7 @@ class TableCopyFullIT {
                 assertInfoSaysStopped(replica, "No space left on device");
                 InfoFields info = new InfoFields();
                 replica.info(info);
-                assertEquals("staged (no fallocate in this test)", info.get("replica_agent_last_pull_table_copy_mode"));
+                assertEquals("staged (" + UnreservedCopies.WHY + ")", info.get("replica_agent_last_pull_table_copy_mode"));
                 assertEquals(1, warnings.containing("adoption stopped").size(), warnings.toString());
             }
         }
