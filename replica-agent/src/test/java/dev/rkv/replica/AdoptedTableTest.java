@@ -31,12 +31,7 @@ class AdoptedTableTest {
     void everyRangeReadsBackWhereItWasStoredAcrossSmallChunks(@TempDir Path dir) throws Exception {
         TableGeometry g = TableGeometry.of(SIZES, new long[] {1000, 333, 50}, 64, 16);
         int readBytes = 4096;
-        List<TableGeometry.PullRange> plan = new ArrayList<>();
-        for (TableGeometry.PullRange r : g.pullPlan(readBytes)) {
-            if (!r.isOverflow()) {
-                plan.add(r);
-            }
-        }
+        List<TableGeometry.PullRange> plan = plan(g, readBytes);
         // Chunks of about 10 KiB: every class spans several mappings.
         AdoptedTable t = AdoptedTable.createOrNull(dir, g, readBytes, plan, 10_000, SpaceLimitedChannel.openerWithoutReservation(1L << 30));
         assertNotNull(t);
@@ -85,12 +80,7 @@ class AdoptedTableTest {
     void aRangeTheFileHasNoRoomForIsNotStoredAndTheRangesBeforeItStayReadable(@TempDir Path dir) throws Exception {
         TableGeometry g = TableGeometry.of(SIZES, new long[] {1000, 333, 50}, 64, 16);
         int readBytes = 4096;
-        List<TableGeometry.PullRange> plan = new ArrayList<>();
-        for (TableGeometry.PullRange r : g.pullPlan(readBytes)) {
-            if (!r.isOverflow()) {
-                plan.add(r);
-            }
-        }
+        List<TableGeometry.PullRange> plan = plan(g, readBytes);
         // Room for the first three ranges and half of the fourth: its store writes what fits, then fails.
         long room = plan.get(0).length() + plan.get(1).length() + plan.get(2).length() + plan.get(3).length() / 2;
         AdoptedTable t = AdoptedTable.createOrNull(dir, g, readBytes, plan, 10_000, SpaceLimitedChannel.openerWithoutReservation(room));

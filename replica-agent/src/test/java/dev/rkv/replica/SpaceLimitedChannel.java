@@ -28,18 +28,7 @@ final class SpaceLimitedChannel extends FileChannel {
      * by range, and a write past the budget fails.
      */
     static TableCopyFileOpener openerWithoutReservation(long budget) {
-        AtomicLong room = new AtomicLong(budget);
-        return new TableCopyFileOpener() {
-            @Override
-            public FileChannel open(java.nio.file.Path f) throws IOException {
-                return new SpaceLimitedChannel(TableCopyFileOpener.PLAIN.open(f), room);
-            }
-
-            @Override
-            public BlockReservation.Result reserve(java.nio.file.Path file, long offset, long length) {
-                return new BlockReservation.Result(BlockReservation.Outcome.UNAVAILABLE, "the test's file system cannot reserve");
-            }
-        };
+        return new Opener(new AtomicLong(budget), false);
     }
 
     /**
@@ -47,22 +36,26 @@ final class SpaceLimitedChannel extends FileChannel {
      * room as fallocate does: a reservation past the budget fails with ENOSPC and takes nothing.
      */
     static TableCopyFileOpener opener(long budget) {
-        AtomicLong room = new AtomicLong(budget);
-        return new TableCopyFileOpener() {
-            @Override
-            public FileChannel open(java.nio.file.Path f) throws IOException {
-                return new SpaceLimitedChannel(TableCopyFileOpener.PLAIN.open(f), room);
-            }
+        return new Opener(new AtomicLong(budget), true);
+    }
 
-            @Override
-            public BlockReservation.Result reserve(java.nio.file.Path file, long offset, long length) throws InterruptedException {
-                if (room.addAndGet(-length) < 0) {
-                    room.addAndGet(length);
-                    return new BlockReservation.Result(BlockReservation.Outcome.NO_ROOM, "fallocate: " + ENOSPC);
-                }
-                return BlockReservation.reserve(file, offset, length);
+    private record Opener(AtomicLong room, boolean reserves) implements TableCopyFileOpener {
+        @Override
+        public FileChannel open(java.nio.file.Path f) throws IOException {
+            return new SpaceLimitedChannel(TableCopyFileOpener.PLAIN.open(f), room);
+        }
+
+        @Override
+        public BlockReservation.Result reserve(java.nio.file.Path file, long offset, long length) throws InterruptedException {
+            if (!reserves) {
+                return new BlockReservation.Result(BlockReservation.Outcome.UNAVAILABLE, "the test's file system cannot reserve");
             }
-        };
+            if (room.addAndGet(-length) < 0) {
+                room.addAndGet(length);
+                return new BlockReservation.Result(BlockReservation.Outcome.NO_ROOM, "fallocate: " + ENOSPC);
+            }
+            return BlockReservation.reserve(file, offset, length);
+        }
     }
 
     private SpaceLimitedChannel(FileChannel file, AtomicLong room) {

@@ -79,35 +79,41 @@ class TableCopyFullIT {
 
     @Test
     void aTmpfsFilledByAnotherWriterMidPullCannotTakeTheReservedPagesOfADirectCopy(@TempDir Path dir) throws Exception {
-        Path mountPoint = java.nio.file.Files.createDirectory(dir.resolve("tmpfs"));
-        try (TinyTmpfs tmpfs = TinyTmpfs.mountOrSkip(mountPoint, 8)) {
-            try (RkvTestServer primary = RkvTestServer.start();
-                 PrimaryAgent agent = PrimaryAgent.attach(primary.server(), PrimaryAgentOptions.defaults().withProvider("shm"));
-                 ReplicaAgent replica = new ReplicaAgent(options(tmpfs.directory()));
-                 LoggedWarnings warnings = LoggedWarnings.of(TablePuller.class)) {
-                fill(primary, 3000);
-                FillsMidPull progress = new FillsMidPull(tmpfs);
-                Keyspace fresh = new Keyspace(16, new KeyspaceListener() { });
-                replica.sync(request(primary, ""), fresh, progress);
-                assertTrue(progress.filled.get(), "the tmpfs was filled during the pull");
-                assertTrue(progress.total.get() < 8 << 20, "the pull plans less than the tmpfs holds, so it adopts: " + progress.total);
-
-                Datasets.assertSame(primaryDump(primary), Datasets.dump(fresh), "pulled dataset");
-                // All but one key are strings in slots (one lives in an overflow extent).
-                assertEquals(fresh.totalKeys() - 1, Datasets.adoptedStrings(fresh), "every string in a slot stays where it landed");
-                InfoFields info = new InfoFields();
-                replica.info(info);
-                assertEquals("complete", info.get("replica_agent_last_pull_adoption"));
-                assertEquals("direct", info.get("replica_agent_last_pull_table_copy_mode"));
-                assertTrue(replica.lastPhases().contains("copy=direct"), replica.lastPhases());
-                assertEquals(progress.total.get(), Long.parseLong(info.get("replica_agent_last_pull_table_copy_bytes")));
-                assertEquals(0, warnings.containing("adoption stopped").size(), warnings.toString());
-            }
-        }
+        pullWhileATmpfsFills(dir, TableCopyFileOpener.PLAIN, (primary, replica, fresh, progress, warnings) -> {
+            Datasets.assertSame(primaryDump(primary), Datasets.dump(fresh), "pulled dataset");
+            // All but one key are strings in slots (one lives in an overflow extent).
+            assertEquals(fresh.totalKeys() - 1, Datasets.adoptedStrings(fresh), "every string in a slot stays where it landed");
+            InfoFields info = new InfoFields();
+            replica.info(info);
+            assertEquals("complete", info.get("replica_agent_last_pull_adoption"));
+            assertEquals("direct", info.get("replica_agent_last_pull_table_copy_mode"));
+            assertTrue(replica.lastPhases().contains("copy=direct"), replica.lastPhases());
+            assertEquals(progress.total.get(), Long.parseLong(info.get("replica_agent_last_pull_table_copy_bytes")));
+            assertEquals(0, warnings.containing("adoption stopped").size(), warnings.toString());
+        });
     }
 
     @Test
     void aTmpfsFilledByAnotherWriterMidPullStopsAStagedCopyAndThePullCompletes(@TempDir Path dir) throws Exception {
+        // The real tmpfs, on a system that cannot reserve blocks: the copy is written range by range.
+        pullWhileATmpfsFills(dir, UnreservedCopies.opener(), (primary, replica, fresh, progress, warnings) -> {
+            assertPrimarysDatasetPartlyAdopted(primary, fresh);
+            assertInfoSaysStopped(replica, "No space left on device");
+            InfoFields info = new InfoFields();
+            replica.info(info);
+            assertEquals("staged (" + UnreservedCopies.WHY + ")", info.get("replica_agent_last_pull_table_copy_mode"));
+            assertEquals(1, warnings.containing("adoption stopped").size(), warnings.toString());
+        });
+    }
+
+    /** What a test checks after a pull during which the tmpfs filled up. */
+    private interface AfterPull {
+        void check(RkvTestServer primary, ReplicaAgent replica, Keyspace fresh, FillsMidPull progress, LoggedWarnings warnings)
+            throws Exception;
+    }
+
+    /** Pulls 3,000 keys into a table copy on an 8 MiB tmpfs (files opened by {@code opener}) that fills up after four READs. */
+    private static void pullWhileATmpfsFills(Path dir, TableCopyFileOpener opener, AfterPull checks) throws Exception {
         Path mountPoint = java.nio.file.Files.createDirectory(dir.resolve("tmpfs"));
         try (TinyTmpfs tmpfs = TinyTmpfs.mountOrSkip(mountPoint, 8)) {
             try (RkvTestServer primary = RkvTestServer.start();
@@ -115,20 +121,13 @@ class TableCopyFullIT {
                  ReplicaAgent replica = new ReplicaAgent(options(tmpfs.directory()));
                  LoggedWarnings warnings = LoggedWarnings.of(TablePuller.class)) {
                 fill(primary, 3000);
-                // The real tmpfs, on a system that cannot reserve blocks: the copy is written range by range.
-                replica.tableCopyFiles(UnreservedCopies.opener());
+                replica.tableCopyFiles(opener);
                 FillsMidPull progress = new FillsMidPull(tmpfs);
                 Keyspace fresh = new Keyspace(16, new KeyspaceListener() { });
                 replica.sync(request(primary, ""), fresh, progress);
                 assertTrue(progress.filled.get(), "the tmpfs was filled during the pull");
                 assertTrue(progress.total.get() < 8 << 20, "the pull plans less than the tmpfs holds, so it starts adopting: " + progress.total);
-
-                assertPrimarysDatasetPartlyAdopted(primary, fresh);
-                assertInfoSaysStopped(replica, "No space left on device");
-                InfoFields info = new InfoFields();
-                replica.info(info);
-                assertEquals("staged (" + UnreservedCopies.WHY + ")", info.get("replica_agent_last_pull_table_copy_mode"));
-                assertEquals(1, warnings.containing("adoption stopped").size(), warnings.toString());
+                checks.check(primary, replica, fresh, progress, warnings);
             }
         }
     }
