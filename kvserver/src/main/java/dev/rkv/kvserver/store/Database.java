@@ -34,6 +34,8 @@ public final class Database {
     private boolean expireOnAccess = true;
     /** Cursor of the active expiry cycle, a slot index. */
     private int expireCursor;
+    /** The most {@link #expectKeys} sizes a slot map for: 4,096 entries (16-32 KiB of table), 50 million keys in all. */
+    static final int MAX_SLOT_MAP_CAPACITY = 1 << 12;
     /** The capacity a slot map is created with ({@link #expectKeys}); HashMap's default otherwise. */
     private int slotMapCapacity = 16;
 
@@ -59,13 +61,15 @@ public final class Database {
     /**
      * Creates slot maps from now on with room for their share of about {@code keys} keys, so that
      * a bulk load (a replica's pull) does not resize each map several times. Only maps created
-     * later are sized, each when its first key arrives: a slot never used costs nothing.
+     * later are sized, each when its first key arrives: a slot never used costs nothing. The size
+     * is capped at {@link #MAX_SLOT_MAP_CAPACITY} (beyond it maps grow as usual), so that a hint
+     * far above the keys that arrive (a hostile primary's header) costs at most 16,384 such maps.
      */
     public void expectKeys(long keys) {
         double perSlot = Math.max(0, keys) / (double) KeySlot.SLOTS;
         // Keys spread over the slots about evenly: a few standard deviations over the mean rarely resize.
         double room = (perSlot + 4 * Math.sqrt(perSlot) + 1) / 0.75;
-        slotMapCapacity = (int) Math.min(1 << 20, Math.max(16, room));
+        slotMapCapacity = (int) Math.min(MAX_SLOT_MAP_CAPACITY, Math.max(16, room));
     }
 
     public long size() {
