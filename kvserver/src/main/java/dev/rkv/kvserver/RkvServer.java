@@ -11,6 +11,7 @@ import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.net.ClientInput;
 import dev.rkv.kvserver.net.EventLoop;
 import dev.rkv.kvserver.net.TcpAcceptor;
+import dev.rkv.kvserver.net.StreamConnection;
 import dev.rkv.kvserver.net.TcpConnection;
 import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.protocol.ProtocolLimits;
@@ -58,7 +59,7 @@ public final class RkvServer implements AutoCloseable {
     private final Persistence persistence;
     private final Replication replication;
     private final List<TcpAcceptor> acceptors = new ArrayList<>();
-    private final Map<Client, TcpConnection> connections = new HashMap<>();
+    private final Map<Client, StreamConnection> connections = new HashMap<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean started;
 
@@ -180,19 +181,19 @@ public final class RkvServer implements AutoCloseable {
             return;
         }
         ClientInput input = new ClientInput(protocolLimits(), config.getLong("client-query-buffer-limit"), dispatcher);
-        TcpConnection conn = new TcpConnection(ch, loop, input, new TcpConnection.ConnectionListener() {
+        TcpConnection conn = new TcpConnection(ch, loop, input, new StreamConnection.Listener() {
             @Override
-            public void closed(TcpConnection c) {
+            public void closed(StreamConnection c) {
                 forget(c.client());
             }
 
             @Override
-            public void closeFailed(TcpConnection c, IOException e) {
+            public void closeFailed(StreamConnection c, IOException e) {
                 log.verbose("closing " + c.peerAddress() + ": " + e.getMessage());
             }
 
             @Override
-            public boolean outputOverLimit(TcpConnection c) {
+            public boolean outputOverLimit(StreamConnection c) {
                 return c.client() != null && overOutputLimit(c.client(), config.outputBufferLimits(), context.nowMs());
             }
 
@@ -253,7 +254,7 @@ public final class RkvServer implements AutoCloseable {
         long timeoutMs = config.getLong("timeout") * 1000;
         OutputBufferLimits limits = config.outputBufferLimits();
         for (Client c : new ArrayList<>(context.clients().all())) {
-            TcpConnection conn = connections.get(c);
+            StreamConnection conn = connections.get(c);
             if (conn == null) {
                 continue;
             }
