@@ -39,6 +39,11 @@ public final class ServerConfig {
         add(ConfigOption.integer("port", 6379, 0, 65535, false));
         add(ConfigOption.string("bind", "127.0.0.1", false));
         add(ConfigOption.bool("protected-mode", true, true));
+        // RESP over RDMA (Valkey's names). Fixed at start: the listener is bound once.
+        add(ConfigOption.integer("rdma-port", 0, 0, 65535, false));
+        add(ConfigOption.string("rdma-bind", "", false));
+        add(ConfigOption.memory("rdma-rx-size", 1024 * 1024, 64 * 1024, 16 * 1024 * 1024, false));
+        add(ConfigOption.oneOf("rdma-provider", "soft", false, "soft", "shm", "disni"));
         add(ConfigOption.string("requirepass", "", true));
         add(ConfigOption.string("masterauth", "", true));
         add(ConfigOption.string("masteruser", "", true));

@@ -68,6 +68,11 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
         close();
     }
 
+    /** True once no more input is processed (closing). */
+    protected boolean inputStopped() {
+        return input.stopped();
+    }
+
     public Client client() {
         return input.client();
     }

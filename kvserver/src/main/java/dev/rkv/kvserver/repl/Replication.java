@@ -265,6 +265,13 @@ public final class Replication implements Propagator {
 
     /** PSYNC replid offset (or SYNC, with {@code legacy}): continue from the backlog or start a full sync. */
     public void psync(Client c, String requestedId, long requestedOffset, boolean legacy) {
+        if (!c.connection().transport().equals("tcp")) {
+            // The sync threads write the RDB straight to the replica's socket (ChannelWriter); an RDMA
+            // connection has none yet. Refuse before any replica state is made.
+            c.out().error("ERR replication over an RDMA client connection is not supported yet; connect the replica "
+                + "over TCP (its table pull can still use RDMA)");
+            return;
+        }
         Handshake hs = handshakes.remove(c);
         if (hs == null) {
             hs = new Handshake();
