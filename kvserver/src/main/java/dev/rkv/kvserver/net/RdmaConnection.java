@@ -108,6 +108,14 @@ public final class RdmaConnection extends StreamConnection implements EventLoop.
         return "rdma";
     }
 
+    /**
+     * The channel, for replication's sync threads that send an RDB while the event loop keeps
+     * reading (see repl.ChannelWriter); nothing else may write to it.
+     */
+    public RespRdmaChannel channel() {
+        return channel;
+    }
+
     /** The channel's provider ("soft", "shm", "disni"). */
     public String provider() {
         return channel.provider();

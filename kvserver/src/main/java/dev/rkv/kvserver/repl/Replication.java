@@ -7,6 +7,7 @@ import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.net.Connection;
 import dev.rkv.kvserver.net.EventLoop;
+import dev.rkv.kvserver.net.RdmaConnection;
 import dev.rkv.kvserver.net.TcpConnection;
 import dev.rkv.kvserver.persist.RdbAux;
 import dev.rkv.kvserver.store.DatabaseSnapshot;
@@ -265,13 +266,6 @@ public final class Replication implements Propagator {
 
     /** PSYNC replid offset (or SYNC, with {@code legacy}): continue from the backlog or start a full sync. */
     public void psync(Client c, String requestedId, long requestedOffset, boolean legacy) {
-        if (!c.connection().transport().equals("tcp")) {
-            // The sync threads write the RDB straight to the replica's socket (ChannelWriter); an RDMA
-            // connection has none yet. Refuse before any replica state is made.
-            c.out().error("ERR replication over an RDMA client connection is not supported yet; connect the replica "
-                + "over TCP (its table pull can still use RDMA)");
-            return;
-        }
         Handshake hs = handshakes.remove(c);
         if (hs == null) {
             hs = new Handshake();
@@ -395,12 +389,15 @@ public final class Replication implements Propagator {
         }
     }
 
-    private static java.nio.channels.SocketChannel channel(ReplicaHandle h) {
+    private static ReplicaSink channel(ReplicaHandle h) {
         Connection conn = h.client().connection();
-        if (!(conn instanceof TcpConnection tcp)) {
-            throw new IllegalStateException("full sync needs a TCP connection, got " + conn.transport());
+        if (conn instanceof TcpConnection tcp) {
+            return new ReplicaSink.Tcp(tcp.channel());
         }
-        return tcp.channel();
+        if (conn instanceof RdmaConnection rdma) {
+            return new ReplicaSink.Rdma(rdma.channel());
+        }
+        throw new IllegalStateException("full sync needs a TCP or RDMA connection, got " + conn.transport());
     }
 
     private void goOnline(ReplicaHandle h) {

@@ -196,6 +196,36 @@ abstract class ConnectionContractIT {
     }
 
     @Test
+    void aReplicaCanFullSyncAndFollowTheStreamOverThisTransport() throws Exception {
+        RawClient admin = tcpClient();
+        for (String diskless : new String[] {"yes", "no"}) {
+            assertEquals("+OK\r\n", admin.call("CONFIG", "SET", "repl-diskless-sync", diskless,
+                "repl-diskless-sync-delay", "0"));
+            assertEquals("+OK\r\n", admin.call("SET", "before-" + diskless, "x".repeat(300_000)));
+            RawClient replica = client();
+            assertEquals("+OK\r\n", replica.call("REPLCONF", "capa", "eof", "capa", "psync2"));
+            String fullResync = replica.call("PSYNC", "?", "-1");
+            assertTrue(fullResync.startsWith("+FULLRESYNC "), fullResync);
+            byte[] rdb = replica.readRdbTransfer();
+            assertEquals("REDIS", new String(rdb, 0, 5, StandardCharsets.US_ASCII), "an RDB file");
+            assertTrue(new String(rdb, StandardCharsets.ISO_8859_1).contains("before-" + diskless),
+                "the RDB holds the key written before the sync");
+            // as a replica does once loaded (after a diskless sync the stream starts with the first ACK)
+            replica.command("REPLCONF", "ACK", "0");
+            assertEquals("+OK\r\n", admin.call("SET", "after-" + diskless, "1"));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            String seen = "";
+            while (!seen.contains("after-" + diskless)) {
+                assertTrue(System.nanoTime() < deadline, "the write never reached the replica: " + seen);
+                seen = replica.readReply();
+            }
+            assertTrue(admin.call("INFO", "replication").contains("connected_slaves:1"));
+            replica.close();
+            server.awaitConnectedClients(1);
+        }
+    }
+
+    @Test
     void quitAnswersThenCloses() throws IOException {
         RawClient c = client();
         assertEquals("+OK\r\n", c.call("QUIT"));

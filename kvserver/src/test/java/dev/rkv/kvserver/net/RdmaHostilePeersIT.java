@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Peers that break the RESP-over-RDMA protocol against a real server (raw SPI clients): each
- * loses its own connection, and the server goes on serving RDMA and TCP clients; and what an
- * RDMA client may not do yet (PSYNC). One subclass per provider.
+ * loses its own connection, and the server goes on serving RDMA and TCP clients. One subclass
+ * per provider.
  */
 abstract class RdmaHostilePeersIT {
     private static final int RX = 64 * 1024;
@@ -136,14 +136,6 @@ abstract class RdmaHostilePeersIT {
             p.writeWithImm(rx, 1, 1, RX);
             assertOnlyTheHostileConnectionClosed();
         }
-    }
-
-    @Test
-    void psyncOverAnRdmaClientConnectionIsRefusedWithAReason() throws Exception {
-        String reply = good.call("PSYNC", "?", "-1");
-        assertTrue(reply.startsWith("-ERR replication over an RDMA client connection is not supported yet"), reply);
-        assertEquals("+PONG\r\n", good.call("PING"));
-        assertTrue(good.call("INFO", "replication").contains("connected_slaves:0"));
     }
 
     @Test
