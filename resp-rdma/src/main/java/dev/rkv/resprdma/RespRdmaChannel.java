@@ -20,6 +20,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.GatheringByteChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ import java.util.concurrent.TimeUnit;
  * features; a RegisterXferMemory must announce 1 byte to 16 MiB; data may arrive only after the
  * peer's RegisterXferMemory, only while our RX buffer is announced, and never past its end.
  */
-public final class RespRdmaChannel implements ByteChannel {
+public final class RespRdmaChannel implements ByteChannel, GatheringByteChannel {
 
     /** Control sends in flight at most; each holds a 32-byte slot until its completion. */
     private static final int CONTROL_SLOTS = 16;
@@ -275,7 +276,24 @@ public final class RespRdmaChannel implements ByteChannel {
      * @throws IOException            once the channel is broken (the message is {@link #closeReason()})
      */
     @Override
-    public synchronized int write(ByteBuffer src) throws IOException {
+    public int write(ByteBuffer src) throws IOException {
+        return (int) write(new ByteBuffer[] {src}, 0, 1);
+    }
+
+    /**
+     * Gathers as much of {@code srcs[offset..offset+length)} as fits in the peer's RX buffer into
+     * one WRITE_WITH_IMM (one notification at the peer for a batch of replies).
+     *
+     * @return bytes accepted, as {@link #write(ByteBuffer)}
+     */
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, 0, srcs.length);
+    }
+
+    @Override
+    public synchronized long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, srcs.length);
         if (state == State.CLOSED) {
             throw new ClosedChannelException();
         }
@@ -285,14 +303,21 @@ public final class RespRdmaChannel implements ByteChannel {
         if (draining) {
             throw new ClosedChannelException();
         }
-        int n = Math.min(src.remaining(), writableBytes());
+        long wanted = 0;
+        for (int i = offset; i < offset + length; i++) {
+            wanted += srcs[i].remaining();
+        }
+        int n = (int) Math.min(wanted, writableBytes());
         if (n == 0 || endpoint.sendQueueFree() <= CONTROL_RESERVE) {
             return 0;
         }
-        int start = src.position();
         ByteBuffer staging = tx.buffer();
-        staging.position(txOffset);
-        staging.put(src.duplicate().limit(start + n));
+        staging.position(txOffset).limit(txOffset + n);
+        for (int i = offset; i < offset + length && staging.hasRemaining(); i++) {
+            ByteBuffer src = srcs[i];
+            int take = Math.min(src.remaining(), staging.remaining());
+            staging.put(src.duplicate().limit(src.position() + take));
+        }
         // Signal now and then, and whenever the queue runs low: a signaled completion is what wakes
         // a writer waiting for send-queue space (unsignaled successes return their slot silently).
         boolean signaled = ++dataWrites % options.signalEvery() == 0
@@ -307,7 +332,14 @@ public final class RespRdmaChannel implements ByteChannel {
             breakWith("posting a data write failed: " + e.getMessage());
             throw new IOException("RDMA connection closed: " + closeReason, e);
         }
-        src.position(start + n);
+        // Posted: now the sources give up what was copied (nothing, had the post failed).
+        int left = n;
+        for (int i = offset; i < offset + length && left > 0; i++) {
+            ByteBuffer src = srcs[i];
+            int take = Math.min(src.remaining(), left);
+            src.position(src.position() + take);
+            left -= take;
+        }
         txOffset += n;
         lastSentNanos = System.nanoTime();
         return n;

@@ -219,6 +219,58 @@ abstract class RespRdmaChannelContractTest {
         server.close();
     }
 
+    @Test
+    void gatheringWritesTakeAPrefixAcrossBuffersAndAdvanceEachSource() throws Exception {
+        RespRdmaOptions small = RespRdmaOptions.defaults().withRxSize(SMALL_RX);
+        RespRdmaChannel[] ch = pair(small, small);
+        awaitWritable(ch[1]);
+        Random r = new Random(11);
+        byte[] all = new byte[SMALL_RX + 30_000];
+        r.nextBytes(all);
+        // pieces of random sizes, some empty, together more than the peer's buffer
+        java.util.List<ByteBuffer> pieces = new java.util.ArrayList<>();
+        for (int off = 0; off < all.length; ) {
+            int len = Math.min(all.length - off, r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(20_000));
+            pieces.add(ByteBuffer.wrap(all, off, len));
+            off += len;
+        }
+        ByteBuffer[] srcs = pieces.toArray(new ByteBuffer[0]);
+        int[] starts = new int[srcs.length];
+        for (int i = 0; i < srcs.length; i++) {
+            starts[i] = srcs[i].position();
+        }
+        long first = ch[1].write(srcs);
+        assertEquals(SMALL_RX, first, "one gathered write fills the peer's buffer exactly");
+        // the sources advanced by exactly what was taken, as a prefix: whole pieces, then at most one partly
+        long taken = 0;
+        boolean partSeen = false;
+        for (int i = 0; i < srcs.length; i++) {
+            int used = srcs[i].position() - starts[i];
+            assertTrue(!partSeen || used == 0, "piece " + i + " advanced after a partly taken one");
+            partSeen |= srcs[i].hasRemaining();
+            taken += used;
+        }
+        assertEquals(SMALL_RX, taken);
+        assertEquals(0, ch[1].write(srcs), "nothing more until the peer re-announces");
+        ByteBuffer dst = ByteBuffer.allocate(all.length);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (dst.hasRemaining()) {
+            if (ch[0].read(dst) == 0) {
+                ch[0].poll();
+                ch[1].poll();
+                ch[1].write(srcs);
+                ch[0].awaitCompletions(20, TimeUnit.MILLISECONDS);
+            }
+            assertTrue(System.nanoTime() < deadline, "stalled at " + dst.position());
+        }
+        assertArrayEquals(all, dst.array());
+        for (ByteBuffer b : srcs) {
+            assertFalse(b.hasRemaining());
+        }
+        ch[0].close();
+        ch[1].close();
+    }
+
     // ------------------------------------------------------------------ liveness
 
     @Test
