@@ -89,6 +89,9 @@ public final class ServerConfig {
         add(ConfigOption.integer("repl-timeout", 60, 1, Integer.MAX_VALUE, true));
         // rkv: how a replica does a full sync: the classic RDB stream, or an RDMA pull by its replica agent.
         add(ConfigOption.oneOf("repl-sync-transport", "tcp", true, "tcp", "rdma"));
+        // rkv: how a replica connects its replication link; rdma connects to the primary's rdma-port
+        // with rdma-provider. Read at each (re)connection.
+        add(ConfigOption.oneOf("repl-link-transport", "tcp", true, "tcp", "rdma"));
         add(ConfigOption.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true));
         add(ConfigOption.integer("io-threads", 1, 1, 128, false));
         add(ConfigOption.bool("daemonize", false, false));

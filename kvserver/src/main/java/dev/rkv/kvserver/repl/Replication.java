@@ -806,6 +806,15 @@ public final class Replication implements Propagator {
         return server.config().getLong("repl-timeout") * 1000;
     }
 
+    /** {@code repl-link-transport rdma}: the link connects to the primary's RDMA listener. */
+    boolean linkOverRdma() {
+        return server.config().getString("repl-link-transport").equals("rdma");
+    }
+
+    String rdmaProvider() {
+        return server.config().getString("rdma-provider");
+    }
+
     String masterAuth() {
         return server.config().getString("masterauth");
     }
