@@ -4,6 +4,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Polls channels of blocking users in the background, so that a connection nobody reads from
@@ -26,10 +27,21 @@ final class KeepalivePoller {
         return t;
     }
 
-    /** Starts polling {@code channel}; cancel the result when the channel is closed. */
+    /**
+     * Starts polling {@code channel} until it is no longer open (then the task ends itself, so a
+     * channel closed directly leaves nothing behind); cancelling the result stops it sooner.
+     */
     static ScheduledFuture<?> start(RespRdmaChannel channel) {
         long period = Math.max(1, channel.options().keepalive().toMillis() / 3);
-        return TIMER.scheduleAtFixedRate(() -> {
+        AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
+        ScheduledFuture<?> f = TIMER.scheduleAtFixedRate(() -> {
+            if (!channel.isOpen()) {
+                ScheduledFuture<?> me = self.get();
+                if (me != null) {
+                    me.cancel(false);
+                }
+                return;
+            }
             // poll() never throws for what the peer did; a bug must not kill the shared thread either
             try {
                 channel.poll();
@@ -38,5 +50,7 @@ final class KeepalivePoller {
                         "polling " + channel + " failed", e);
             }
         }, period, period, TimeUnit.MILLISECONDS);
+        self.set(f);
+        return f;
     }
 }

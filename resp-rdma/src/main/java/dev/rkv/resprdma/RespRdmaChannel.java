@@ -89,6 +89,8 @@ public final class RespRdmaChannel implements ByteChannel, GatheringByteChannel 
     private volatile Runnable wakeup;
 
     private State state = State.OPEN;
+    /** Set once close() released everything; read without the lock by awaitCompletions. */
+    private volatile boolean released;
     private String closeReason;
 
     // our RX buffer
@@ -429,6 +431,7 @@ public final class RespRdmaChannel implements ByteChannel, GatheringByteChannel 
                 closeReason = "closed locally";
             }
             state = State.CLOSED;
+            released = true;
             endpoint.close();
             cq.setListener(null);
             cq.close();
@@ -516,22 +519,24 @@ public final class RespRdmaChannel implements ByteChannel, GatheringByteChannel 
      * take them ({@link #poll()} does).
      */
     public void awaitCompletions(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long nanos = unit.toNanos(timeout);
+        // Never takes this channel's lock under the signal's: poll() (holding the lock) may close
+        // the channel, which notifies the signal.
         synchronized (signal) {
-            while (true) {
-                synchronized (this) {
-                    if (state == State.CLOSED || cq.size() > 0) {
-                        return;
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                TimeUnit.NANOSECONDS.timedWait(signal, left);
-                // one wake is enough: the caller polls and decides
+            if (released || completionsQueued() || nanos <= 0) {
                 return;
             }
+            // one wake is enough: the caller polls and decides
+            TimeUnit.NANOSECONDS.timedWait(signal, nanos);
+        }
+    }
+
+    private boolean completionsQueued() {
+        try {
+            return cq.size() > 0;
+        } catch (RdmaException e) {
+            // closed meanwhile: let the caller look at the channel
+            return true;
         }
     }
 
