@@ -191,11 +191,13 @@ public final class RespRdmaChannel implements ByteChannel, GatheringByteChannel 
             while (true) {
                 ch.poll();
                 synchronized (ch) {
-                    if (ch.state != State.OPEN) {
-                        throw new ConnectException("RDMA connect to " + host + ":" + port + ": " + ch.closeReason);
-                    }
+                    // Connected once the peer announced its buffer, even if it closed right after (a
+                    // refusal: its reply is in our buffer, read() hands it out and then -1, as TCP would).
                     if (ch.peerRxLength >= 0) {
                         return ch;
+                    }
+                    if (ch.state != State.OPEN) {
+                        throw new ConnectException("RDMA connect to " + host + ":" + port + ": " + ch.closeReason);
                     }
                 }
                 long left = deadline - System.nanoTime();
