@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
     customSynopsis = "rkv server [CONFIG_FILE] [--option value ...]",
     description = {"Run an rkv server in the foreground.",
         "Options use redis.conf names, as redis-server takes them: --port 6380 --requirepass secret ...",
-        "Defaults: bind 127.0.0.1, port 6379, protected-mode yes."})
+        "Defaults: bind 127.0.0.1, port 6379, protected-mode yes.",
+        "RESP over RDMA beside TCP: --rdma-port 6380 --rdma-provider soft|shm|disni (also --rdma-bind, --rdma-rx-size)."})
 final class ServerCommand implements Callable<Integer> {
     /** Everything after "server": an optional config file, then redis.conf options as --name value. */
     @Unmatched

@@ -10,12 +10,22 @@ import dev.rkv.kvserver.config.OutputBufferLimits;
 import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.net.ClientInput;
 import dev.rkv.kvserver.net.EventLoop;
+import dev.rkv.kvserver.net.RdmaAcceptor;
+import dev.rkv.kvserver.net.RdmaConnection;
+import dev.rkv.kvserver.net.RdmaRefusal;
+import dev.rkv.kvserver.net.RdmaTimers;
 import dev.rkv.kvserver.net.TcpAcceptor;
+import dev.rkv.kvserver.net.StreamConnection;
 import dev.rkv.kvserver.net.TcpConnection;
 import dev.rkv.kvserver.persist.Persistence;
 import dev.rkv.kvserver.protocol.ProtocolLimits;
 import dev.rkv.kvserver.repl.Replication;
 import dev.rkv.kvserver.store.Database;
+import dev.rkv.rdma.Providers;
+import dev.rkv.rdma.RdmaDevice;
+import dev.rkv.rdma.RdmaException;
+import dev.rkv.resprdma.RespRdmaChannel;
+import dev.rkv.resprdma.RespRdmaOptions;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -58,7 +68,11 @@ public final class RkvServer implements AutoCloseable {
     private final Persistence persistence;
     private final Replication replication;
     private final List<TcpAcceptor> acceptors = new ArrayList<>();
-    private final Map<Client, TcpConnection> connections = new HashMap<>();
+    private final List<RdmaAcceptor> rdmaAcceptors = new ArrayList<>();
+    /** The RDMA device of the RDMA listeners; null when rdma-port is 0. */
+    private RdmaDevice rdmaDevice;
+    private RdmaTimers rdmaTimers;
+    private final Map<Client, StreamConnection> connections = new HashMap<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean started;
 
@@ -143,6 +157,7 @@ public final class RkvServer implements AutoCloseable {
             throw new IOException("no bind address could be used: " + config.getString("bind"));
         }
         context.listeningPort(port());
+        startRdma();
         long period = Math.max(1, 1000 / config.getInt("hz"));
         loop.every(period, this::cron);
         // Blocking commands' timeouts are answered within about 10 ms, not at cron's pace.
@@ -158,7 +173,63 @@ public final class RkvServer implements AutoCloseable {
         started = true;
         log.notice("rkv server started, port " + port() + ", bind " + config.getString("bind"));
         log.notice("Ready to accept connections tcp");
+        if (!rdmaAcceptors.isEmpty()) {
+            log.notice("Ready to accept connections rdma (" + rdmaDevice.provider() + ", port " + rdmaPort() + ")");
+        }
         return this;
+    }
+
+    /**
+     * Binds the RDMA listeners when rdma-port is set: on rdma-bind, or on the TCP bind addresses
+     * when it is empty, with the provider rdma-provider names.
+     */
+    private void startRdma() throws IOException {
+        int rdmaPort = config.getInt("rdma-port");
+        if (rdmaPort == 0) {
+            return;
+        }
+        String provider = config.getString("rdma-provider");
+        RespRdmaOptions options;
+        try {
+            options = RespRdmaOptions.defaults().withRxSize((int) config.getLong("rdma-rx-size"));
+            rdmaDevice = Providers.open(provider);
+        } catch (RdmaException | IllegalArgumentException e) {
+            closeAcceptors();
+            throw new IOException("Could not open RDMA provider " + provider + ": " + e.getMessage(), e);
+        }
+        rdmaTimers = new RdmaTimers(loop);
+        String bind = config.getString("rdma-bind").isBlank() ? config.getString("bind") : config.getString("rdma-bind");
+        for (String spec : bind.trim().split("\\s+")) {
+            boolean optional = spec.startsWith("-");
+            String host = optional ? spec.substring(1) : spec;
+            if (host.equals("*")) {
+                host = "0.0.0.0";
+            } else if (host.equals("::*")) {
+                host = "::";
+            }
+            int bindPort = rdmaAcceptors.isEmpty() ? rdmaPort : rdmaAcceptors.get(0).port();
+            try {
+                RdmaAcceptor a = new RdmaAcceptor(loop, rdmaDevice, host, bindPort, options, this::acceptedRdma);
+                a.register();
+                rdmaAcceptors.add(a);
+            } catch (RdmaException e) {
+                if (!optional) {
+                    closeAcceptors();
+                    throw new IOException("Could not create server RDMA listening socket " + host + ":" + bindPort
+                        + " (" + provider + "): " + e.getMessage(), e);
+                }
+                log.verbose("optional RDMA bind address " + host + " skipped: " + e.getMessage());
+            }
+        }
+        if (rdmaAcceptors.isEmpty()) {
+            closeAcceptors();
+            throw new IOException("no RDMA bind address could be used: " + bind);
+        }
+    }
+
+    /** The RDMA port bound, 0 when rdma-port is 0 (off). */
+    public int rdmaPort() {
+        return rdmaAcceptors.isEmpty() ? 0 : rdmaAcceptors.get(0).port();
     }
 
     /** The TCP port actually bound (useful with port 0). */
@@ -166,33 +237,78 @@ public final class RkvServer implements AutoCloseable {
         return acceptors.get(0).port();
     }
 
-    private void accepted(SocketChannel ch) throws IOException {
-        context.stats().connectionsReceived++;
-        ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
-        InetAddress remote = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+    /** Null when a new connection from {@code remote} may become a client, else the error reply refusing it. */
+    private String refusal(InetAddress remote) {
         if (config.getBool("protected-mode") && !context.requiresAuth() && !remote.isLoopbackAddress()) {
-            refuse(ch, PROTECTED_MODE_DENIED);
-            return;
+            return PROTECTED_MODE_DENIED;
         }
         if (context.clients().size() >= config.getLong("maxclients")) {
             context.stats().rejectedConnections++;
-            refuse(ch, "-ERR max number of clients reached\r\n");
+            return "-ERR max number of clients reached\r\n";
+        }
+        return null;
+    }
+
+    private void accepted(SocketChannel ch) throws IOException {
+        context.stats().connectionsReceived++;
+        ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        String refused = refusal(((InetSocketAddress) ch.getRemoteAddress()).getAddress());
+        if (refused != null) {
+            refuse(ch, refused);
             return;
         }
-        ClientInput input = new ClientInput(protocolLimits(), config.getLong("client-query-buffer-limit"), dispatcher);
-        TcpConnection conn = new TcpConnection(ch, loop, input, new TcpConnection.ConnectionListener() {
+        ClientInput input = newClientInput();
+        TcpConnection conn = new TcpConnection(ch, loop, input, connectionListener());
+        attach(input, conn);
+        conn.register();
+    }
+
+    private void acceptedRdma(RespRdmaChannel ch) {
+        context.stats().connectionsReceived++;
+        String refused = refusal(ch.remoteAddress().getAddress());
+        if (refused != null) {
+            new RdmaRefusal(ch, refused.getBytes(StandardCharsets.US_ASCII), loop, rdmaTimers).start();
+            return;
+        }
+        ClientInput input = newClientInput();
+        // One line per connection that ends on the peer's side: a protocol error is worth a warning,
+        // a client going away only a verbose line (as Redis logs client closes).
+        RdmaConnection conn = new RdmaConnection(ch, loop, rdmaTimers, input, connectionListener(),
+            line -> {
+                if (line.contains("protocol error")) {
+                    log.warning(line);
+                } else {
+                    log.verbose(line);
+                }
+            });
+        attach(input, conn);
+        conn.register();
+    }
+
+    private ClientInput newClientInput() {
+        return new ClientInput(protocolLimits(), config.getLong("client-query-buffer-limit"), dispatcher);
+    }
+
+    private void attach(ClientInput input, StreamConnection conn) {
+        Client client = context.clients().open(context, conn, context.nowMs());
+        input.attach(client);
+        connections.put(client, conn);
+    }
+
+    private StreamConnection.Listener connectionListener() {
+        return new StreamConnection.Listener() {
             @Override
-            public void closed(TcpConnection c) {
+            public void closed(StreamConnection c) {
                 forget(c.client());
             }
 
             @Override
-            public void closeFailed(TcpConnection c, IOException e) {
+            public void closeFailed(StreamConnection c, IOException e) {
                 log.verbose("closing " + c.peerAddress() + ": " + e.getMessage());
             }
 
             @Override
-            public boolean outputOverLimit(TcpConnection c) {
+            public boolean outputOverLimit(StreamConnection c) {
                 return c.client() != null && overOutputLimit(c.client(), config.outputBufferLimits(), context.nowMs());
             }
 
@@ -201,11 +317,7 @@ public final class RkvServer implements AutoCloseable {
                 context.stats().netInputBytes += in;
                 context.stats().netOutputBytes += out;
             }
-        });
-        Client client = context.clients().open(context, conn, context.nowMs());
-        input.attach(client);
-        connections.put(client, conn);
-        conn.register();
+        };
     }
 
     /**
@@ -253,7 +365,7 @@ public final class RkvServer implements AutoCloseable {
         long timeoutMs = config.getLong("timeout") * 1000;
         OutputBufferLimits limits = config.outputBufferLimits();
         for (Client c : new ArrayList<>(context.clients().all())) {
-            TcpConnection conn = connections.get(c);
+            StreamConnection conn = connections.get(c);
             if (conn == null) {
                 continue;
             }
@@ -317,6 +429,14 @@ public final class RkvServer implements AutoCloseable {
     private void closeAcceptors() {
         for (TcpAcceptor a : acceptors) {
             a.close();
+        }
+        for (RdmaAcceptor a : rdmaAcceptors) {
+            a.close();
+        }
+        rdmaAcceptors.clear();
+        if (rdmaDevice != null) {
+            // closes every RDMA endpoint, queue and buffer of the clients too
+            rdmaDevice.close();
         }
     }
 

@@ -51,6 +51,11 @@ final class ClientInfoLine {
             .append(" user=default")
             .append(" redir=-1")
             .append(" resp=").append(c.protocol());
+        // rkv: clients not on TCP say which transport they use; TCP lines keep Redis's exact field list.
+        String transport = c.connection().transport();
+        if (!transport.equals("tcp")) {
+            b.append(" transport=").append(transport);
+        }
         return b.toString();
     }
 

@@ -39,6 +39,11 @@ public final class ServerConfig {
         add(ConfigOption.integer("port", 6379, 0, 65535, false));
         add(ConfigOption.string("bind", "127.0.0.1", false));
         add(ConfigOption.bool("protected-mode", true, true));
+        // RESP over RDMA (Valkey's names). Fixed at start: the listener is bound once.
+        add(ConfigOption.integer("rdma-port", 0, 0, 65535, false));
+        add(ConfigOption.string("rdma-bind", "", false));
+        add(ConfigOption.memory("rdma-rx-size", 1024 * 1024, 64 * 1024, 16 * 1024 * 1024, false));
+        add(ConfigOption.oneOf("rdma-provider", "soft", false, "soft", "shm", "disni"));
         add(ConfigOption.string("requirepass", "", true));
         add(ConfigOption.string("masterauth", "", true));
         add(ConfigOption.string("masteruser", "", true));
@@ -84,6 +89,9 @@ public final class ServerConfig {
         add(ConfigOption.integer("repl-timeout", 60, 1, Integer.MAX_VALUE, true));
         // rkv: how a replica does a full sync: the classic RDB stream, or an RDMA pull by its replica agent.
         add(ConfigOption.oneOf("repl-sync-transport", "tcp", true, "tcp", "rdma"));
+        // rkv: how a replica connects its replication link; rdma connects to the primary's rdma-port
+        // with rdma-provider. Read at each (re)connection.
+        add(ConfigOption.oneOf("repl-link-transport", "tcp", true, "tcp", "rdma"));
         add(ConfigOption.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true));
         add(ConfigOption.integer("io-threads", 1, 1, 128, false));
         add(ConfigOption.bool("daemonize", false, false));

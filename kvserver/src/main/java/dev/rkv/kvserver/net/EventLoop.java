@@ -27,8 +27,17 @@ public final class EventLoop implements Runnable {
         void onError(Exception e);
     }
 
+    /**
+     * Something made ready by another thread rather than by the selector (RDMA completions): it
+     * calls {@link #signal} from that thread and is served on the loop.
+     */
+    public interface Signaled {
+        void onSignal();
+    }
+
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Queue<Signaled> signaled = new ConcurrentLinkedQueue<>();
     private final Set<Flushable> pendingFlush = new LinkedHashSet<>();
     private final List<CronTask> cron = new ArrayList<>();
     private final Consumer<Throwable> errorHandler;
@@ -78,6 +87,15 @@ public final class EventLoop implements Runnable {
         selector.wakeup();
     }
 
+    /**
+     * Queues {@code s} to be served on the loop and wakes the selector (from any thread). The
+     * caller avoids queueing itself twice (e.g. with a flag it clears in {@code onSignal}).
+     */
+    public void signal(Signaled s) {
+        signaled.add(s);
+        selector.wakeup();
+    }
+
     /** Schedules a periodic task; call before start or from the loop. */
     public void every(long periodMs, Runnable task) {
         cron.add(new CronTask(periodMs, task, System.currentTimeMillis()));
@@ -116,12 +134,13 @@ public final class EventLoop implements Runnable {
                 for (CronTask c : cron) {
                     timeout = Math.min(timeout, Math.max(1, c.nextRunMs - now));
                 }
-                if (pendingFlush.isEmpty() && tasks.isEmpty()) {
+                if (pendingFlush.isEmpty() && tasks.isEmpty() && signaled.isEmpty()) {
                     selector.select(timeout);
                 } else {
                     selector.selectNow();
                 }
                 processSelected();
+                processSignaled();
                 runTasks();
                 flushPending();
                 runCron();
@@ -159,6 +178,21 @@ public final class EventLoop implements Runnable {
                 // Any failure, Errors included, costs this handler only: the loop serves everyone.
                 report(t);
                 h.onError(t instanceof Exception e ? e : new IOException("handler failed: " + t, t));
+            }
+        }
+    }
+
+    private void processSignaled() {
+        // Only what was queued before this pass: one signaling itself again waits for the next iteration.
+        for (int n = signaled.size(); n > 0; n--) {
+            Signaled s = signaled.poll();
+            if (s == null) {
+                return;
+            }
+            try {
+                s.onSignal();
+            } catch (Throwable t) {
+                report(t);
             }
         }
     }

@@ -5,24 +5,29 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
- * Writes to a replica's socket from a sync thread while the event loop keeps owning the
- * socket's reads. The channel stays in non-blocking mode (the event loop's selector requires
- * it); when the socket buffer is full this thread waits on a selector of its own. The event
- * loop must write nothing to the channel while a ChannelWriter is in use.
+ * Writes to a replica's connection from a sync thread while the event loop keeps owning the
+ * connection's reads. The channel stays non-blocking (the event loop requires it); when it takes
+ * nothing this thread waits: on a selector of its own for a socket, on completions for RDMA
+ * ({@link ReplicaSink}). The event loop must write nothing to the channel while a ChannelWriter
+ * is in use.
  */
 final class ChannelWriter implements AutoCloseable {
     private static final long WAIT_MS = 1000;
+    /** Short: the event loop may take the completion that made room, and this thread then polls again. */
+    private static final long RDMA_WAIT_MS = 5;
 
-    private final SocketChannel channel;
+    private final ReplicaSink sink;
+    private final WritableByteChannel channel;
     private final long timeoutMs;
     private Selector selector;
     private long written;
 
-    ChannelWriter(SocketChannel channel, long timeoutMs) {
-        this.channel = channel;
+    ChannelWriter(ReplicaSink sink, long timeoutMs) {
+        this.sink = sink;
+        this.channel = sink.channel();
         this.timeoutMs = timeoutMs;
     }
 
@@ -67,9 +72,16 @@ final class ChannelWriter implements AutoCloseable {
         if (System.currentTimeMillis() - idleSince > timeoutMs) {
             throw new IOException("replica took no data for " + timeoutMs + " ms");
         }
+        if (sink instanceof ReplicaSink.Rdma rdma) {
+            rdma.poll();
+            if (rdma.rdma().writableBytes() == 0) {
+                rdma.await(RDMA_WAIT_MS);
+            }
+            return;
+        }
         if (selector == null) {
             selector = Selector.open();
-            channel.register(selector, SelectionKey.OP_WRITE);
+            ((ReplicaSink.Tcp) sink).socket().register(selector, SelectionKey.OP_WRITE);
         }
         selector.select(WAIT_MS);
         selector.selectedKeys().clear();

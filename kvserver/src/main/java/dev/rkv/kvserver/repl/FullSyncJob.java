@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +65,7 @@ final class FullSyncJob implements Runnable {
     private final List<Target> targets = new ArrayList<>();
     private boolean joinable;
 
-    private record Target(ReplicaHandle handle, SocketChannel channel) {
+    private record Target(ReplicaHandle handle, ReplicaSink sink) {
     }
 
     /** {@code diskFile} null means diskless. */
@@ -95,11 +94,11 @@ final class FullSyncJob implements Runnable {
     }
 
     /** Adds a target; false once the RDB is complete (disk) or streaming started (diskless). */
-    synchronized boolean addTarget(ReplicaHandle h, SocketChannel ch) {
+    synchronized boolean addTarget(ReplicaHandle h, ReplicaSink sink) {
         if (!targets.isEmpty() && !joinable) {
             return false;
         }
-        targets.add(new Target(h, ch));
+        targets.add(new Target(h, sink));
         return true;
     }
 
@@ -165,7 +164,7 @@ final class FullSyncJob implements Runnable {
     private void sendFile(Target t) {
         IOException error = null;
         try (FileChannel file = FileChannel.open(diskFile, StandardOpenOption.READ);
-             ChannelWriter w = new ChannelWriter(t.channel(), timeoutMs)) {
+             ChannelWriter w = new ChannelWriter(t.sink(), timeoutMs)) {
             if (!listener.awaitDrained(t.handle())) {
                 throw new IOException("replica closed before the RDB was sent");
             }
@@ -234,7 +233,10 @@ final class FullSyncJob implements Runnable {
                 for (Iterator<Map.Entry<Target, ByteBuffer>> it = pending.entrySet().iterator(); it.hasNext(); ) {
                     Map.Entry<Target, ByteBuffer> e = it.next();
                     try {
-                        if (e.getKey().channel().write(e.getValue()) > 0) {
+                        if (e.getKey().sink() instanceof ReplicaSink.Rdma rdma) {
+                            rdma.poll();
+                        }
+                        if (e.getKey().sink().channel().write(e.getValue()) > 0) {
                             progress = true;
                         }
                         if (!e.getValue().hasRemaining()) {
@@ -268,21 +270,27 @@ final class FullSyncJob implements Runnable {
             if (selector == null) {
                 selector = Selector.open();
             }
+            // RDMA replicas have no writable event: when one waits, sleep only briefly and poll again.
+            long waitMs = 1000;
             for (Target t : live) {
-                SelectionKey k = t.channel().keyFor(selector);
-                if (k == null) {
-                    k = t.channel().register(selector, 0);
+                if (t.sink() instanceof ReplicaSink.Tcp tcp) {
+                    SelectionKey k = tcp.socket().keyFor(selector);
+                    if (k == null) {
+                        k = tcp.socket().register(selector, 0);
+                    }
+                    k.interestOps(waiting.contains(t) ? SelectionKey.OP_WRITE : 0);
+                } else if (waiting.contains(t)) {
+                    waitMs = 1;
                 }
-                k.interestOps(waiting.contains(t) ? SelectionKey.OP_WRITE : 0);
             }
-            selector.select(1000);
+            selector.select(waitMs);
             selector.selectedKeys().clear();
         }
 
         private void drop(Target t, IOException cause) {
             live.remove(t);
-            if (selector != null) {
-                SelectionKey k = t.channel().keyFor(selector);
+            if (selector != null && t.sink() instanceof ReplicaSink.Tcp tcp) {
+                SelectionKey k = tcp.socket().keyFor(selector);
                 if (k != null) {
                     k.cancel();
                 }

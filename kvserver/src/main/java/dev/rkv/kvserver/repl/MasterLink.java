@@ -14,8 +14,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -71,7 +69,7 @@ final class MasterLink implements Runnable {
     private final Thread thread;
     private volatile boolean stopped;
     private volatile State state = State.CONNECT;
-    private volatile Socket socket;
+    private volatile LinkConnection socket;
     private volatile long lastIoMs = System.currentTimeMillis();
     private volatile long syncTotalBytes = -1;
     private volatile SyncProgress progress;
@@ -184,7 +182,7 @@ final class MasterLink implements Runnable {
 
     /** Closes the current connection; the link reconnects (CLIENT KILL TYPE master, tests). */
     void dropConnection() {
-        Socket s = socket;
+        LinkConnection s = socket;
         if (s != null) {
             try {
                 s.close();
@@ -196,7 +194,7 @@ final class MasterLink implements Runnable {
 
     /** Sends REPLCONF ACK offset, off the event loop. */
     void sendAck(long offset) {
-        Socket s = socket;
+        LinkConnection s = socket;
         if (s == null || state != State.CONNECTED || stopped) {
             return;
         }
@@ -204,7 +202,7 @@ final class MasterLink implements Runnable {
         try {
             writer.execute(() -> {
                 try {
-                    OutputStream out = s.getOutputStream();
+                    OutputStream out = s.output();
                     out.write(cmd);
                     out.flush();
                 } catch (IOException e) {
@@ -236,7 +234,7 @@ final class MasterLink implements Runnable {
                 // logged with its stack and the link retries like after any other failure.
                 failed(e.toString(), e);
             } finally {
-                Socket s = socket;
+                LinkConnection s = socket;
                 socket = null;
                 if (s != null) {
                     try {
@@ -305,18 +303,28 @@ final class MasterLink implements Runnable {
 
     private void session() throws IOException, RdbFormatException, InterruptedException {
         state = State.CONNECTING;
-        Socket s = new Socket();
-        socket = s;
-        if (stopped) {
-            throw new IOException("stopped");
-        }
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, replication.timeoutMs());
-        s.connect(new InetSocketAddress(host, port), timeoutMs);
-        s.setSoTimeout(timeoutMs);
-        s.setTcpNoDelay(true);
+        LinkConnection s;
+        if (replication.linkOverRdma()) {
+            // repl-link-transport rdma: the port is the primary's rdma-port
+            s = LinkConnection.Rdma.connect(replication.rdmaProvider(), host, port, timeoutMs);
+            socket = s;
+            if (stopped) {
+                s.close();
+                throw new IOException("stopped");
+            }
+        } else {
+            LinkConnection.Tcp tcp = new LinkConnection.Tcp();
+            s = tcp;
+            socket = s;
+            if (stopped) {
+                throw new IOException("stopped");
+            }
+            tcp.connect(host, port, timeoutMs);
+        }
         lastIoMs = System.currentTimeMillis();
-        InputStream in = new BufferedInputStream(s.getInputStream(), READ_CHUNK);
-        OutputStream out = s.getOutputStream();
+        InputStream in = new BufferedInputStream(s.input(), READ_CHUNK);
+        OutputStream out = s.output();
         state = State.HANDSHAKE;
 
         send(out, "PING");

@@ -7,6 +7,7 @@ import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.net.Connection;
 import dev.rkv.kvserver.net.EventLoop;
+import dev.rkv.kvserver.net.RdmaConnection;
 import dev.rkv.kvserver.net.TcpConnection;
 import dev.rkv.kvserver.persist.RdbAux;
 import dev.rkv.kvserver.store.DatabaseSnapshot;
@@ -388,12 +389,15 @@ public final class Replication implements Propagator {
         }
     }
 
-    private static java.nio.channels.SocketChannel channel(ReplicaHandle h) {
+    private static ReplicaSink channel(ReplicaHandle h) {
         Connection conn = h.client().connection();
-        if (!(conn instanceof TcpConnection tcp)) {
-            throw new IllegalStateException("full sync needs a TCP connection, got " + conn.transport());
+        if (conn instanceof TcpConnection tcp) {
+            return new ReplicaSink.Tcp(tcp.channel());
         }
-        return tcp.channel();
+        if (conn instanceof RdmaConnection rdma) {
+            return new ReplicaSink.Rdma(rdma.channel());
+        }
+        throw new IllegalStateException("full sync needs a TCP or RDMA connection, got " + conn.transport());
     }
 
     private void goOnline(ReplicaHandle h) {
@@ -800,6 +804,15 @@ public final class Replication implements Propagator {
     /** Any thread: settings the link reads. */
     long timeoutMs() {
         return server.config().getLong("repl-timeout") * 1000;
+    }
+
+    /** {@code repl-link-transport rdma}: the link connects to the primary's RDMA listener. */
+    boolean linkOverRdma() {
+        return server.config().getString("repl-link-transport").equals("rdma");
+    }
+
+    String rdmaProvider() {
+        return server.config().getString("rdma-provider");
     }
 
     String masterAuth() {

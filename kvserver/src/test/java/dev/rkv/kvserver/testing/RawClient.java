@@ -21,21 +21,92 @@ public final class RawClient implements AutoCloseable {
     /** Default read timeout: long enough for a slow CI machine, short enough to fail a hung test. */
     public static final int DEFAULT_TIMEOUT_MS = 5000;
 
-    private final Socket socket;
+    private final Link link;
     private final InputStream in;
     private final OutputStream out;
+
+    /** What carries the bytes: a TCP socket, or another transport's blocking streams (RDMA). */
+    public interface Link extends java.io.Closeable {
+        InputStream input() throws IOException;
+
+        OutputStream output() throws IOException;
+
+        int readTimeout() throws IOException;
+
+        void readTimeout(int ms) throws IOException;
+
+        /** Closes our sending side only; transports without a half-close throw UnsupportedOperationException. */
+        void shutdownOutput() throws IOException;
+
+        /** Closes as a crashed client would (TCP: a reset). */
+        void abort() throws IOException;
+    }
+
+    private static final class SocketLink implements Link {
+        private final Socket socket;
+
+        SocketLink(Socket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public InputStream input() throws IOException {
+            return socket.getInputStream();
+        }
+
+        @Override
+        public OutputStream output() throws IOException {
+            return socket.getOutputStream();
+        }
+
+        @Override
+        public int readTimeout() throws IOException {
+            return socket.getSoTimeout();
+        }
+
+        @Override
+        public void readTimeout(int ms) throws IOException {
+            socket.setSoTimeout(ms);
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            socket.shutdownOutput();
+        }
+
+        @Override
+        public void abort() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
 
     public RawClient(int port) throws IOException {
         this("127.0.0.1", port);
     }
 
     public RawClient(String host, int port) throws IOException {
-        socket = new Socket();
+        this(connect(host, port));
+    }
+
+    /** A client over any link; its read timeout is set to {@link #DEFAULT_TIMEOUT_MS}. */
+    public RawClient(Link link) throws IOException {
+        this.link = link;
+        link.readTimeout(DEFAULT_TIMEOUT_MS);
+        in = new BufferedInputStream(link.input(), 64 * 1024);
+        out = link.output();
+    }
+
+    private static Link connect(String host, int port) throws IOException {
+        Socket socket = new Socket();
         socket.connect(new InetSocketAddress(host, port), DEFAULT_TIMEOUT_MS);
-        socket.setSoTimeout(DEFAULT_TIMEOUT_MS);
         socket.setTcpNoDelay(true);
-        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        out = socket.getOutputStream();
+        return new SocketLink(socket);
     }
 
     public RawClient send(String raw) throws IOException {
@@ -231,8 +302,8 @@ public final class RawClient implements AutoCloseable {
      * that the server is still waiting for the rest of a command. Restores the read timeout.
      */
     public boolean silentFor(int ms) throws IOException {
-        int old = socket.getSoTimeout();
-        socket.setSoTimeout(ms);
+        int old = link.readTimeout();
+        link.readTimeout(ms);
         try {
             in.read(); // data or EOF: either way the connection did not stay silent
             return false;
@@ -241,27 +312,26 @@ public final class RawClient implements AutoCloseable {
         } catch (IOException e) {
             return false;
         } finally {
-            socket.setSoTimeout(old);
+            link.readTimeout(old);
         }
     }
 
     /** Closes our sending side only (TCP FIN): the server sees EOF after the bytes already sent. */
     public void shutdownOutput() throws IOException {
-        socket.shutdownOutput();
+        link.shutdownOutput();
     }
 
     /** Closes with a TCP reset instead of an orderly FIN, as a crashed client would. */
     public void abort() throws IOException {
-        socket.setSoLinger(true, 0);
-        socket.close();
+        link.abort();
     }
 
     public void timeout(int ms) throws IOException {
-        socket.setSoTimeout(ms);
+        link.readTimeout(ms);
     }
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        link.close();
     }
 }

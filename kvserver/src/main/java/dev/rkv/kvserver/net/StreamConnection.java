@@ -1,0 +1,206 @@
+package dev.rkv.kvserver.net;
+
+import dev.rkv.kvserver.command.Client;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+
+/**
+ * A client connection over a non-blocking byte stream, whatever carries it: reads into the
+ * parser, writes replies, closes, and applies the output limits. Transports differ only in how
+ * readiness reaches the event loop, which subclasses supply: TCP through its selector key,
+ * RDMA through completions (see {@link TcpConnection}, {@link RdmaConnection}).
+ */
+public abstract class StreamConnection implements Connection, EventLoop.Flushable {
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** Reads per readiness event before yielding to other connections. */
+    private static final int MAX_READS_PER_EVENT = 16;
+
+    private final ByteChannel channel;
+    private final EventLoop loop;
+    private final ClientInput input;
+    private final Listener listener;
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+    private final String peer;
+    private final String local;
+    private boolean closeAfterReply;
+    private boolean closed;
+
+    /** Told when a connection goes away, so the server can forget its client. */
+    public interface Listener {
+        void closed(StreamConnection c);
+
+        /** Closing the channel failed; its resources are released regardless. */
+        void closeFailed(StreamConnection c, IOException e);
+
+        /** Bytes moved, for INFO stats. */
+        void transferred(long in, long out);
+
+        /**
+         * Asked whenever output is left pending after a write: true when the client's output buffer
+         * is over its client-output-buffer-limit, so the connection is closed at once (as Redis
+         * does on every reply) instead of growing until the next cron tick.
+         */
+        default boolean outputOverLimit(StreamConnection c) {
+            return false;
+        }
+    }
+
+    protected StreamConnection(ByteChannel channel, String peer, String local, EventLoop loop, ClientInput input,
+                               Listener listener) {
+        this.channel = channel;
+        this.peer = peer;
+        this.local = local;
+        this.loop = loop;
+        this.input = input;
+        this.listener = listener;
+    }
+
+    /** Output is left pending (true) or all written (false): the transport arranges to be told when to retry. */
+    protected abstract void outputPending(boolean pending) throws IOException;
+
+    /** Stops readiness notifications for this connection (before the channel closes). */
+    protected abstract void detach();
+
+    /**
+     * Closes the channel. Bytes already written still reach the peer, as a TCP close delivers
+     * what the socket holds; a transport whose close would drop them drains first.
+     */
+    protected void closeChannel() throws IOException {
+        channel.close();
+    }
+
+    /** The end of stream was read: the peer closed (RDMA: or broke the protocol, or vanished). */
+    protected void endOfStream() {
+        close();
+    }
+
+    /** True once no more input is processed (closing). */
+    protected boolean inputStopped() {
+        return input.stopped();
+    }
+
+    public Client client() {
+        return input.client();
+    }
+
+    protected EventLoop loop() {
+        return loop;
+    }
+
+    /**
+     * Reads what the channel has (a bounded number of reads), runs the commands, and writes the
+     * replies.
+     *
+     * @return true if it stopped with input possibly left unread (the read budget was used up)
+     */
+    protected boolean readAndProcess() throws IOException {
+        for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !input.stopped(); i++) {
+            int n = channel.read(readBuffer);
+            if (n < 0) {
+                endOfStream();
+                return false;
+            }
+            if (n == 0) {
+                flush();
+                return false;
+            }
+            listener.transferred(n, 0);
+            readBuffer.flip();
+            ClientInput.Outcome outcome = input.process(readBuffer);
+            readBuffer.compact();
+            if (outcome == ClientInput.Outcome.CLOSE_NOW) {
+                close();
+                return false;
+            }
+            if (outcome == ClientInput.Outcome.CLOSE_AFTER_REPLY) {
+                closeAfterReply = true;
+            }
+            if (n < readBuffer.capacity()) {
+                // a short read: the channel had no more for now
+                flush();
+                return false;
+            }
+        }
+        flush();
+        return !closed && !input.stopped();
+    }
+
+    @Override
+    public void flush() {
+        if (closed) {
+            return;
+        }
+        try {
+            Client c = input.client();
+            long before = c.output().pending();
+            boolean drained = c.output().writeTo(channel);
+            listener.transferred(0, before - c.output().pending());
+            if (drained) {
+                if (closeAfterReply) {
+                    close();
+                    return;
+                }
+                outputPending(false);
+            } else if (listener.outputOverLimit(this)) {
+                close();
+            } else {
+                outputPending(true);
+            }
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    @Override
+    public String peerAddress() {
+        return peer;
+    }
+
+    @Override
+    public String localAddress() {
+        return local;
+    }
+
+    @Override
+    public void requestFlush() {
+        if (!closed) {
+            loop.flushLater(this);
+        }
+    }
+
+    @Override
+    public void closeAfterReply() {
+        closeAfterReply = true;
+        input.stop();
+        requestFlush();
+    }
+
+    @Override
+    public long queryBufferBytes() {
+        return input.pendingBytes() + readBuffer.position();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        input.stop();
+        detach();
+        try {
+            closeChannel();
+        } catch (IOException e) {
+            // The channel is unusable either way; the error is reported, not rethrown, so the
+            // client's state below is still released.
+            listener.closeFailed(this, e);
+        }
+        listener.closed(this);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+}
