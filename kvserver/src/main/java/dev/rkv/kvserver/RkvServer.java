@@ -271,7 +271,16 @@ public final class RkvServer implements AutoCloseable {
             return;
         }
         ClientInput input = newClientInput();
-        RdmaConnection conn = new RdmaConnection(ch, loop, rdmaTimers, input, connectionListener(), log::notice);
+        // One line per connection that ends on the peer's side: a protocol error is worth a warning,
+        // a client going away only a verbose line (as Redis logs client closes).
+        RdmaConnection conn = new RdmaConnection(ch, loop, rdmaTimers, input, connectionListener(),
+            line -> {
+                if (line.contains("protocol error")) {
+                    log.warning(line);
+                } else {
+                    log.verbose(line);
+                }
+            });
         attach(input, conn);
         conn.register();
     }

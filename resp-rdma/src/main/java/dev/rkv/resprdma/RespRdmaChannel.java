@@ -61,6 +61,10 @@ public final class RespRdmaChannel implements ByteChannel {
     private static final int CONTROL_RESERVE = CONTROL_SLOTS;
     private static final long CONTROL_WR = 1L << 40;
     private static final long DATA_WR = 2L << 40;
+    /** The keepalive whose completion says everything posted before it is done (sends complete in order). */
+    private static final long DRAIN_WR = 4L << 40;
+    /** How long {@link #closeWhenFlushed()} waits for the peer to take what was written. */
+    private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private enum State { OPEN, BROKEN, CLOSED }
 
@@ -98,6 +102,8 @@ public final class RespRdmaChannel implements ByteChannel {
     private int txOffset;
     private long dataWrites;
 
+    private long drainDeadline;
+    private boolean draining;
     private long lastSentNanos;
     private long lastReceivedNanos;
     private long keepalivesReceived;
@@ -266,6 +272,9 @@ public final class RespRdmaChannel implements ByteChannel {
         if (state == State.BROKEN) {
             throw new IOException("RDMA connection closed: " + closeReason);
         }
+        if (draining) {
+            throw new ClosedChannelException();
+        }
         int n = Math.min(src.remaining(), writableBytes());
         if (n == 0 || endpoint.sendQueueFree() <= CONTROL_RESERVE) {
             return 0;
@@ -364,8 +373,9 @@ public final class RespRdmaChannel implements ByteChannel {
     }
 
     /**
-     * Closes the channel and releases its endpoint, queue and memory. Idempotent. The peer sees
-     * its connection fail (RDMA has no orderly shutdown).
+     * Closes the channel and releases its endpoint, queue and memory at once. Idempotent. The peer
+     * sees its connection fail (RDMA has no orderly shutdown), and writes not yet executed are
+     * dropped: use {@link #closeWhenFlushed()} to deliver them first.
      */
     @Override
     public void close() {
@@ -387,6 +397,42 @@ public final class RespRdmaChannel implements ByteChannel {
             }
         }
         completionsArrived();
+    }
+
+    /**
+     * Closes once every byte written so far has reached the peer, without blocking: RDMA has no
+     * orderly shutdown, and closing the endpoint at once would flush writes not yet executed
+     * (a reply before QUIT, a refusal). A signaled Keepalive is posted behind the writes; its
+     * completion (sends complete in order) or an error closes the channel, and so does
+     * {@link #poll()} after 2 s. The owner keeps polling until {@link #isOpen()} is false.
+     */
+    public synchronized void closeWhenFlushed() {
+        if (state != State.OPEN) {
+            close();
+            return;
+        }
+        if (draining) {
+            return;
+        }
+        draining = true;
+        drainDeadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+        flushControl();
+        Integer slot = freeControlSlots.poll();
+        if (slot == null || endpoint.sendQueueFree() == 0) {
+            if (slot != null) {
+                freeControlSlots.add(slot);
+            }
+            return; // the deadline closes it
+        }
+        ControlMessage.keepalive().encodeTo(sendControlBuf, slot * ControlMessage.SIZE);
+        try {
+            if (!endpoint.postSend(WorkRequest.send(DRAIN_WR | CONTROL_WR | slot,
+                    sendControl.sge((long) slot * ControlMessage.SIZE, ControlMessage.SIZE)))) {
+                freeControlSlots.add(slot);
+            }
+        } catch (RdmaException e) {
+            close();
+        }
     }
 
     // ------------------------------------------------------------------ driving
@@ -486,6 +532,11 @@ public final class RespRdmaChannel implements ByteChannel {
             onData(Integer.toUnsignedLong(c.immediate()));
             return true;
         }
+        if ((c.wrId() & DRAIN_WR) != 0) {
+            // everything written before has been executed at the peer
+            close();
+            return true;
+        }
         if ((c.wrId() & CONTROL_WR) != 0) {
             freeControlSlots.add((int) (c.wrId() & 0xffff));
             return !pendingControl.isEmpty();
@@ -565,6 +616,10 @@ public final class RespRdmaChannel implements ByteChannel {
     }
 
     private void checkTimers(long now) {
+        if (draining && now - drainDeadline > 0) {
+            close();
+            return;
+        }
         if (!options.silenceTimeout().isZero() && now - lastReceivedNanos > options.silenceTimeout().toNanos()) {
             breakWith("no message from the peer for " + TimeUnit.NANOSECONDS.toMillis(now - lastReceivedNanos)
                     + " ms (silence timeout " + options.silenceTimeout().toMillis() + " ms)");

@@ -67,11 +67,25 @@ public final class RespRdmaStreams implements Closeable {
         return readTimeoutMillis;
     }
 
-    /** Closes the channel (pending output is not flushed). Idempotent. */
+    /**
+     * Closes the channel. Output still in the stream's buffer (not flushed) is dropped; what was
+     * flushed is delivered first, waiting at most the channel's 2 s drain time
+     * ({@link RespRdmaChannel#closeWhenFlushed()}). Idempotent.
+     */
     @Override
     public void close() {
         keepalive.cancel(false);
-        channel.close();
+        channel.closeWhenFlushed();
+        try {
+            while (channel.isOpen()) {
+                channel.poll();
+                channel.awaitCompletions(MAX_WAIT_NANOS, TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            channel.close();
+        }
     }
 
     private void await(long deadline) throws IOException {

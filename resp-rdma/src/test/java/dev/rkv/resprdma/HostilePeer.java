@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * the contract tests. It posts receives for control messages, keeps its own RX buffer (announced
  * only when told) and writes from its own staging buffer.
  */
-final class HostilePeer implements AutoCloseable {
+public final class HostilePeer implements AutoCloseable {
     private static final int RECEIVES = 64;
 
     final Endpoint endpoint;
@@ -29,10 +29,11 @@ final class HostilePeer implements AutoCloseable {
     final MemoryRegion control;
     final MemoryRegion rx;
     final MemoryRegion staging;
+    /** The server side, when the test drives it. */
     RespRdmaChannel server;
     private long wrIds = 1000;
 
-    HostilePeer(RdmaDevice device, int port) {
+    public HostilePeer(RdmaDevice device, int port) {
         cq = device.createCompletionQueue(256);
         endpoint = device.connect("127.0.0.1", port, EndpointOptions.of(cq).withDepths(64, RECEIVES));
         control = device.allocate(64L * (RECEIVES + 1), Access.LOCAL_WRITE);
@@ -44,42 +45,45 @@ final class HostilePeer implements AutoCloseable {
     }
 
     /** SENDs {@code bytes} as they are (any length up to 64). */
-    void sendRaw(byte[] bytes) {
+    public void sendRaw(byte[] bytes) {
         ByteBuffer b = control.buffer();
         b.position(64 * RECEIVES).put(bytes);
         assertTrue(endpoint.postSend(WorkRequest.send(wrIds++, control.sge(64L * RECEIVES, bytes.length))
                 .withSignaled(false)));
     }
 
-    void send(ControlMessage m) {
+    public void send(ControlMessage m) {
         byte[] raw = new byte[32];
         m.encodeTo(ByteBuffer.wrap(raw), 0);
         sendRaw(raw);
     }
 
     /** Announces our RX buffer, as a conforming peer does right after connecting. */
-    void announceOwnRx() {
+    public void announceOwnRx() {
         send(ControlMessage.registerXferMemory(rx.address(), rx.length(), rx.rkey()));
     }
 
-    void fillStaging(byte[] bytes) {
+    public void fillStaging(byte[] bytes) {
         staging.buffer().put(bytes);
     }
 
     /** WRITE_WITH_IMM of {@code length} staging bytes to the announced buffer at {@code offset}, claiming {@code imm}. */
-    void writeWithImm(ControlMessage peerRx, long offset, int length, int imm) {
+    public void writeWithImm(ControlMessage peerRx, long offset, int length, int imm) {
         assertTrue(endpoint.postSend(WorkRequest.writeWithImm(wrIds++, staging.sge(0, length),
                 peerRx.address() + offset, peerRx.rkey(), imm).withSignaled(false)));
     }
 
     /**
      * Waits for the first control message of {@code type} from the server, keeping {@code server}
-     * polled meanwhile (it is driven by the test thread), and re-posting our receives.
+     * polled meanwhile when it is driven by the test thread (null: a real server drives its own),
+     * and re-posting our receives.
      */
-    ControlMessage awaitControl(ControlMessage.Type type, RespRdmaChannel server) throws Exception {
+    public ControlMessage awaitControl(ControlMessage.Type type, RespRdmaChannel server) throws Exception {
         long deadline = System.nanoTime() + RespRdmaChannelContractTest.WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            server.poll();
+            if (server != null) {
+                server.poll();
+            }
             Completion c = cq.take(20, TimeUnit.MILLISECONDS);
             if (c == null) {
                 continue;

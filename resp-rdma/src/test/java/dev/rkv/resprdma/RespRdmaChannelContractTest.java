@@ -229,6 +229,32 @@ abstract class RespRdmaChannelContractTest {
     }
 
     @Test
+    void closeWhenFlushedDeliversWhatWasWrittenBeforeClosing() throws Exception {
+        RespRdmaChannel[] ch = pair(RespRdmaOptions.defaults(), RespRdmaOptions.defaults());
+        awaitWritable(ch[1]);
+        byte[] last = new byte[200_000];
+        new Random(9).nextBytes(last);
+        ByteBuffer src = ByteBuffer.wrap(last);
+        while (src.hasRemaining()) {
+            if (ch[1].write(src) == 0) {
+                ch[1].poll();
+            }
+        }
+        ch[1].closeWhenFlushed();
+        assertThrows(java.nio.channels.ClosedChannelException.class, () -> ch[1].write(ByteBuffer.allocate(1)));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (ch[1].isOpen()) {
+            ch[1].poll();
+            ch[1].awaitCompletions(20, TimeUnit.MILLISECONDS);
+            assertTrue(System.nanoTime() < deadline, "never drained");
+        }
+        RespRdmaStreams client = RespRdmaStreams.of(ch[0]);
+        client.setReadTimeout((int) WAIT.toMillis());
+        assertArrayEquals(last, client.input().readAllBytes(), "every byte written before the close, then the end");
+        client.close();
+    }
+
+    @Test
     void readTimeoutThrowsSocketTimeoutAndTheStreamStaysUsable() throws Exception {
         RespRdmaChannel[] ch = pair(RespRdmaOptions.defaults(), RespRdmaOptions.defaults());
         RespRdmaStreams client = RespRdmaStreams.of(ch[0]);

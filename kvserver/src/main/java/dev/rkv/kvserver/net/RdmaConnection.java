@@ -52,6 +52,9 @@ public final class RdmaConnection extends StreamConnection implements EventLoop.
     public void onSignal() {
         queued.set(false);
         if (isClosed()) {
+            // closed as a client, still draining what was written before
+            channel.poll();
+            releaseIfDrained();
             return;
         }
         channel.poll();
@@ -83,8 +86,21 @@ public final class RdmaConnection extends StreamConnection implements EventLoop.
 
     @Override
     protected void detach() {
-        timers.remove(this);
-        channel.setWakeup(null);
+        // Wake-ups and the timer stay until the channel has drained (closeChannel).
+    }
+
+    @Override
+    protected void closeChannel() {
+        channel.closeWhenFlushed();
+        releaseIfDrained();
+    }
+
+    private void releaseIfDrained() {
+        if (!channel.isOpen()) {
+            channel.close();
+            timers.remove(this);
+            channel.setWakeup(null);
+        }
     }
 
     @Override

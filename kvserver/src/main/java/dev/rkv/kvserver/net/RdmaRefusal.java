@@ -35,23 +35,29 @@ public final class RdmaRefusal implements EventLoop.Signaled {
 
     @Override
     public void onSignal() {
-        if (!channel.isOpen() && reply.hasRemaining()) {
-            finish();
+        channel.poll();
+        if (!channel.isOpen()) {
+            release();
             return;
         }
-        channel.poll();
-        try {
-            channel.write(reply);
-        } catch (IOException e) {
-            finish();
-            return;
+        if (reply.hasRemaining()) {
+            try {
+                channel.write(reply);
+            } catch (IOException e) {
+                release();
+                return;
+            }
         }
         if (!reply.hasRemaining() || System.nanoTime() - deadline > 0) {
-            finish();
+            // the reply is posted (or the peer never made room): close once it has been delivered
+            channel.closeWhenFlushed();
+            if (!channel.isOpen()) {
+                release();
+            }
         }
     }
 
-    private void finish() {
+    private void release() {
         timers.remove(this);
         channel.setWakeup(null);
         channel.close();

@@ -63,6 +63,14 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
     /** Stops readiness notifications for this connection (before the channel closes). */
     protected abstract void detach();
 
+    /**
+     * Closes the channel. Bytes already written still reach the peer, as a TCP close delivers
+     * what the socket holds; a transport whose close would drop them drains first.
+     */
+    protected void closeChannel() throws IOException {
+        channel.close();
+    }
+
     /** The end of stream was read: the peer closed (RDMA: or broke the protocol, or vanished). */
     protected void endOfStream() {
         close();
@@ -183,7 +191,7 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
         input.stop();
         detach();
         try {
-            channel.close();
+            closeChannel();
         } catch (IOException e) {
             // The channel is unusable either way; the error is reported, not rethrown, so the
             // client's state below is still released.

@@ -62,6 +62,32 @@ class ConfigCommandTest {
     }
 
     @Test
+    void rdmaOptionsAreShownAndFixedAtStart() throws Exception {
+        try (RkvTestServer s = RkvTestServer.start("--rdma-rx-size", "128kb", "--rdma-provider", "shm");
+             RawClient c = new RawClient(s.port()); Jedis j = s.jedis()) {
+            Map<String, String> got = j.configGet("rdma-*");
+            assertEquals(Map.of("rdma-port", "0", "rdma-bind", "", "rdma-rx-size", "131072", "rdma-provider", "shm"), got);
+            assertEquals(0, s.server().rdmaPort(), "rdma-port 0 is off");
+            for (String[] kv : new String[][] {{"rdma-port", "6380"}, {"rdma-rx-size", "1mb"}, {"rdma-provider", "soft"},
+                {"rdma-bind", "127.0.0.1"}}) {
+                c.command("CONFIG", "SET", kv[0], kv[1]);
+                assertEquals("-ERR CONFIG SET failed (possibly related to argument '" + kv[0] + "') - can't set "
+                    + "immutable config\r\n", c.readReply());
+            }
+        }
+    }
+
+    @Test
+    void rdmaOptionsOutOfRangeStopTheStart() {
+        IllegalArgumentException rx = assertThrows(IllegalArgumentException.class,
+            () -> RkvTestServer.start("--rdma-rx-size", "32kb"));
+        assertTrue(rx.getMessage().contains("rdma-rx-size"), rx.getMessage());
+        IllegalArgumentException p = assertThrows(IllegalArgumentException.class,
+            () -> RkvTestServer.start("--rdma-provider", "infiniband"));
+        assertTrue(p.getMessage().contains("rdma-provider"), p.getMessage());
+    }
+
+    @Test
     void setErrorsUseRedisTexts() throws Exception {
         try (RkvTestServer s = RkvTestServer.start(); RawClient c = new RawClient(s.port())) {
             c.command("CONFIG", "SET", "foo", "bar");

@@ -15,11 +15,8 @@ import redis.clients.jedis.Jedis;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -524,7 +521,7 @@ class HostileInputIT {
 
     @Test
     void protectedModeDeniesNonLoopbackClientsWithoutPassword() throws Exception {
-        String external = nonLoopbackAddress();
+        String external = dev.rkv.kvserver.testing.Addresses.nonLoopbackIpv4();
         assumeTrue(external != null, "no non-loopback IPv4 address on this machine");
         try (RkvTestServer k = RkvTestServer.start("--bind", "127.0.0.1 " + external);
              RedisReference r = RedisReference.start("--bind", "127.0.0.1 " + external)) {
@@ -551,20 +548,6 @@ class HostileInputIT {
             c.send(input);
             return c.readUntilClosed();
         }
-    }
-
-    private static String nonLoopbackAddress() throws IOException {
-        for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!ni.isUp() || ni.isLoopback()) {
-                continue;
-            }
-            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-                if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-                    return a.getHostAddress();
-                }
-            }
-        }
-        return null;
     }
 
     @Test

@@ -186,6 +186,16 @@ abstract class ConnectionContractIT {
     }
 
     @Test
+    void maxclientsRefusesANewConnectionWithRedissError() throws Exception {
+        RawClient admin = tcpClient();
+        assertEquals("+OK\r\n", admin.call("CONFIG", "SET", "maxclients", "1"));
+        RawClient refused = client();
+        assertEquals("-ERR max number of clients reached\r\n", refused.readUntilClosed());
+        assertEquals("+OK\r\n", admin.call("CONFIG", "SET", "maxclients", "100"));
+        assertEquals("+PONG\r\n", client().call("PING"));
+    }
+
+    @Test
     void quitAnswersThenCloses() throws IOException {
         RawClient c = client();
         assertEquals("+OK\r\n", c.call("QUIT"));

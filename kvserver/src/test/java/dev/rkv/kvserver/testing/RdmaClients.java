@@ -34,8 +34,12 @@ public final class RdmaClients implements AutoCloseable {
 
     /** A raw client connected to an RDMA listener on the loopback address. */
     public RawClient connect(int port) throws IOException {
-        return new RawClient(new StreamsLink(RespRdmaStreams.of(RespRdmaChannel.connect(device, "127.0.0.1", port,
-            options))));
+        return connect("127.0.0.1", port);
+    }
+
+    /** A raw client connected to an RDMA listener on {@code host}. */
+    public RawClient connect(String host, int port) throws IOException {
+        return new RawClient(new StreamsLink(RespRdmaStreams.of(RespRdmaChannel.connect(device, host, port, options))));
     }
 
     @Override
