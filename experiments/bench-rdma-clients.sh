@@ -9,8 +9,8 @@
 # Two rkv servers (cli/bin/rkv, the launcher's JVM settings): one with an shm RDMA listener, whose
 # TCP port gives the TCP rows, one with a soft RDMA listener. Each target gets a warm-up pass (the
 # server's JIT), then ROUNDS rounds run the targets one after the other; each cell is the median of
-# its rounds. Writes experiments/results/rdma-clients.md (no plot: the machine has no matplotlib or
-# gnuplot).
+# its rounds. Writes experiments/results/rdma-clients.md and two bar charts beside it,
+# rdma-clients-rps.png and rdma-clients-latency.png (JFreeChart, as the sync study's plots).
 #
 # Usage: experiments/bench-rdma-clients.sh [requests-per-test (default 100000)] [rounds (default 3)]
 set -euo pipefail
@@ -103,5 +103,10 @@ for test in ("GET",):
 EOF
   echo
   echo "Machine load while it ran (shared, noisy): $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
+  echo
+  echo "![requests per second](rdma-clients-rps.png)"
+  echo "![average latency](rdma-clients-latency.png)"
 } | tee "$out"
-echo "written to $out" >&2
+java -cp "$JAR" dev.rkv.experiments.rdma.RdmaClientsChart "$out" experiments/results/rdma-clients-rps.png \
+  experiments/results/rdma-clients-latency.png
+echo "written to $out, experiments/results/rdma-clients-rps.png and rdma-clients-latency.png" >&2

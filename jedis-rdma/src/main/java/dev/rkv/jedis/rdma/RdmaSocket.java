@@ -240,10 +240,7 @@ final class RdmaSocket extends Socket {
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
         checkOpen();
-        if (size <= 0) {
-            throw new IllegalArgumentException("buffer size " + size + " <= 0");
-        }
-        receiveBufferSize = size;
+        receiveBufferSize = positiveSize(size);
     }
 
     @Override
@@ -255,10 +252,7 @@ final class RdmaSocket extends Socket {
     @Override
     public void setSendBufferSize(int size) throws SocketException {
         checkOpen();
-        if (size <= 0) {
-            throw new IllegalArgumentException("buffer size " + size + " <= 0");
-        }
-        sendBufferSize = size;
+        sendBufferSize = positiveSize(size);
     }
 
     @Override
@@ -293,6 +287,13 @@ final class RdmaSocket extends Socket {
     @Override
     public <T> T getOption(SocketOption<T> name) {
         throw new UnsupportedOperationException("RDMA socket: option " + name + " is not supported");
+    }
+
+    private static int positiveSize(int size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("buffer size " + size + " <= 0");
+        }
+        return size;
     }
 
     private void checkOpen() throws SocketException {
