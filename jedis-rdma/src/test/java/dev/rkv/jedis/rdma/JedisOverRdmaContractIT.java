@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -306,6 +307,36 @@ abstract class JedisOverRdmaContractIT {
         // a new connection to the server that is gone is refused, not hung
         assertTimeoutPreemptively(GUARD, () -> assertThrows(JedisConnectionException.class,
                 () -> new Jedis(factory).ping()));
+    }
+
+    @Test
+    void serverProcessKilledMidCommandIsAConnectionExceptionNotAHang(@TempDir java.nio.file.Path dir) throws Exception {
+        Process peer = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), RdmaServerMain.class.getName(), provider(), dir.toString())
+                .redirectErrorStream(true).start();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertTrue(line != null && line.startsWith("READY "), String.valueOf(line));
+            int port = Integer.parseInt(line.substring(6).trim());
+            RdmaJedisSocketFactory f = RdmaJedisSocketFactory.open(provider(), new HostAndPort("127.0.0.1", port));
+            closeAfter.add(f);
+            Jedis jedis = closing(new Jedis(f));
+            assertEquals("PONG", jedis.ping());
+            Future<List<String>> pop = pool.submit(() -> jedis.blpop(0, "never"));
+            Jedis admin = closing(new Jedis(f));
+            while (!admin.clientList().contains("cmd=blpop")) {
+                Thread.sleep(20);
+            }
+            peer.destroyForcibly().waitFor();
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> pop.get(GUARD.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof JedisConnectionException, String.valueOf(e.getCause()));
+        } finally {
+            pool.shutdownNow();
+            peer.destroyForcibly();
+        }
     }
 
     @Test
