@@ -101,6 +101,16 @@ abstract class RdmaBenchmarkContractIT {
     }
 
     @Test
+    void repliesThatNeverComeHitTheReplyTimeout() {
+        // BLPOP 0 on a missing list: the server answers the setup, then none of the load's requests.
+        Run r = run("-c", "3", "-n", "3", "--reply-timeout", "500", "blpop", "nolist", "0");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("rkv benchmark: blpop nolist 0: no reply from 127.0.0.1:"
+            + server.server().rdmaPort() + " for "), r.err());
+        assertTrue(r.err().contains("(--reply-timeout 500), 0 of 3 requests answered"), r.err());
+    }
+
+    @Test
     void aServerThatGoesAwayMidRunIsAClearError() throws Exception {
         Thread stopper = new Thread(() -> {
             try {
