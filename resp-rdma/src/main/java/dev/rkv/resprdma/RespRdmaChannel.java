@@ -20,6 +20,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,10 +219,19 @@ public final class RespRdmaChannel implements ByteChannel {
         return new RespRdmaChannel(device, endpoint, cq, options, true);
     }
 
+    /**
+     * How long a write may wait for the peer to post a receive. Each WRITE_WITH_IMM consumes one,
+     * and a peer re-posts them only when its owner polls: an event loop held by a long command, or
+     * a client that reads nothing for a while, must not lose its connection after the verbs default
+     * of 2 s (real verbs would set rnr_retry to 7, "retry forever"). Dead peers are found by the
+     * silence timeout and the transport timeout instead.
+     */
+    static final Duration RNR_TIMEOUT = Duration.ofSeconds(60);
+
     /** Endpoint options for a channel on its own completion queue. */
     static EndpointOptions endpointOptions(CompletionQueue cq, RespRdmaOptions options) {
         EndpointOptions d = EndpointOptions.of(cq).withDepths(options.sendDepth(), options.recvDepth());
-        return d.withTimeouts(options.connectTimeout(), d.rnrTimeout(), d.transportTimeout());
+        return d.withTimeouts(options.connectTimeout(), RNR_TIMEOUT, d.transportTimeout());
     }
 
     // ------------------------------------------------------------------ application side

@@ -190,6 +190,35 @@ abstract class RespRdmaChannelContractTest {
         ch[1].close();
     }
 
+    @Test
+    void moreSmallWritesThanPostedReceivesWaitForAPeerThatDoesNotPollForSeconds() throws Exception {
+        RespRdmaChannel[] ch = pair(RespRdmaOptions.defaults(), RespRdmaOptions.defaults().withDepths(64, 64, 16));
+        // the server side posts 64 receives and is not polled for 3 s; the client writes 500 separate messages
+        RespRdmaStreams client = RespRdmaStreams.of(ch[0]);
+        int messages = 500;
+        Future<?> writer = pool.submit(() -> {
+            for (int i = 0; i < messages; i++) {
+                client.output().write(("m" + (i % 10)).getBytes(StandardCharsets.US_ASCII));
+                client.output().flush();
+            }
+            return null;
+        });
+        Thread.sleep(3000);
+        RespRdmaStreams server = RespRdmaStreams.of(ch[1]);
+        server.setReadTimeout((int) WAIT.toMillis());
+        byte[] got = server.input().readNBytes(2 * messages);
+        assertEquals(2 * messages, got.length, "the stream ended early: " + ch[1].closeReason());
+        writer.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < messages; i++) {
+            expected.append('m').append(i % 10);
+        }
+        assertEquals(expected.toString(), new String(got, StandardCharsets.US_ASCII));
+        assertTrue(ch[0].isOpen() && ch[1].isOpen(), ch[0].closeReason() + " / " + ch[1].closeReason());
+        client.close();
+        server.close();
+    }
+
     // ------------------------------------------------------------------ liveness
 
     @Test

@@ -10,6 +10,9 @@ import dev.rkv.resprdma.ControlMessage;
 import dev.rkv.resprdma.HostilePeer;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,7 @@ abstract class RdmaHostilePeersIT {
     private static final int RX = 64 * 1024;
 
     private RkvTestServer server;
+    private Path logFile;
     private RdmaClients rdma;
     private RawClient good;
 
@@ -31,8 +35,9 @@ abstract class RdmaHostilePeersIT {
     @BeforeEach
     void start() throws Exception {
         rdma = new RdmaClients(provider(), RX);
+        logFile = Files.createTempFile("rkv-rdma-hostile", ".log");
         server = RkvTestServer.start("--rdma-port", Integer.toString(RdmaClients.freePort()), "--rdma-provider",
-            provider(), "--rdma-rx-size", Integer.toString(RX));
+            provider(), "--rdma-rx-size", Integer.toString(RX), "--logfile", logFile.toString());
         good = rdma.connect(server.server().rdmaPort());
         assertEquals("+OK\r\n", good.call("SET", "before", "1"));
     }
@@ -42,6 +47,7 @@ abstract class RdmaHostilePeersIT {
         good.close();
         server.close();
         rdma.close();
+        Files.deleteIfExists(logFile);
     }
 
     private HostilePeer hostile() throws Exception {
@@ -65,6 +71,9 @@ abstract class RdmaHostilePeersIT {
         try (HostilePeer p = hostile()) {
             p.sendRaw(new byte[12]);
             assertOnlyTheHostileConnectionClosed();
+            List<String> lines = Files.readAllLines(logFile).stream().filter(l -> l.contains("RDMA client")).toList();
+            assertEquals(1, lines.size(), "one log line for the closed connection: " + lines);
+            assertTrue(lines.get(0).contains("protocol error: control message of 12 bytes (must be 32)"), lines.get(0));
         }
     }
 
