@@ -50,7 +50,6 @@ public final class Benchmark {
 
     private static void run(BenchmarkOptions o, PrintStream out, PrintStream err)
             throws UsageException, BenchmarkException, InterruptedException {
-        Transport transport = Transports.forOptions(o);
         List<Suite.Test> tests;
         int payload;
         if (o.command().isEmpty()) {
@@ -65,6 +64,13 @@ public final class Benchmark {
         for (Suite.Test t : tests) {
             checkBufferSize(o, t);
         }
+        try (Transport transport = Transports.forOptions(o)) {
+            run(o, transport, tests, payload, out, err);
+        }
+    }
+
+    private static void run(BenchmarkOptions o, Transport transport, List<Suite.Test> tests, int payload,
+                            PrintStream out, PrintStream err) throws BenchmarkException, InterruptedException {
         Report.ServerSettings settings = setUp(o, transport, err);
         List<String> prefixCommands = new ArrayList<>();
         byte[] prefix = prefix(o, prefixCommands);
@@ -94,7 +100,7 @@ public final class Benchmark {
      */
     private static Report.ServerSettings setUp(BenchmarkOptions o, Transport transport, PrintStream err)
             throws BenchmarkException {
-        try (SetupConnection setup = SetupConnection.open(transport, o.host(), o.port())) {
+        try (SetupConnection setup = SetupConnection.open(transport, o.host(), o.port(), o.replyTimeoutMillis())) {
             if (o.password() != null) {
                 Object reply = o.user() == null ? setup.call("AUTH", o.password())
                     : setup.call("AUTH", o.user(), o.password());

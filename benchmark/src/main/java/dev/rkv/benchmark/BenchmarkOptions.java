@@ -24,13 +24,18 @@ import java.util.Locale;
  *                    (as redis-benchmark 7.0 uses it; printed latencies always have 3 decimals)
  * @param dbnum       {@code --dbnum}, SELECTed first when not 0
  * @param rdma        {@code --rdma}: RESP over RDMA instead of TCP
- * @param provider    {@code --provider soft|shm|disni} with {@code --rdma}, or null
+ * @param provider    {@code --provider soft|shm|disni} with {@code --rdma}, or null (disni: a real RDMA device,
+ *                    as valkey-benchmark's {@code --rdma} means)
+ * @param replyTimeoutMillis {@code --reply-timeout}: a connection set up, or a worker's connections under load,
+ *                    that get no reply for this long end the run with an error (a server that accepts and
+ *                    stays silent); default {@value #DEFAULT_REPLY_TIMEOUT_MILLIS}
  * @param command     a command given after the options ({@code rkv benchmark -n 1000 lpush mylist __rand_int__}),
  *                    run instead of the tests; empty for the tests
  */
 record BenchmarkOptions(String host, int port, String password, String user, int clients, long requests, int dataSize,
                         long keyspace, int pipeline, String tests, int threads, boolean csv, boolean quiet,
-                        int precision, int dbnum, boolean rdma, String provider, List<String> command) {
+                        int precision, int dbnum, boolean rdma, String provider, int replyTimeoutMillis,
+                        List<String> command) {
 
     static final long NO_RANDOM_KEYS = -1;
     static final int MAX_CLIENTS = 10_000;
@@ -41,6 +46,7 @@ record BenchmarkOptions(String host, int port, String password, String user, int
     static final int DEFAULT_PRECISION = 3;
     static final int MAX_PRECISION = 4;
     static final List<String> PROVIDERS = List.of("soft", "shm", "disni");
+    static final int DEFAULT_REPLY_TIMEOUT_MILLIS = 10_000;
 
     BenchmarkOptions {
         command = List.copyOf(command);
@@ -74,6 +80,7 @@ record BenchmarkOptions(String host, int port, String password, String user, int
         int dbnum = 0;
         boolean rdma = false;
         String provider = null;
+        int replyTimeout = DEFAULT_REPLY_TIMEOUT_MILLIS;
         int i = 0;
         for (; i < args.length; i++) {
             String a = args[i];
@@ -112,6 +119,7 @@ record BenchmarkOptions(String host, int port, String password, String user, int
                             + String.join(", ", PROVIDERS));
                     }
                 }
+                case "--reply-timeout" -> replyTimeout = (int) number(args, i++, 1, Integer.MAX_VALUE);
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UsageException("unknown option " + a + " (rkv benchmark --help lists the options)");
@@ -130,7 +138,7 @@ record BenchmarkOptions(String host, int port, String password, String user, int
         }
         List<String> command = List.of(args).subList(Math.min(i, args.length), args.length);
         return new BenchmarkOptions(host, port, password, user, clients, requests, dataSize, keyspace, pipeline, tests,
-            threads, csv, quiet, precision, dbnum, rdma, provider, command);
+            threads, csv, quiet, precision, dbnum, rdma, provider, replyTimeout, command);
     }
 
     private static String value(String[] args, int i) throws UsageException {
@@ -181,8 +189,11 @@ record BenchmarkOptions(String host, int port, String password, String user, int
                             names are the same as the ones produced as output
                             (ping selects both pings, lrange every lrange test).
                             Ignored when a command is given.
-         --rdma             RESP over RDMA instead of TCP (not built yet)
-         --provider <name>  RDMA provider with --rdma: soft, shm or disni
+         --rdma             RESP over RDMA (the Valkey-over-RDMA protocol) instead of TCP
+         --provider <name>  RDMA provider with --rdma: soft, shm or disni (default disni,
+                            a real RDMA device)
+         --reply-timeout <ms>  Stop with an error when no reply comes for this long
+                            (default 10000)
          --help             Output this help and exit.
 
         Tests: PING_INLINE PING_MBULK SET GET INCR LPUSH RPUSH LPOP RPOP SADD HSET SPOP ZADD
@@ -191,5 +202,6 @@ record BenchmarkOptions(String host, int port, String password, String user, int
         Examples:
           rkv benchmark -p 6379 -t get,set -c 50 -n 200000 -d 1024 -P 16 --csv
           rkv benchmark -r 10000 -n 10000 lpush mylist __rand_int__
+          rkv benchmark -p 6380 --rdma --provider shm -t get,set -c 30 -d 1024 --csv
         """;
 }

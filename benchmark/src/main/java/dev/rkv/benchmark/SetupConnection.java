@@ -17,8 +17,6 @@ import java.util.List;
  * Goes through the same {@link Transport} as the load, so it checks the transport as well.
  */
 final class SetupConnection implements AutoCloseable {
-    static final long REPLY_TIMEOUT_MILLIS = 10_000;
-
     /** An error reply. */
     record ErrorReply(String message) {
     }
@@ -26,20 +24,24 @@ final class SetupConnection implements AutoCloseable {
     private final Poller poller;
     private final Connection connection;
     private final String peer;
+    private final long replyTimeoutMillis;
 
-    private SetupConnection(Poller poller, Connection connection, String peer) {
+    private SetupConnection(Poller poller, Connection connection, String peer, long replyTimeoutMillis) {
         this.poller = poller;
         this.connection = connection;
         this.peer = peer;
+        this.replyTimeoutMillis = replyTimeoutMillis;
     }
 
-    static SetupConnection open(Transport transport, String host, int port) throws BenchmarkException {
+    /** Connects; {@link #call} waits at most {@code replyTimeoutMillis} for each reply. */
+    static SetupConnection open(Transport transport, String host, int port, long replyTimeoutMillis)
+            throws BenchmarkException {
         String peer = host + ":" + port;
         Poller poller = null;
         try {
             poller = transport.openPoller();
             Connection connection = poller.connect(host, port, Worker.CONNECT_TIMEOUT_MILLIS, null);
-            return new SetupConnection(poller, connection, peer);
+            return new SetupConnection(poller, connection, peer, replyTimeoutMillis);
         } catch (IOException e) {
             closeQuietly(poller, e);
             throw new BenchmarkException("Could not connect to Redis at " + peer + ": " + e.getMessage(), e);
@@ -56,7 +58,7 @@ final class SetupConnection implements AutoCloseable {
         ByteBuffer in = ByteBuffer.allocate(Client.READ_BUFFER);
         ByteArrayOutputStream reply = new ByteArrayOutputStream();
         ReplyScanner scanner = new ReplyScanner();
-        long deadline = System.nanoTime() + REPLY_TIMEOUT_MILLIS * 1_000_000;
+        long deadline = System.nanoTime() + replyTimeoutMillis * 1_000_000;
         int[] replies = {0};
         try {
             connection.write(out);
@@ -93,8 +95,8 @@ final class SetupConnection implements AutoCloseable {
 
     private void checkDeadline(long deadline, String command) throws BenchmarkException {
         if (System.nanoTime() > deadline) {
-            throw new BenchmarkException(command + ": no reply from " + peer + " within "
-                + REPLY_TIMEOUT_MILLIS / 1000 + " s");
+            throw new BenchmarkException(command + ": no reply from " + peer + " within " + replyTimeoutMillis
+                + " ms (--reply-timeout)");
         }
     }
 

@@ -151,6 +151,11 @@ final class TestRun {
         return aborted;
     }
 
+    /** How long a worker may get no reply at all before it fails the run. */
+    long replyTimeoutMillis() {
+        return options.replyTimeoutMillis();
+    }
+
     int precision() {
         return options.precision();
     }

@@ -52,7 +52,7 @@ final class Warmup {
         try (StubServer stub = new StubServer(request.length(), options.dataSize())) {
             BenchmarkOptions warm = new BenchmarkOptions("127.0.0.1", stub.port(), null, null, CLIENTS, requests,
                 options.dataSize(), options.keyspace(), options.pipeline(), null, 1, true, false, options.precision(),
-                0, false, null, List.of());
+                0, false, null, options.replyTimeoutMillis(), List.of());
             for (int round = 1, quiet = 0; System.nanoTime() < deadline; round++) {
                 long compiled = timed ? jit.getTotalCompilationTime() : 0;
                 new TestRun(warm, new TcpTransport(), "warm-up", request, null, 0).execute(null);

@@ -42,6 +42,8 @@ final class Worker implements Runnable, ReadyHandler {
     private int active;
     private int handshaking;
     private long finishedAt;
+    /** When a reply last arrived on any of this worker's connections (or the waiting began). */
+    private long lastReplyAt;
 
     Worker(TestRun run, Transport transport, List<Client> clients, long keyspace, long seed) {
         this.run = run;
@@ -87,11 +89,13 @@ final class Worker implements Runnable, ReadyHandler {
                 return;
             }
             active = clients.size();
+            lastReplyAt = System.nanoTime();
             for (Client c : clients) {
                 nextBatch(c);
             }
             while (active > 0 && !run.aborted()) {
                 poller.poll(POLL_MILLIS, this);
+                checkProgress();
             }
             finishedAt = System.nanoTime();
         } catch (BenchmarkException e) {
@@ -126,8 +130,10 @@ final class Worker implements Runnable, ReadyHandler {
                 flush(c);
             }
         }
+        lastReplyAt = System.nanoTime();
         while (handshaking > 0 && !run.aborted()) {
             poller.poll(POLL_MILLIS, this);
+            checkProgress();
         }
         for (Client c : clients) {
             if (c.scanner.firstError() != null) {
@@ -174,8 +180,22 @@ final class Worker implements Runnable, ReadyHandler {
         }
     }
 
+    /**
+     * Fails the run when none of this worker's connections got a reply for the reply timeout: a
+     * server that accepted and stays silent would otherwise keep the load connections waiting forever.
+     */
+    private void checkProgress() throws BenchmarkException {
+        long silent = System.nanoTime() - lastReplyAt;
+        if (silent > run.replyTimeoutMillis() * 1_000_000) {
+            throw new BenchmarkException(run.title() + ": no reply from " + run.peer() + " for "
+                + silent / 1_000_000 + " ms (--reply-timeout " + run.replyTimeoutMillis() + "), " + run.answered()
+                + " of " + run.requests() + " requests answered: the server accepts connections but does not answer");
+        }
+    }
+
     /** {@code replies} replies completed by a read at {@code now}. */
     private void replies(Client c, int replies, long now) throws IOException, ReplyScanner.ProtocolException {
+        lastReplyAt = now;
         if (replies > c.pending) {
             throw new ReplyScanner.ProtocolException(replies + " replies arrived for " + c.pending + " requests");
         }

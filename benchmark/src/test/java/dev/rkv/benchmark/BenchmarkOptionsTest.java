@@ -84,6 +84,12 @@ class BenchmarkOptionsTest {
     }
 
     @Test
+    void replyTimeoutDefaultsToTenSecondsAndTakesMilliseconds() throws UsageException {
+        assertEquals(10_000, BenchmarkOptions.parse().replyTimeoutMillis());
+        assertEquals(250, BenchmarkOptions.parse("--reply-timeout", "250").replyTimeoutMillis());
+    }
+
+    @Test
     void badInputSaysWhatIsWrongInOneLine() {
         assertMessage("-c abc: not a number", "-c", "abc");
         assertMessage("-c 0: must be between 1 and 10000", "-c", "0");
@@ -99,6 +105,7 @@ class BenchmarkOptionsTest {
         assertMessage("--user needs -a <password>", "--user", "bob");
         assertMessage("--provider shm needs --rdma", "--provider", "shm");
         assertMessage("--provider ib: must be one of soft, shm, disni", "--rdma", "--provider", "ib");
+        assertMessage("--reply-timeout 0: must be between 1 and 2147483647", "--reply-timeout", "0");
     }
 
     private static void assertMessage(String message, String... args) {

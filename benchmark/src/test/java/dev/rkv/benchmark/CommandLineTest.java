@@ -28,9 +28,16 @@ class CommandLineTest {
     }
 
     @Test
-    void rdmaSaysItIsNotBuiltYet() {
-        assertOneLineError("rkv benchmark: --rdma: RESP over RDMA is not built yet (rkv has no RDMA client transport); "
-            + "run without --rdma to benchmark over TCP", "-p", "6380", "--rdma", "--provider", "shm", "-t", "get,set");
+    void aClosedRdmaPortIsOneLineAndExitCode1() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run r = Run.of("-p", Integer.toString(port), "--rdma", "--provider", "shm", "-n", "10");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("rkv benchmark: Could not connect to Redis at 127.0.0.1:" + port
+            + ": RDMA connect to 127.0.0.1:" + port + " (shm): "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
     }
 
     @Test

@@ -72,18 +72,48 @@ class MisbehavingServerIT {
         }
     }
 
+    @Test
+    void aServerThatAcceptsAndStaysSilentIsAClearErrorAfterTheReplyTimeout() throws IOException {
+        // Answers the setup connection's two CONFIG GETs, then reads every request and answers none.
+        try (FakeServer server = new FakeServer(2, n -> "*2\r\n$4\r\nsave\r\n$0\r\n\r\n", false)) {
+            Run r = assertTimeoutPreemptively(HANG_GUARD,
+                () -> Run.against(server.port(), "-t", "get", "-n", "1000", "-c", "4", "--reply-timeout", "500", "-q"));
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().matches("rkv benchmark: GET: no reply from 127\\.0\\.0\\.1:" + server.port()
+                + " for \\d+ ms \\(--reply-timeout 500\\), 0 of 1000 requests answered: the server accepts "
+                + "connections but does not answer\\R"), r.err());
+        }
+    }
+
+    @Test
+    void aServerSilentFromTheStartFailsTheSetupAfterTheReplyTimeout() throws IOException {
+        try (FakeServer server = new FakeServer(0, n -> "", false)) {
+            Run r = assertTimeoutPreemptively(HANG_GUARD,
+                () -> Run.against(server.port(), "-t", "get", "-n", "10", "--reply-timeout", "300"));
+            assertEquals(1, r.exitCode(), r.toString());
+            assertEquals("rkv benchmark: CONFIG: no reply from 127.0.0.1:" + server.port() + " within 300 ms "
+                + "(--reply-timeout)" + System.lineSeparator(), r.err());
+        }
+    }
+
     /**
      * Answers each multibulk request it reads (each {@code '*'}: the benchmark's values are
      * letters) with {@code reply.apply(n)} until {@code budget} requests are answered, then closes
-     * every connection and stops accepting.
+     * every connection and stops accepting, or with {@code closeWhenSpent} false reads on and answers nothing.
      */
     private static final class FakeServer implements AutoCloseable {
         private final ServerSocket server;
         private final IntFunction<String> reply;
         private final List<Socket> sockets = new ArrayList<>();
+        private final boolean closeWhenSpent;
         private int budget;
 
         FakeServer(int budget, IntFunction<String> reply) throws IOException {
+            this(budget, reply, true);
+        }
+
+        FakeServer(int budget, IntFunction<String> reply, boolean closeWhenSpent) throws IOException {
+            this.closeWhenSpent = closeWhenSpent;
             this.server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
             this.budget = budget;
             this.reply = reply;
@@ -102,7 +132,7 @@ class MisbehavingServerIT {
                     Socket s = server.accept();
                     synchronized (this) {
                         sockets.add(s);
-                        if (budget <= 0) {
+                        if (budget <= 0 && closeWhenSpent) {
                             closeAll();
                             continue;
                         }
@@ -134,7 +164,7 @@ class MisbehavingServerIT {
                     }
                     out.write(replies.toString().getBytes(StandardCharsets.US_ASCII));
                     out.flush();
-                    if (exhausted) {
+                    if (exhausted && closeWhenSpent) {
                         synchronized (this) {
                             closeAll();
                         }

@@ -8,7 +8,7 @@ import java.io.IOException;
  * not a socket (RESP over RDMA: bytes written into the peer's receive buffer, completions instead
  * of readiness) plugs in by implementing these three small interfaces.
  */
-public interface Transport {
+public interface Transport extends AutoCloseable {
 
     /** A short name for reports ("tcp"). */
     String name();
@@ -18,4 +18,9 @@ public interface Transport {
      * that uses it: nothing here is thread-safe.
      */
     Poller openPoller() throws IOException;
+
+    /** Releases what the transport holds for all its pollers (an RDMA device); after every poller is closed. */
+    @Override
+    default void close() {
+    }
 }
