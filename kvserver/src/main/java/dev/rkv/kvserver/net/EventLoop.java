@@ -11,7 +11,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -36,15 +35,6 @@ public final class EventLoop implements Runnable {
         void onSignal();
     }
 
-    /**
-     * After RDMA activity within {@link #ACTIVE_NANOS}, the loop watches the signal queue this
-     * long before it blocks in select: a completion arriving meanwhile costs neither the
-     * selector wake-up (a syscall on the provider thread) nor the loop's sleep and wake. An idle
-     * loop blocks at once. {@code -Drkv.rdma.spin-us=0} turns it off.
-     */
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("rkv.rdma.spin-us", 50));
-    private static final long ACTIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Queue<Signaled> signaled = new ConcurrentLinkedQueue<>();
@@ -53,9 +43,6 @@ public final class EventLoop implements Runnable {
     private final Consumer<Throwable> errorHandler;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
-    /** The loop is watching the signal queue: {@link #signal} need not wake the selector. */
-    private volatile boolean spinning;
-    private long lastSignalNanos = System.nanoTime() - 2 * ACTIVE_NANOS;
     private Thread thread;
     private long errors;
 
@@ -106,10 +93,7 @@ public final class EventLoop implements Runnable {
      */
     public void signal(Signaled s) {
         signaled.add(s);
-        // Read after the add: a loop that stops spinning re-checks the queue after clearing the flag.
-        if (!spinning) {
-            selector.wakeup();
-        }
+        selector.wakeup();
     }
 
     /** Schedules a periodic task; call before start or from the loop. */
@@ -133,7 +117,7 @@ public final class EventLoop implements Runnable {
 
     /** Waits at most {@code ms} for the loop to stop; false when it is still running (a long command). */
     public boolean awaitStop(long ms) throws InterruptedException {
-        return stopped.await(ms, TimeUnit.MILLISECONDS);
+        return stopped.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Errors reported by handlers and tasks since start. */
@@ -151,11 +135,7 @@ public final class EventLoop implements Runnable {
                     timeout = Math.min(timeout, Math.max(1, c.nextRunMs - now));
                 }
                 if (pendingFlush.isEmpty() && tasks.isEmpty() && signaled.isEmpty()) {
-                    if (SPIN_NANOS > 0 && System.nanoTime() - lastSignalNanos < ACTIVE_NANOS && spinForSignal()) {
-                        selector.selectNow();
-                    } else {
-                        selector.select(timeout);
-                    }
+                    selector.select(timeout);
                 } else {
                     selector.selectNow();
                 }
@@ -202,24 +182,7 @@ public final class EventLoop implements Runnable {
         }
     }
 
-    /** Watches the queues for {@link #SPIN_NANOS}; whether work arrived. */
-    private boolean spinForSignal() {
-        spinning = true;
-        long end = System.nanoTime() + SPIN_NANOS;
-        try {
-            while (signaled.isEmpty() && tasks.isEmpty() && System.nanoTime() - end < 0) {
-                Thread.onSpinWait();
-            }
-        } finally {
-            spinning = false;
-        }
-        return !signaled.isEmpty() || !tasks.isEmpty();
-    }
-
     private void processSignaled() {
-        if (!signaled.isEmpty()) {
-            lastSignalNanos = System.nanoTime();
-        }
         // Only what was queued before this pass: one signaling itself again waits for the next iteration.
         for (int n = signaled.size(); n > 0; n--) {
             Signaled s = signaled.poll();

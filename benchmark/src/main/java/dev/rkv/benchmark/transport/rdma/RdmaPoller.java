@@ -27,13 +27,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RdmaPoller implements Poller {
     private static final long TIMER_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /**
-     * Before parking, a poller that had a ready connection within {@link #ACTIVE_NANOS} watches
-     * for a callback this long: a reply that arrives meanwhile costs no park and unpark (a futex
-     * sleep and wake of this thread). Idle, it parks at once and burns nothing.
-     */
-    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("rkv.rdma.spin-us", 50));
-    private static final long ACTIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RdmaDevice device;
     private final RespRdmaOptions options;
@@ -43,7 +36,6 @@ final class RdmaPoller implements Poller {
     /** A callback ran since the current scan started: do not park. */
     private volatile boolean wakePending;
     private long lastTimerPoll = System.nanoTime();
-    private long lastReadyNanos = System.nanoTime() - 2 * ACTIVE_NANOS;
 
     RdmaPoller(RdmaDevice device, RespRdmaOptions options) {
         this.device = device;
@@ -77,17 +69,12 @@ final class RdmaPoller implements Poller {
         while (true) {
             wakePending = false;
             int ready = scan(handler);
-            long now = System.nanoTime();
             if (ready > 0) {
-                lastReadyNanos = now;
                 return ready;
             }
-            long left = deadline - now;
+            long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return 0;
-            }
-            if (now - lastReadyNanos < ACTIVE_NANOS && spin(Math.min(left, SPIN_NANOS))) {
-                continue;
             }
             waiter = Thread.currentThread();
             try {
@@ -98,18 +85,6 @@ final class RdmaPoller implements Poller {
                 waiter = null;
             }
         }
-    }
-
-    /** Waits up to {@code nanos} for a callback without parking; whether one came. */
-    private boolean spin(long nanos) {
-        long end = System.nanoTime() + nanos;
-        while (!wakePending) {
-            if (System.nanoTime() - end >= 0) {
-                return false;
-            }
-            Thread.onSpinWait();
-        }
-        return true;
     }
 
     /**
