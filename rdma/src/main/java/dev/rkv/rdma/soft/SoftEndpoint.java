@@ -38,7 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Threads: a responder (this side's "NIC" for the peer's requests: it reads requests and
  * executes them against registered regions, writing responses itself), an ack reader
  * (reads responses to this side's requests and completes them) and a sender that writes
- * request frames when the posting thread cannot write them inline without waiting.
+ * request frames when the posting thread cannot write them inline without waiting, and the
+ * acknowledgements the responder deferred (see {@link Wire}) once they are old enough.
  * Application code never runs on these threads except a CQ listener.
  */
 final class SoftEndpoint implements Endpoint {
