@@ -38,8 +38,8 @@ package dev.rkv.rdma.soft;
  * request without a response of its own succeeded. The responder answers at once a READ (it
  * carries the data), a failure, and a request with F_ACK_NOW in FLAGS (signaled, or its
  * requester is short of send-queue slots); a successful request without it is acknowledged
- * later, by the next response or by a bare one the endpoint's sender thread writes for it
- * (every 64 requests, or within about 100 ms). In a request-reply exchange this saves the
+ * later: by the next response, by a bare one every 64 requests, or by a bare one the
+ * endpoint's sender thread writes within about 120 ms. In a request-reply exchange this saves the
  * wake-up of the requester's ack reader for each message: the acknowledgement frames were half
  * of the socket traffic and thread wake-ups of a RESP-over-RDMA request.
  */
