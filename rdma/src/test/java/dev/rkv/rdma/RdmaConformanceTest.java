@@ -581,6 +581,79 @@ public abstract class RdmaConformanceTest {
     }
 
     @Test
+    void unsignaledSuccessesReturnTheirSlotsWithoutALaterSignaledRequest() throws Exception {
+        Endpoint[] ep = connect(EndpointOptions.of(clientCq).withDepths(16, 16), EndpointOptions.of(serverCq));
+        MemoryRegion rx = server.allocate(4096, Access.LOCAL_WRITE | Access.REMOTE_WRITE);
+        MemoryRegion tx = client.allocate(4096, Access.LOCAL_WRITE);
+        fill(tx.buffer(), 3);
+        assertEquals(3, ep[1].postRecv(List.of(RecvRequest.immOnly(1), RecvRequest.immOnly(2), RecvRequest.immOnly(3))));
+        List<WorkRequest> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(i % 2 == 0
+                    ? WorkRequest.writeWithImm(i, tx.sge(i * 100, 100), rx.address() + i * 100, rx.rkey(), 100)
+                            .withSignaled(false)
+                    : WorkRequest.write(i, tx.sge(i * 100, 100), rx.address() + i * 100, rx.rkey()).withSignaled(false));
+        }
+        assertEquals(5, ep[0].postSend(batch));
+        assertEquals(3, drain(serverCq, 3).size());
+        // Acknowledged later (soft, shm) but acknowledged: the slots come back with nothing else posted.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (ep[0].sendQueueFree() < 16) {
+            assertTrue(System.nanoTime() < deadline, "slots still taken: " + (16 - ep[0].sendQueueFree()));
+            Thread.sleep(5);
+        }
+        assertNull(clientCq.poll(), "unsignaled successes produce no completion");
+        assertEquals(range(tx, 0, 500), range(rx, 0, 500));
+    }
+
+    @Test
+    void aQueueKeptFullOfUnsignaledWritesDrainsAndKeepsOrderWithSignaledReads() throws Exception {
+        Endpoint[] ep = connect(EndpointOptions.of(clientCq).withDepths(8, 8), EndpointOptions.of(serverCq));
+        MemoryRegion remote = server.allocate(8192, Access.LOCAL_WRITE | Access.REMOTE_WRITE | Access.REMOTE_READ);
+        MemoryRegion tx = client.allocate(8192, Access.LOCAL_WRITE);
+        MemoryRegion rd = client.allocate(8192, Access.LOCAL_WRITE);
+        int writes = 0;
+        int reads = 0;
+        List<Integer> expected = new ArrayList<>();
+        List<Completion> done = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (writes < 2000) {
+            assertTrue(System.nanoTime() < deadline, "the send queue stopped draining after " + writes + " writes");
+            if (ep[0].sendQueueFree() == 0) {
+                // a READ's slot comes back when its completion is polled, the writes' when acknowledged
+                Completion c = clientCq.poll();
+                if (c != null) {
+                    done.add(c);
+                }
+                Thread.onSpinWait();
+                continue;
+            }
+            int slot = writes % 8;
+            tx.buffer().putInt(slot * 4, writes);
+            WorkRequest wr;
+            if (writes % 100 == 99) {
+                // reads what the write 8 posts earlier put in this slot
+                expected.add(writes - 8);
+                wr = WorkRequest.read(1_000_000 + reads, rd.sge(reads * 4, 4), remote.address() + slot * 4, remote.rkey());
+                reads++;
+            } else {
+                wr = WorkRequest.write(writes, tx.sge(slot * 4, 4), remote.address() + slot * 4, remote.rkey())
+                            .withSignaled(false);
+            }
+            assertTrue(ep[0].postSend(wr));
+            writes++;
+        }
+        // Only the signaled READs complete, in posting order, each after the writes posted before it.
+        done.addAll(drain(clientCq, reads - done.size()));
+        for (int i = 0; i < reads; i++) {
+            assertEquals(1_000_000 + i, done.get(i).wrId());
+            assertEquals(CompletionStatus.SUCCESS, done.get(i).status());
+            assertEquals(expected.get(i), rd.buffer().getInt(i * 4));
+        }
+        assertNull(clientCq.poll());
+    }
+
+    @Test
     void completionQueueCapacityBoundsTheEndpointsAttached() {
         CompletionQueue small = client.createCompletionQueue(16);
         RdmaException e = assertThrows(RdmaException.class, () -> client.connect("127.0.0.1",

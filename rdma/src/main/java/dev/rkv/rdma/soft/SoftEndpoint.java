@@ -38,18 +38,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Threads: a responder (this side's "NIC" for the peer's requests: it reads requests and
  * executes them against registered regions, writing responses itself), an ack reader
  * (reads responses to this side's requests and completes them) and a sender that writes
- * request frames when the posting thread cannot write them inline without waiting.
+ * request frames when the posting thread cannot write them inline without waiting, and the
+ * acknowledgements the responder deferred (see {@link Wire}) once they are old enough.
  * Application code never runs on these threads except a CQ listener.
  */
 final class SoftEndpoint implements Endpoint {
     /** Request batches up to this size are written by the posting thread when the line is free. */
     private static final int INLINE_MAX = 64 * 1024;
     private static final AtomicLong IDS = new AtomicLong();
+    /** A responder acknowledges at least every this many requests (see {@link Wire}). */
+    private static final int ACK_EVERY = 64;
+    /** Successes acknowledged later are acknowledged after about this long at most (plus the sender's 100 ms wait). */
+    private static final long ACK_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     /** A posted send-queue request until its completion is delivered. */
     private static final class Pending {
         final WorkRequest wr;
         final long postedNanos = System.nanoTime();
+        long seq;
         ByteBuffer[] local;
         CompletionStatus status;
         boolean done;
@@ -91,6 +97,13 @@ final class SoftEndpoint implements Endpoint {
     private final ArrayDeque<ByteBuffer[]> outQueue = new ArrayDeque<>();
     private final ReentrantLock writeLock = new ReentrantLock();
 
+    /** Guards respOut, writes on respChannel and the deferred acknowledgement (responder and sender threads). */
+    private final ReentrantLock respLock = new ReentrantLock();
+    private long deferredSeq;
+    private int deferredCount;
+    private long deferredSinceNanos;
+    /** Whether the request being served asked for an immediate response (responder thread only). */
+    private boolean ackNow;
     private final FrameReader requests;
     private final FrameReader responses;
     private final ByteBuffer respOut = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.BIG_ENDIAN);
@@ -155,6 +168,9 @@ final class SoftEndpoint implements Endpoint {
         Pending failed = null;
         synchronized (postLock) {
             n = sq.acquire(batch.size());
+            // Short of slots, every request asks for its acknowledgement at once: unsignaled
+            // successes give their slots back only when a response covers them.
+            boolean shortOfSlots = sq.free() < Math.max(1, sq.depth() / 4);
             for (int i = 0; i < n; i++) {
                 WorkRequest wr = batch.get(i);
                 Pending p = new Pending(wr);
@@ -165,6 +181,7 @@ final class SoftEndpoint implements Endpoint {
                 try {
                     pending.add(p);
                     seq = nextSequence++;
+                    p.seq = seq;
                     if (state != EndpointState.CONNECTED) {
                         finish(p, CompletionStatus.WR_FLUSH_ERR);
                         continue;
@@ -193,7 +210,7 @@ final class SoftEndpoint implements Endpoint {
                         } finally {
                             sqLock.unlock();
                         }
-                        ByteBuffer h = header(Wire.T_IMM_ONLY, wr, (int) wr.byteLength(), seq);
+                        ByteBuffer h = header(Wire.T_IMM_ONLY, wr, (int) wr.byteLength(), seq, shortOfSlots);
                         out.add(h);
                         outBytes += Wire.REQ_HEADER;
                     } else if (st == CompletionStatus.SUCCESS) {
@@ -205,7 +222,7 @@ final class SoftEndpoint implements Endpoint {
                 }
                 byte type = typeOf(wr.opcode());
                 int len = (int) wr.byteLength();
-                out.add(header(type, wr, len, seq));
+                out.add(header(type, wr, len, seq, shortOfSlots));
                 outBytes += Wire.REQ_HEADER;
                 if (type != Wire.T_READ) {
                     for (ByteBuffer b : p.local) {
@@ -248,9 +265,10 @@ final class SoftEndpoint implements Endpoint {
         }
     }
 
-    private static ByteBuffer header(byte type, WorkRequest wr, int len, long seq) {
+    private static ByteBuffer header(byte type, WorkRequest wr, int len, long seq, boolean shortOfSlots) {
         ByteBuffer h = ByteBuffer.allocate(Wire.REQ_HEADER);
         h.put(Wire.REQ_TYPE, type);
+        h.put(Wire.REQ_FLAGS, wr.signaled() || shortOfSlots ? Wire.F_ACK_NOW : 0);
         h.putInt(Wire.REQ_IMMEDIATE, wr.immediate());
         h.putLong(Wire.REQ_REMOTE_ADDRESS, wr.remoteAddress());
         h.putInt(Wire.REQ_RKEY, wr.rkey());
@@ -286,7 +304,7 @@ final class SoftEndpoint implements Endpoint {
                 ByteBuffer[] frame;
                 outLock.lock();
                 try {
-                    while (outQueue.isEmpty()) {
+                    if (outQueue.isEmpty()) {
                         if (state != EndpointState.CONNECTED) {
                             // nothing more will be sent: posts in ERROR are flushed locally
                             return;
@@ -296,6 +314,10 @@ final class SoftEndpoint implements Endpoint {
                     frame = outQueue.peek();
                 } finally {
                     outLock.unlock();
+                }
+                acknowledgeDeferred(false);
+                if (frame == null) {
+                    continue;
                 }
                 writeLock.lock();
                 try {
@@ -402,16 +424,35 @@ final class SoftEndpoint implements Endpoint {
                 int pos = b.position();
                 CompletionStatus status = CompletionStatus.ofCode(b.get(pos + Wire.RESP_STATUS) & 0xff);
                 int len = b.getInt(pos + Wire.RESP_LENGTH);
+                long seq = b.getLong(pos + Wire.RESP_SEQUENCE);
                 b.position(pos + Wire.RESP_HEADER);
                 Pending p;
+                String protocolError = null;
                 sqLock.lock();
                 try {
+                    // A response covers the requests before it that had none of their own (see Wire).
+                    Pending h;
+                    boolean covered = false;
+                    while ((h = awaiting.peek()) != null && h.seq < seq && h.wr.opcode() != Opcode.READ) {
+                        awaiting.poll();
+                        h.status = CompletionStatus.SUCCESS;
+                        h.done = true;
+                        covered = true;
+                    }
+                    if (covered) {
+                        deliver();
+                    }
                     p = awaiting.poll();
+                    if (p == null) {
+                        protocolError = "protocol error: response for sequence " + seq + " without a request";
+                    } else if (p.seq != seq) {
+                        protocolError = "protocol error: response for sequence " + seq + ", expected " + p.seq;
+                    }
                 } finally {
                     sqLock.unlock();
                 }
-                if (p == null) {
-                    enterError("protocol error: response without a request");
+                if (protocolError != null) {
+                    enterError(protocolError);
                     break;
                 }
                 if (status == CompletionStatus.SUCCESS && p.wr.opcode() == Opcode.READ) {
@@ -446,6 +487,7 @@ final class SoftEndpoint implements Endpoint {
                 ByteBuffer b = requests.buffer();
                 int pos = b.position();
                 byte type = b.get(pos + Wire.REQ_TYPE);
+                ackNow = (b.get(pos + Wire.REQ_FLAGS) & Wire.F_ACK_NOW) != 0;
                 int imm = b.getInt(pos + Wire.REQ_IMMEDIATE);
                 long addr = b.getLong(pos + Wire.REQ_REMOTE_ADDRESS);
                 int rkey = b.getInt(pos + Wire.REQ_RKEY);
@@ -494,16 +536,21 @@ final class SoftEndpoint implements Endpoint {
             return CompletionStatus.REM_ACCESS_ERR;
         }
         ByteBuffer data = r.slice(addr, len);
-        if (len <= respOut.remaining() - Wire.RESP_HEADER) {
-            putResponse(CompletionStatus.SUCCESS, len, seq);
-            respOut.put(data);
-        } else {
-            flushResponses();
-            putResponse(CompletionStatus.SUCCESS, len, seq);
-            respOut.flip();
-            // Large data goes from the region to the socket directly, gathered with the header.
-            writeFully(respChannel, new ByteBuffer[] {respOut, data});
-            respOut.clear();
+        respLock.lock();
+        try {
+            if (len <= respOut.remaining() - Wire.RESP_HEADER) {
+                putResponse(CompletionStatus.SUCCESS, len, seq);
+                respOut.put(data);
+            } else {
+                flushResponses();
+                putResponse(CompletionStatus.SUCCESS, len, seq);
+                respOut.flip();
+                // Large data goes from the region to the socket directly, gathered with the header.
+                writeFully(respChannel, new ByteBuffer[] {respOut, data});
+                respOut.clear();
+            }
+        } finally {
+            respLock.unlock();
         }
         return CompletionStatus.SUCCESS;
     }
@@ -520,7 +567,7 @@ final class SoftEndpoint implements Endpoint {
         if (withImm) {
             return notifyImmediate(len, imm, seq);
         }
-        respond(CompletionStatus.SUCCESS, seq);
+        succeeded(seq);
         return CompletionStatus.SUCCESS;
     }
 
@@ -536,7 +583,7 @@ final class SoftEndpoint implements Endpoint {
         }
         recvCq.add(new Completion(pr.rr.wrId(), CompletionStatus.SUCCESS, CompletionOpcode.RECV_RDMA_WITH_IMM, len,
                 imm, this), rq);
-        respond(CompletionStatus.SUCCESS, seq);
+        succeeded(seq);
         return CompletionStatus.SUCCESS;
     }
 
@@ -571,7 +618,7 @@ final class SoftEndpoint implements Endpoint {
             left -= k;
         }
         recvCq.add(new Completion(pr.rr.wrId(), CompletionStatus.SUCCESS, CompletionOpcode.RECV, len, 0, this), rq);
-        respond(CompletionStatus.SUCCESS, seq);
+        succeeded(seq);
         return CompletionStatus.SUCCESS;
     }
 
@@ -598,14 +645,61 @@ final class SoftEndpoint implements Endpoint {
         }
     }
 
-    private void respond(CompletionStatus st, long seq) throws IOException {
-        if (respOut.remaining() < Wire.RESP_HEADER) {
-            flushResponses();
+    /** Request {@code seq} succeeded: acknowledged now if it asked for it, else later (see {@link Wire}). */
+    private void succeeded(long seq) throws IOException {
+        if (ackNow) {
+            respond(CompletionStatus.SUCCESS, seq);
+            return;
         }
-        putResponse(st, 0, seq);
+        respLock.lock();
+        try {
+            if (deferredCount == 0) {
+                deferredSinceNanos = System.nanoTime();
+            }
+            deferredSeq = seq;
+            if (++deferredCount >= ACK_EVERY) {
+                respond(CompletionStatus.SUCCESS, seq);
+            }
+        } finally {
+            respLock.unlock();
+        }
     }
 
+    private void respond(CompletionStatus st, long seq) throws IOException {
+        respLock.lock();
+        try {
+            if (respOut.remaining() < Wire.RESP_HEADER) {
+                flushResponses();
+            }
+            putResponse(st, 0, seq);
+        } finally {
+            respLock.unlock();
+        }
+    }
+
+    /**
+     * Writes the acknowledgement of successes deferred for {@link #ACK_DELAY_NANOS} or more
+     * (every one, with {@code all}); run by the sender thread, so that a requester never waits
+     * long for its slots or takes silence for a dead peer. Skipped while the responder is writing.
+     */
+    private void acknowledgeDeferred(boolean all) throws IOException {
+        if (!respLock.tryLock()) {
+            return;
+        }
+        try {
+            if (deferredCount > 0 && state == EndpointState.CONNECTED
+                    && (all || System.nanoTime() - deferredSinceNanos >= ACK_DELAY_NANOS)) {
+                respond(CompletionStatus.SUCCESS, deferredSeq);
+                flushResponses();
+            }
+        } finally {
+            respLock.unlock();
+        }
+    }
+
+    /** Holds respLock. A response covers every deferred success before it. */
     private void putResponse(CompletionStatus st, int len, long seq) {
+        deferredCount = 0;
         int p = respOut.position();
         respOut.put(p + Wire.RESP_STATUS, (byte) st.code());
         respOut.put(p + 1, (byte) 0).put(p + 2, (byte) 0).put(p + 3, (byte) 0);
@@ -616,16 +710,21 @@ final class SoftEndpoint implements Endpoint {
 
     /** Writes batched responses; run before the responder may block reading. */
     private void flushResponses() throws IOException {
-        if (respOut.position() == 0) {
-            return;
-        }
-        respOut.flip();
+        respLock.lock();
         try {
-            while (respOut.hasRemaining()) {
-                respChannel.write(respOut);
+            if (respOut.position() == 0) {
+                return;
+            }
+            respOut.flip();
+            try {
+                while (respOut.hasRemaining()) {
+                    respChannel.write(respOut);
+                }
+            } finally {
+                respOut.clear();
             }
         } finally {
-            respOut.clear();
+            respLock.unlock();
         }
     }
 
@@ -791,6 +890,14 @@ final class SoftEndpoint implements Endpoint {
 
     @Override
     public void close() {
+        if (state == EndpointState.CONNECTED) {
+            // The peer learns that what we received succeeded, rather than guessing after the EOF.
+            try {
+                acknowledgeDeferred(true);
+            } catch (IOException e) {
+                device.countQuietClose();
+            }
+        }
         sqLock.lock();
         try {
             if (state == EndpointState.CLOSED) {

@@ -11,8 +11,8 @@ package dev.rkv.rdma.soft;
  * WRITE_WITH_IMM, SEND: LENGTH bytes; READ and IMM_ONLY: none)
  *  0               1               2               3
  * +---------------+---------------+---------------+---------------+
- * |     TYPE      |                  reserved                     |  0
- * +---------------+-----------------------------------------------+
+ * |     TYPE      |     FLAGS     |          reserved             |  0
+ * +---------------+---------------+-------------------------------+
  * |                           IMMEDIATE                           |  4
  * +---------------------------------------------------------------+
  * |                       REMOTE ADDRESS (64)                     |  8
@@ -34,11 +34,19 @@ package dev.rkv.rdma.soft;
  * +---------------------------------------------------------------+
  * </pre>
  * Responses come back in request order (RC). STATUS is a verbs completion status code as
- * the requester should report it. SEQUENCE is echoed for checking.
+ * the requester should report it for request SEQUENCE. A response is cumulative: every earlier
+ * request without a response of its own succeeded. The responder answers at once a READ (it
+ * carries the data), a failure, and a request with F_ACK_NOW in FLAGS (signaled, or its
+ * requester is short of send-queue slots); a successful request without it is acknowledged
+ * later: by the next response, by a bare one every 64 requests, or by a bare one the
+ * endpoint's sender thread writes within about 120 ms. In a request-reply exchange this saves the
+ * wake-up of the requester's ack reader for each message: the acknowledgement frames were half
+ * of the socket traffic and thread wake-ups of a RESP-over-RDMA request.
  */
 final class Wire {
     static final int REQ_HEADER = 32;
     static final int REQ_TYPE = 0;
+    static final int REQ_FLAGS = 1;
     static final int REQ_IMMEDIATE = 4;
     static final int REQ_REMOTE_ADDRESS = 8;
     static final int REQ_RKEY = 16;
@@ -49,6 +57,9 @@ final class Wire {
     static final int RESP_STATUS = 0;
     static final int RESP_LENGTH = 4;
     static final int RESP_SEQUENCE = 8;
+
+    /** FLAGS bit: respond at once (the request is signaled or the requester needs its slots back). */
+    static final byte F_ACK_NOW = 1;
 
     static final byte T_READ = 1;
     static final byte T_WRITE = 2;
