@@ -13,6 +13,7 @@ import dev.rkv.rdma.RecvRequest;
 import dev.rkv.rdma.ScatterGatherEntry;
 import dev.rkv.rdma.WorkRequest;
 
+import java.nio.ByteOrder;
 import java.util.LinkedList;
 import java.util.List;
 
@@ -22,6 +23,21 @@ final class DisniMapping {
     static final long RECV_BIT = 1L << 63;
 
     private DisniMapping() {
+    }
+
+    /**
+     * The SPI's immediate (a plain int) as DiSNI must store it. Verbs declare {@code imm_data} as
+     * {@code __be32}: the four bytes in memory, and so on the wire, are big-endian (Valkey writes
+     * {@code htonl(length)}). DiSNI copies the Java int into its structures in the host's order, so on
+     * a little-endian host the value is swapped here, or a Valkey peer would read another length.
+     */
+    static int immediateToVerbs(int immediate) {
+        return ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? immediate : Integer.reverseBytes(immediate);
+    }
+
+    /** The inverse of {@link #immediateToVerbs}: a work completion's {@code imm_data} as the sender's int. */
+    static int immediateFromVerbs(int verbsImmediate) {
+        return immediateToVerbs(verbsImmediate);
     }
 
     /** Our access flags as {@code IBV_ACCESS_*} bits. */
@@ -80,7 +96,7 @@ final class DisniMapping {
             s.getRdma().setRkey(wr.rkey());
         }
         if (wr.opcode() == Opcode.WRITE_WITH_IMM) {
-            s.setImm_data(wr.immediate());
+            s.setImm_data(immediateToVerbs(wr.immediate()));
         }
         return s;
     }

@@ -178,7 +178,7 @@ final class DisniQueuePair implements Endpoint {
                 CompletionOpcode op = status == CompletionStatus.SUCCESS ? DisniMapping.completionOpcode(wc, true)
                         : CompletionOpcode.RECV;
                 recvCq.add(new Completion(p.userWrId, status, op, wc.getByte_len(),
-                        op == CompletionOpcode.RECV_RDMA_WITH_IMM ? wc.getImm_data() : 0, this), rq);
+                        op == CompletionOpcode.RECV_RDMA_WITH_IMM ? DisniMapping.immediateFromVerbs(wc.getImm_data()) : 0, this), rq);
             }
             return;
         }

@@ -25,8 +25,11 @@ import org.mockito.ArgumentCaptor;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -77,6 +80,16 @@ class DisniQueuePairTest {
         return c.getValue();
     }
 
+    /** The four bytes DiSNI copies into native memory for an int field (host order). */
+    private static byte[] asLaidOutByDisni(int field) {
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(field).array();
+    }
+
+    /** The int DiSNI reads from native memory holding these four bytes (host order). */
+    private static int asReadByDisni(int b0, int b1, int b2, int b3) {
+        return ByteBuffer.wrap(new byte[] {(byte) b0, (byte) b1, (byte) b2, (byte) b3}).order(ByteOrder.nativeOrder()).getInt();
+    }
+
     private static IbvWC wc(long wrId, CompletionStatus status, int opcode, int byteLen, int imm) {
         IbvWC wc = new IbvWC();
         wc.setWr_id(wrId);
@@ -123,7 +136,8 @@ class DisniQueuePairTest {
         List<IbvSendWR> wrs = capturedSends(1);
         assertEquals(2, wrs.size());
         assertEquals(IbvSendWR.IBV_WR_RDMA_WRITE_WITH_IMM, wrs.get(0).getOpcode());
-        assertEquals(0x01020304, wrs.get(0).getImm_data());
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, asLaidOutByDisni(wrs.get(0).getImm_data()),
+                "imm_data is __be32: network order in memory and on the wire, as a Valkey peer reads it");
         assertEquals(2, wrs.get(0).getNum_sge());
         assertEquals(0x3000, wrs.get(0).getSge(1).getAddr());
         assertEquals(55, wrs.get(0).getRdma().getRkey());
@@ -177,7 +191,7 @@ class DisniQueuePairTest {
         assertEquals(0, wrs.get(0).getNum_sge());
         assertTrue((wrs.get(0).getWr_id() & DisniMapping.RECV_BIT) != 0);
         pair.onCompletion(wc(wrs.get(0).getWr_id(), CompletionStatus.SUCCESS,
-                IbvWC.IbvWcOpcode.IBV_WC_RECV_RDMA_WITH_IMM.getOpcode(), 100, 1234));
+                IbvWC.IbvWcOpcode.IBV_WC_RECV_RDMA_WITH_IMM.getOpcode(), 100, asReadByDisni(0, 0, 4, 0xd2)));
         Completion c = cq.poll();
         assertEquals(8, c.wrId());
         assertEquals(CompletionOpcode.RECV_RDMA_WITH_IMM, c.opcode());
