@@ -1,6 +1,7 @@
 package dev.rkv.kvserver.net;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -35,7 +36,11 @@ public final class EventLoop implements Runnable {
         void onSignal();
     }
 
+    /** Size of the read buffer the loop's connections share. */
+    public static final int READ_BUFFER_BYTES = 64 * 1024;
+
     private final Selector selector;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Queue<Signaled> signaled = new ConcurrentLinkedQueue<>();
     private final Set<Flushable> pendingFlush = new LinkedHashSet<>();
@@ -75,6 +80,14 @@ public final class EventLoop implements Runnable {
     public void start(String name) {
         thread = new Thread(this, name);
         thread.start();
+    }
+
+    /**
+     * The buffer connections read into, one for the loop (loop thread only): a connection's input
+     * is parsed before another connection reads, and the parser keeps what it has not finished.
+     */
+    public ByteBuffer readBuffer() {
+        return readBuffer;
     }
 
     public boolean inLoop() {

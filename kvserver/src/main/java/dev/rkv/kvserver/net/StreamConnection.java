@@ -13,7 +13,6 @@ import java.nio.channels.ByteChannel;
  * RDMA through completions (see {@link TcpConnection}, {@link RdmaConnection}).
  */
 public abstract class StreamConnection implements Connection, EventLoop.Flushable {
-    private static final int READ_BUFFER_BYTES = 64 * 1024;
     /** Reads per readiness event before yielding to other connections. */
     private static final int MAX_READS_PER_EVENT = 16;
 
@@ -21,7 +20,6 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
     private final EventLoop loop;
     private final ClientInput input;
     private final Listener listener;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private final String peer;
     private final String local;
     private boolean closeAfterReply;
@@ -96,7 +94,13 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
      * @return true if it stopped with input possibly left unread (the read budget was used up)
      */
     protected boolean readAndProcess() throws IOException {
+        // The loop's one read buffer, shared by its connections: the parser consumes all of it
+        // (keeping a partial command itself) unless the connection is closing, so nothing of one
+        // connection is left in it for the next. It is direct, so the channel reads into it
+        // without the copy through a temporary direct buffer a heap buffer costs.
+        ByteBuffer readBuffer = loop.readBuffer();
         for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !input.stopped(); i++) {
+            readBuffer.clear();
             int n = channel.read(readBuffer);
             if (n < 0) {
                 endOfStream();
@@ -109,7 +113,6 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
             listener.transferred(n, 0);
             readBuffer.flip();
             ClientInput.Outcome outcome = input.process(readBuffer);
-            readBuffer.compact();
             if (outcome == ClientInput.Outcome.CLOSE_NOW) {
                 close();
                 return false;
@@ -179,7 +182,7 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
 
     @Override
     public long queryBufferBytes() {
-        return input.pendingBytes() + readBuffer.position();
+        return input.pendingBytes();
     }
 
     @Override
