@@ -3,7 +3,8 @@
 #
 # Starts rkv through its launcher (cli/bin/rkv, with the launcher's JVM options plus a flight
 # recording), fills 1M keys of 1,000 bytes and warms the JIT with the same load, then records
-# the measured run only and prints two top-10 lists of the execution samples: by the frame on
+# the measured run only (with -XX:+DebugNonSafepoints, so that samples in inlined code name
+# the method they are in) and prints two top-10 lists of the execution samples: by the frame on
 # top of the stack (self time) and by the frames anywhere on it (inclusive time, rkv's own
 # methods only).
 #
@@ -25,7 +26,7 @@ command -v jcmd >/dev/null && command -v jfr >/dev/null || { echo "jcmd and jfr 
 
 PORT=$(free_port)
 base=$(RKV_JAR="$JAR" JAVA=echo cli/bin/rkv server)
-base=${base%% -jar *}
+base="${base%% -jar *} -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
 # shellcheck disable=SC2086
 JAVA_OPTS="$base" run_rkv server --port "$PORT" --save '' --loglevel warning ${RKV_ARGS:-} >"$tmp/rkv.log" 2>&1 &
 RKV_PID=$!

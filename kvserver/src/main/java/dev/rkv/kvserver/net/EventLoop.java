@@ -36,8 +36,12 @@ public final class EventLoop implements Runnable {
         void onSignal();
     }
 
-    /** Size of the read buffer the loop's connections share. */
-    public static final int READ_BUFFER_BYTES = 64 * 1024;
+    /**
+     * Size of the read buffer the loop's connections share. One per loop, not per connection,
+     * so it can be large: a 1 MB SET arrives in 4 reads instead of 16, where Redis reads a big
+     * argument in as few reads as its length allows.
+     */
+    public static final int READ_BUFFER_BYTES = 256 * 1024;
 
     private final Selector selector;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);

@@ -415,10 +415,15 @@ public final class RespParser {
         int n = Math.min(want, in.remaining());
         if (n > 0) {
             if (bulkFilled + n > bulk.length) {
-                // Four times over: a 1 MB value arriving 64 KB at a time is copied once more in
-                // part (64 KB + 256 KB) rather than nearly whole (doubling copies 960 KB), while
-                // what a client may make us hold is still bounded by what it has sent.
+                // Four times over, and straight to the whole length once that is within reach: a
+                // 1 MB value is copied again only in part (64 KB + 256 KB when it arrives 64 KB at
+                // a time, 256 KB when 256 KB at a time) rather than nearly whole (doubling copies
+                // 960 KB), while what a client may make us hold stays bounded by what it sent
+                // (at most 2 * BULK_GROWTH times).
                 long grown = Math.max((long) bulk.length * BULK_GROWTH, (long) bulkFilled + n);
+                if (grown * 2 >= bulkLen) {
+                    grown = bulkLen;
+                }
                 bulk = Arrays.copyOf(bulk, (int) Math.min(grown, bulkLen));
             }
             in.get(bulk, bulkFilled, n);
