@@ -9,7 +9,7 @@
 # methods only).
 #
 # Usage: experiments/profile-server.sh [test (default get)] [pipeline (default 16)] [requests (default 2000000)]
-# KEEP_JFR=path keeps the recording. RKV_ARGS adds server arguments (e.g. RKV_ARGS="--io-threads 2").
+# JAVA_OPTS replaces the launcher's JVM options. KEEP_JFR=path keeps the recording. RKV_ARGS adds server arguments (e.g. RKV_ARGS="--io-threads 2").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T=${1:-get}
@@ -25,8 +25,13 @@ require_tools redis-cli redis-benchmark python3
 command -v jcmd >/dev/null && command -v jfr >/dev/null || { echo "jcmd and jfr (a JDK) are needed" >&2; exit 2; }
 
 PORT=$(free_port)
-base=$(RKV_JAR="$JAR" JAVA=echo cli/bin/rkv server)
-base="${base%% -jar *} -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+if [[ -n ${JAVA_OPTS+set} ]]; then
+  base=$JAVA_OPTS
+else
+  base=$(RKV_JAR="$JAR" JAVA=echo cli/bin/rkv server)
+  base=${base%% -jar *}
+fi
+base="$base -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
 # shellcheck disable=SC2086
 JAVA_OPTS="$base" run_rkv server --port "$PORT" --save '' --loglevel warning ${RKV_ARGS:-} >"$tmp/rkv.log" 2>&1 &
 RKV_PID=$!
@@ -35,13 +40,16 @@ await_ping "$PORT"
 redis-benchmark -p "$PORT" -t set -c 50 -d "$D" -r "$R" -n "$((R < 1000000 ? R * 2 : 1000000))" -P 16 -q >/dev/null 2>&1
 redis-benchmark -p "$PORT" -t "$T" -c "$C" -d "$D" -r "$R" -n "$N" -P "$P" -q >/dev/null 2>&1
 jcmd "$RKV_PID" JFR.start name=p settings=profile >/dev/null
-redis-benchmark -p "$PORT" -t "$T" -c "$C" -d "$D" -r "$R" -n "$N" -P "$P" -q 2>/dev/null | tr '\r' '\n' | grep -a "requests per second" | tail -1 >&2
+result=$(redis-benchmark -p "$PORT" -t "$T" -c "$C" -d "$D" -r "$R" -n "$N" -P "$P" -q 2>/dev/null | tr '\r' '\n' \
+  | grep -a "requests per second" | tail -1)
+echo "$result" >&2
+rps=$(echo "$result" | awk '{ print $2 }')
 jcmd "$RKV_PID" JFR.dump name=p filename="$tmp/p.jfr" >/dev/null
 [[ -n ${KEEP_JFR:-} ]] && cp "$tmp/p.jfr" "$KEEP_JFR"
 jfr print --json --events jdk.ExecutionSample "$tmp/p.jfr" >"$tmp/p.json"
 jfr print --json --events jdk.ObjectAllocationSample "$tmp/p.jfr" >"$tmp/a.json"
 jfr print --json --events jdk.ThreadAllocationStatistics "$tmp/p.jfr" >"$tmp/t.json"
-python3 - "$tmp/p.json" "$tmp/a.json" "$N" "$tmp/t.json" <<'PY'
+python3 - "$tmp/p.json" "$tmp/a.json" "$N" "$tmp/t.json" "$rps" <<'PY'
 import json, sys, collections
 ev = json.load(open(sys.argv[1]))["recording"]["events"]
 allocs = json.load(open(sys.argv[2]))["recording"]["events"]
@@ -60,7 +68,12 @@ for e in ev:
     for n in set(n for t, n in zip(types, names) if t.startswith("dev.rkv")):
         incl[n] += 1
 total = len(ev)
-print(f"{total} execution samples")
+seconds = int(sys.argv[3]) / float(sys.argv[5])
+loop = sum(1 for e in ev if (e["values"].get("sampledThread") or {}).get("javaName") == "rkv-event-loop")
+# The profile settings sample a thread running Java code every 10 ms; a thread in a system call
+# (read, write, epoll_wait) is not sampled there.
+print(f"{total} execution samples; the event loop's {loop} over {seconds:.1f} s put it in Java code "
+      f"~{100 * loop / (seconds * 100):.0f}% of the time (the rest: system calls, waiting)")
 print("\ntop 10 frames, self (top of stack):")
 for n, c in self_c.most_common(10):
     print(f"  {100 * c / total:5.1f}%  {n}")
