@@ -43,6 +43,17 @@ public final class EventLoop implements Runnable {
      */
     public static final int READ_BUFFER_BYTES = 256 * 1024;
 
+    /**
+     * Takes ready keys to serve together once the selected keys were gone through (IO threads):
+     * {@link #take} says whether it took one, so that the loop does not run its handler.
+     */
+    public interface ReadyBatch {
+        boolean take(SelectionKey key);
+
+        void serve();
+    }
+
+    private ReadyBatch batch;
     private final Selector selector;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -92,6 +103,11 @@ public final class EventLoop implements Runnable {
      */
     public ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** Serves some ready keys through {@code b} (call before start). */
+    public void batch(ReadyBatch b) {
+        this.batch = b;
     }
 
     public boolean inLoop() {
@@ -157,6 +173,7 @@ public final class EventLoop implements Runnable {
                     selector.selectNow();
                 }
                 processSelected();
+                serveBatch();
                 processSignaled();
                 runTasks();
                 flushPending();
@@ -186,7 +203,7 @@ public final class EventLoop implements Runnable {
             it.remove();
             Handler h = (Handler) key.attachment();
             try {
-                if (key.isValid()) {
+                if (key.isValid() && (batch == null || !batch.take(key))) {
                     h.onReady(key);
                 }
             } catch (IOException e) {
@@ -195,6 +212,16 @@ public final class EventLoop implements Runnable {
                 // Any failure, Errors included, costs this handler only: the loop serves everyone.
                 report(t);
                 h.onError(t instanceof Exception e ? e : new IOException("handler failed: " + t, t));
+            }
+        }
+    }
+
+    private void serveBatch() {
+        if (batch != null) {
+            try {
+                batch.serve();
+            } catch (Throwable t) {
+                report(t);
             }
         }
     }

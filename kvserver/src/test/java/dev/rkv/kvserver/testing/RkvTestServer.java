@@ -40,6 +40,12 @@ public final class RkvTestServer implements AutoCloseable {
                 args.addAll(List.of("--dir", ownDir.toString()));
             }
             args.addAll(List.of(options));
+            // -Drkv.it.io-threads=N runs every test server with N io threads reading too, so that
+            // a suite can be run again on threaded IO (see README, "IO threads").
+            String ioThreads = System.getProperty("rkv.it.io-threads");
+            if (ioThreads != null && !ioThreads.isBlank() && !List.of(options).contains("--io-threads")) {
+                args.addAll(List.of("--io-threads", ioThreads.trim(), "--io-threads-do-reads", "yes"));
+            }
             ServerConfig config = new ServerConfig();
             config.applyArgs(args);
             config.set("loglevel", "warning");
