@@ -91,7 +91,10 @@ public final class RkvServer implements AutoCloseable {
         int ioThreadCount = config.getInt("io-threads");
         if (ioThreadCount > 1) {
             // Redis's io-threads N: the loop is one of the N.
-            this.ioThreads = new IoThreads(ioThreadCount - 1, "rkv-io");
+            // rkv.io-threads.hand-over-from: the fewest ready connections handed to the threads
+            // (default 2 per thread, as Redis); tests lower it so that the threads see work.
+            this.ioThreads = new IoThreads(ioThreadCount - 1, "rkv-io",
+                Integer.getInteger("rkv.io-threads.hand-over-from", 2 * ioThreadCount));
             loop.batch(new IoBatch(loop, ioThreads, config.getBool("io-threads-do-reads")));
         } else {
             this.ioThreads = null;
@@ -558,6 +561,9 @@ public final class RkvServer implements AutoCloseable {
         if (!started) {
             closeAcceptors();
             persistence.close();
+            if (ioThreads != null) {
+                ioThreads.close();
+            }
             return;
         }
         context.beginStopping();

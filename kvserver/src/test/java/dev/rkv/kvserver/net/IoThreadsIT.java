@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class IoThreadsIT {
     @Test
     void manyPipelinedClientsGetTheirOwnRepliesInOrder() throws Exception {
+        RkvTestServer.handOverEverything();
         for (String doReads : List.of("yes", "no")) {
             try (RkvTestServer server = RkvTestServer.start("--io-threads", "3", "--io-threads-do-reads", doReads)) {
                 try (RawClient admin = new RawClient(server.port())) {

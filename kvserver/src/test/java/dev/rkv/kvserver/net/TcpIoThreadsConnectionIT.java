@@ -11,6 +11,7 @@ import java.io.IOException;
 class TcpIoThreadsConnectionIT extends ConnectionContractIT {
     @Override
     protected String[] transportOptions() {
+        dev.rkv.kvserver.testing.RkvTestServer.handOverEverything();
         return new String[] {"--io-threads", "2", "--io-threads-do-reads", "yes"};
     }
 
