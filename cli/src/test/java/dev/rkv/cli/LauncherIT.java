@@ -54,10 +54,12 @@ class LauncherIT {
     }
 
     @Test
-    void runsTheJarOnTheParallelCollectorWithASmallYoungGenerationWhereStringsLiveInTables() throws Exception {
+    void runsTheServerOnG1AndTheAgentsOnTheParallelCollectorWithASmallYoungGeneration() throws Exception {
         Run server = run(Map.of("JAVA", echoJava().toString()), "server", "--port", "0");
         assertEquals(0, server.exit(), server.output());
-        assertEquals(List.of("-XX:+UseParallelGC", "-jar", JAR.toString(), "server", "--port", "0"), server.output().lines().toList());
+        assertEquals(List.of("-XX:+UseG1GC", "-jar", JAR.toString(), "server", "--port", "0"), server.output().lines().toList());
+        Run other = run(Map.of("JAVA", echoJava().toString()), "doctor");
+        assertEquals(List.of("-XX:+UseParallelGC", "-jar", JAR.toString(), "doctor"), other.output().lines().toList());
         for (String command : List.of("primary-agent", "replica-agent", "demo")) {
             Run r = run(Map.of("JAVA", echoJava().toString()), command, "--port", "0");
             assertEquals(List.of("-XX:+UseParallelGC", "-Xmn64m", "-jar", JAR.toString(), command, "--port", "0"),

@@ -10,6 +10,8 @@ import dev.rkv.kvserver.config.OutputBufferLimits;
 import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.net.ClientInput;
 import dev.rkv.kvserver.net.EventLoop;
+import dev.rkv.kvserver.net.IoBatch;
+import dev.rkv.kvserver.net.IoThreads;
 import dev.rkv.kvserver.net.RdmaAcceptor;
 import dev.rkv.kvserver.net.RdmaConnection;
 import dev.rkv.kvserver.net.RdmaRefusal;
@@ -65,6 +67,8 @@ public final class RkvServer implements AutoCloseable {
     private final ServerContext context;
     private final CommandDispatcher dispatcher;
     private final EventLoop loop;
+    /** io-threads beyond the loop's own; null with io-threads 1. */
+    private final IoThreads ioThreads;
     private final Persistence persistence;
     private final Replication replication;
     private final List<TcpAcceptor> acceptors = new ArrayList<>();
@@ -84,6 +88,17 @@ public final class RkvServer implements AutoCloseable {
         Commands.attach(context);
         this.dispatcher = new CommandDispatcher(context);
         this.loop = new EventLoop(t -> log.warning("event loop error: " + dev.rkv.kvserver.util.Throwables.stackTrace(t)));
+        int ioThreadCount = config.getInt("io-threads");
+        if (ioThreadCount > 1) {
+            // Redis's io-threads N: the loop is one of the N.
+            // rkv.io-threads.hand-over-from: the fewest ready connections handed to the threads
+            // (default 2 per thread, as Redis); tests lower it so that the threads see work.
+            this.ioThreads = new IoThreads(ioThreadCount - 1, "rkv-io",
+                Integer.getInteger("rkv.io-threads.hand-over-from", 2 * ioThreadCount));
+            loop.batch(new IoBatch(loop, ioThreads, config.getBool("io-threads-do-reads")));
+        } else {
+            this.ioThreads = null;
+        }
         context.shutdownHook(this::stopAsync);
         context.warnings(log::warning);
         context.dispatcher(dispatcher);
@@ -546,6 +561,9 @@ public final class RkvServer implements AutoCloseable {
         if (!started) {
             closeAcceptors();
             persistence.close();
+            if (ioThreads != null) {
+                ioThreads.close();
+            }
             return;
         }
         context.beginStopping();
@@ -560,6 +578,9 @@ public final class RkvServer implements AutoCloseable {
         }
         closeAcceptors();
         persistence.close();
+        if (ioThreads != null) {
+            ioThreads.close();
+        }
         terminated.complete(null);
     }
 }

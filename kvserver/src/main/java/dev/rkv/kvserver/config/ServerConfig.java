@@ -94,6 +94,7 @@ public final class ServerConfig {
         add(ConfigOption.oneOf("repl-link-transport", "tcp", true, "tcp", "rdma"));
         add(ConfigOption.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true));
         add(ConfigOption.integer("io-threads", 1, 1, 128, false));
+        add(ConfigOption.bool("io-threads-do-reads", false, false));
         add(ConfigOption.bool("daemonize", false, false));
         add(ConfigOption.string("pidfile", "", false));
         add(ConfigOption.bool("lazyfree-lazy-user-flush", false, true));

@@ -6,6 +6,7 @@ import dev.rkv.kvserver.protocol.ProtocolLimits;
 import dev.rkv.kvserver.protocol.RespParser;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The transport-independent half of a connection: turns received bytes into commands and
@@ -49,6 +50,55 @@ public final class ClientInput {
 
     public boolean stopped() {
         return closing;
+    }
+
+    /**
+     * The first half of {@link #process} for an IO thread: parses every whole command in
+     * {@code in} into {@code out} without running any, consuming all of {@code in}. Touches
+     * nothing but this input's parser; {@link #dispatchParsed} runs the commands on the loop.
+     * Parsing runs ahead of execution here, so only an authenticated client's input should come
+     * this way (the parser's limits before AUTH depend on the commands run before).
+     */
+    public Outcome parse(ByteBuffer in, List<byte[][]> out) {
+        while (true) {
+            RespParser.Status st = parser.parse(in);
+            switch (st) {
+                case COMMAND -> out.add(parser.command());
+                case NEED_MORE -> {
+                    return parser.pendingBytes() > queryBufferLimit ? Outcome.CLOSE_NOW : Outcome.CONTINUE;
+                }
+                case ERROR -> {
+                    return Outcome.CLOSE_AFTER_REPLY;
+                }
+                default -> throw new IllegalStateException("unknown parser status " + st);
+            }
+        }
+    }
+
+    /**
+     * The second half, on the loop: runs what {@link #parse(ByteBuffer, List)} produced, in order,
+     * then acts on how its parsing ended, as {@link #process} would have (a protocol error is
+     * answered after the replies of the commands before it). Empties {@code commands}.
+     */
+    public Outcome dispatchParsed(List<byte[][]> commands, Outcome parsed) {
+        for (int i = 0; i < commands.size() && !closing; i++) {
+            dispatcher.dispatch(client, commands.get(i));
+            parser.authenticated(client.authenticated());
+        }
+        commands.clear();
+        if (closing) {
+            return Outcome.CLOSE_AFTER_REPLY;
+        }
+        if (parsed == Outcome.CLOSE_NOW) {
+            closing = true;
+            return Outcome.CLOSE_NOW;
+        }
+        if (parsed == Outcome.CLOSE_AFTER_REPLY) {
+            client.out().error("ERR " + parser.error());
+            closing = true;
+            return Outcome.CLOSE_AFTER_REPLY;
+        }
+        return Outcome.CONTINUE;
     }
 
     /** Parses and runs every whole command in {@code in} (read mode), consuming what it parses. */

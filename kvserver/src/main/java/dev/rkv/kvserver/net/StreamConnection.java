@@ -1,10 +1,13 @@
 package dev.rkv.kvserver.net;
 
 import dev.rkv.kvserver.command.Client;
+import dev.rkv.kvserver.command.ClientKind;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A client connection over a non-blocking byte stream, whatever carries it: reads into the
@@ -13,7 +16,6 @@ import java.nio.channels.ByteChannel;
  * RDMA through completions (see {@link TcpConnection}, {@link RdmaConnection}).
  */
 public abstract class StreamConnection implements Connection, EventLoop.Flushable {
-    private static final int READ_BUFFER_BYTES = 64 * 1024;
     /** Reads per readiness event before yielding to other connections. */
     private static final int MAX_READS_PER_EVENT = 16;
 
@@ -21,7 +23,6 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
     private final EventLoop loop;
     private final ClientInput input;
     private final Listener listener;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private final String peer;
     private final String local;
     private boolean closeAfterReply;
@@ -96,7 +97,13 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
      * @return true if it stopped with input possibly left unread (the read budget was used up)
      */
     protected boolean readAndProcess() throws IOException {
+        // The loop's one read buffer, shared by its connections: the parser consumes all of it
+        // (keeping a partial command itself) unless the connection is closing, so nothing of one
+        // connection is left in it for the next. It is direct, so the channel reads into it
+        // without the copy through a temporary direct buffer a heap buffer costs.
+        ByteBuffer readBuffer = loop.readBuffer();
         for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !input.stopped(); i++) {
+            readBuffer.clear();
             int n = channel.read(readBuffer);
             if (n < 0) {
                 endOfStream();
@@ -109,7 +116,6 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
             listener.transferred(n, 0);
             readBuffer.flip();
             ClientInput.Outcome outcome = input.process(readBuffer);
-            readBuffer.compact();
             if (outcome == ClientInput.Outcome.CLOSE_NOW) {
                 close();
                 return false;
@@ -132,12 +138,106 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
         if (closed) {
             return;
         }
+        writeOut(null);
+        afterWrite();
+    }
+
+    // ------------------------------------------------------------ IO threads (see IoBatch)
+    // The halves below run on an IO thread while the loop waits for them; they touch only this
+    // connection's channel, parser, output and the io* fields, which the loop then reads.
+
+    private final List<byte[][]> ioParsed = new ArrayList<>();
+    private ClientInput.Outcome ioOutcome = ClientInput.Outcome.CONTINUE;
+    private int ioRead;
+    private long ioWritten;
+    private boolean ioDrained;
+    private IOException ioError;
+
+    /** Whether IO threads may read and parse this connection's input and write its output. */
+    boolean ioThreadsMay() {
+        if (closed || closeAfterReply || input.stopped()) {
+            return false;
+        }
+        Client c = input.client();
+        return c.authenticated() && (c.kind() == ClientKind.NORMAL || c.kind() == ClientKind.PUBSUB);
+    }
+
+    /** IO thread: one read into {@code buffer}, parsed into commands that {@link #dispatchParsed} runs. */
+    void readAndParse(ByteBuffer buffer) {
+        ioError = null;
+        ioRead = 0;
+        ioOutcome = ClientInput.Outcome.CONTINUE;
+        try {
+            buffer.clear();
+            ioRead = channel.read(buffer);
+            if (ioRead > 0) {
+                buffer.flip();
+                ioOutcome = input.parse(buffer, ioParsed);
+            }
+        } catch (IOException e) {
+            ioError = e;
+        } catch (RuntimeException | Error e) {
+            ioError = new IOException("reading on an io thread failed: " + e, e);
+        }
+    }
+
+    /** Loop: runs what {@link #readAndParse} parsed and acts on how the read ended. */
+    void dispatchParsed() {
+        if (closed) {
+            ioParsed.clear();
+            return;
+        }
+        if (ioError != null) {
+            ioParsed.clear();
+            close();
+            return;
+        }
+        if (ioRead < 0) {
+            endOfStream();
+            return;
+        }
+        listener.transferred(ioRead, 0);
+        ClientInput.Outcome outcome = input.dispatchParsed(ioParsed, ioOutcome);
+        if (outcome == ClientInput.Outcome.CLOSE_NOW) {
+            close();
+        } else if (outcome == ClientInput.Outcome.CLOSE_AFTER_REPLY) {
+            closeAfterReply = true;
+        }
+    }
+
+    /** Whether there is output for an IO thread to write. */
+    boolean hasOutput() {
+        return !closed && input.client().output().pending() > 0;
+    }
+
+    /** Writes what the output holds, on an IO thread or the loop (a write needs no buffer). */
+    void writeOut(ByteBuffer ignored) {
+        ioError = null;
+        ioWritten = 0;
         try {
             Client c = input.client();
             long before = c.output().pending();
-            boolean drained = c.output().writeTo(channel);
-            listener.transferred(0, before - c.output().pending());
-            if (drained) {
+            ioDrained = c.output().writeTo(channel);
+            ioWritten = before - c.output().pending();
+        } catch (IOException e) {
+            ioError = e;
+        } catch (RuntimeException | Error e) {
+            ioError = new IOException("writing on an io thread failed: " + e, e);
+        }
+    }
+
+    /** Loop: what follows a write: statistics, closing after a last reply, interest, output limits. */
+    void afterWrite() {
+        if (closed) {
+            return;
+        }
+        if (ioError != null) {
+            close();
+            return;
+        }
+        listener.transferred(0, ioWritten);
+        try {
+            if (ioDrained) {
                 if (closeAfterReply) {
                     close();
                     return;
@@ -179,7 +279,7 @@ public abstract class StreamConnection implements Connection, EventLoop.Flushabl
 
     @Override
     public long queryBufferBytes() {
-        return input.pendingBytes() + readBuffer.position();
+        return input.pendingBytes();
     }
 
     @Override

@@ -75,6 +75,8 @@ public final class RespParser {
     static final int UNAUTHENTICATED_MAX_BULK = 16384;
     /** Bulks up to this size are allocated whole; larger ones grow as their bytes arrive. */
     static final int BULK_INITIAL_ALLOCATION = 64 * 1024;
+    /** How much a large bulk's buffer grows at a time as its bytes arrive. */
+    static final int BULK_GROWTH = 4;
     /** argv slots allocated up front for a multibulk, as Redis does; grown as arguments arrive. */
     static final int ARGV_INITIAL_ALLOCATION = 1024;
     /** Redis's {@code LONG_STR_SIZE}: a number string of this length or more is invalid. */
@@ -413,7 +415,15 @@ public final class RespParser {
         int n = Math.min(want, in.remaining());
         if (n > 0) {
             if (bulkFilled + n > bulk.length) {
-                long grown = Math.max((long) bulk.length * 2, (long) bulkFilled + n);
+                // Four times over, and straight to the whole length once that is within reach: a
+                // 1 MB value is copied again only in part (64 KB + 256 KB when it arrives 64 KB at
+                // a time, 256 KB when 256 KB at a time) rather than nearly whole (doubling copies
+                // 960 KB), while what a client may make us hold stays bounded by what it sent
+                // (at most 2 * BULK_GROWTH times).
+                long grown = Math.max((long) bulk.length * BULK_GROWTH, (long) bulkFilled + n);
+                if (grown * 2 >= bulkLen) {
+                    grown = bulkLen;
+                }
                 bulk = Arrays.copyOf(bulk, (int) Math.min(grown, bulkLen));
             }
             in.get(bulk, bulkFilled, n);

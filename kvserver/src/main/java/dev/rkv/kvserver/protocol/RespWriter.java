@@ -29,6 +29,13 @@ public final class RespWriter {
     static final int CHUNK_SIZE = 16 * 1024;
     /** Bulks at least this long are referenced, not copied. */
     static final int BIG_BULK = 16 * 1024;
+    /**
+     * Most bytes handed to one write. The JDK copies a heap buffer whole into a temporary direct
+     * buffer before every write and keeps only what the socket took, so offering a 1 MB bulk to
+     * a socket that takes 200 KB at a time would copy it again at every try; a window bounds the
+     * copy to what a socket plausibly takes.
+     */
+    static final int WRITE_WINDOW = 256 * 1024;
     /** Most buffers handed to one gathering write. */
     private static final int MAX_GATHER = 64;
 
@@ -294,11 +301,7 @@ public final class RespWriter {
             } else if (ch instanceof GatheringByteChannel) {
                 written = gatherWrite((GatheringByteChannel) ch);
             } else {
-                ByteBuffer head = queue.peekFirst();
-                written = ch.write(head);
-                if (!head.hasRemaining()) {
-                    queue.pollFirst();
-                }
+                written = writeHead(ch);
             }
             pending -= written;
             if (written == 0) {
@@ -321,31 +324,70 @@ public final class RespWriter {
     }
 
     private long gatherWrite(GatheringByteChannel ch) throws IOException {
-        int n = Math.min(queue.size(), MAX_GATHER);
-        boolean withTail = queue.size() < MAX_GATHER && tailEnd > tailStart;
-        int total = withTail ? n + 1 : n;
-        if (gather.length < total) {
-            gather = new ByteBuffer[Math.max(total, gather.length * 2)];
-        }
-        int i = 0;
+        int n = 0;
+        long offered = 0;
+        ByteBuffer cut = null;
+        int cutLimit = 0;
         for (ByteBuffer b : queue) {
-            if (i == n) {
+            if (n == MAX_GATHER || offered >= WRITE_WINDOW) {
                 break;
             }
-            gather[i++] = b;
+            if (offered + b.remaining() > WRITE_WINDOW) {
+                // Offer only the window's worth of a big bulk (see WRITE_WINDOW); its limit is
+                // put back after the write.
+                cut = b;
+                cutLimit = b.limit();
+                b.limit(b.position() + (int) (WRITE_WINDOW - offered));
+            }
+            if (n == gather.length) {
+                gather = Arrays.copyOf(gather, gather.length * 2);
+            }
+            gather[n++] = b;
+            offered += b.remaining();
         }
+        boolean withTail = n == queue.size() && n < MAX_GATHER && offered < WRITE_WINDOW && tailEnd > tailStart;
+        int total = n;
         if (withTail) {
+            if (total == gather.length) {
+                gather = Arrays.copyOf(gather, gather.length * 2);
+            }
             tailView.limit(tailEnd).position(tailStart);
-            gather[i] = tailView;
+            gather[total++] = tailView;
         }
-        long written = ch.write(gather, 0, total);
+        long written;
+        try {
+            written = ch.write(gather, 0, total);
+        } finally {
+            if (cut != null) {
+                cut.limit(cutLimit);
+            }
+            Arrays.fill(gather, 0, total, null);
+        }
         while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) {
             queue.pollFirst();
         }
         if (withTail) {
             tailStart = tailView.position();
         }
-        Arrays.fill(gather, 0, total, null);
+        return written;
+    }
+
+    /** Writes the head of the queue to a channel that takes one buffer at a time, a window at most. */
+    private long writeHead(WritableByteChannel ch) throws IOException {
+        ByteBuffer head = queue.peekFirst();
+        int limit = head.limit();
+        if (head.remaining() > WRITE_WINDOW) {
+            head.limit(head.position() + WRITE_WINDOW);
+        }
+        long written;
+        try {
+            written = ch.write(head);
+        } finally {
+            head.limit(limit);
+        }
+        if (!head.hasRemaining()) {
+            queue.pollFirst();
+        }
         return written;
     }
 

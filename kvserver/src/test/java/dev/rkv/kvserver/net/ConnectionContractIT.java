@@ -97,6 +97,36 @@ abstract class ConnectionContractIT {
     }
 
     @Test
+    void partialCommandsOfSeveralConnectionsStayApart() throws IOException {
+        // The loop's connections share one read buffer: what one leaves unfinished (here half
+        // of a large SET, then half of a GET) must neither be lost nor leak into another's input.
+        RawClient a = client();
+        RawClient b = client();
+        byte[] big = new byte[3 * 256 * 1024 + 123];
+        new Random(11).nextBytes(big);
+        byte[] setBig = RawClient.encode("SET".getBytes(StandardCharsets.US_ASCII), "a".getBytes(StandardCharsets.US_ASCII), big);
+        int cut = setBig.length / 2;
+        byte[] ping = RawClient.encode("PING");
+        byte[] first = new byte[ping.length + cut];
+        System.arraycopy(ping, 0, first, 0, ping.length);
+        System.arraycopy(setBig, 0, first, ping.length, cut);
+        a.send(first);
+        assertEquals("+PONG\r\n", a.readReply());
+        byte[] getB = RawClient.encode("GET", "b");
+        String bFirst = new String(RawClient.encode("SET", "b", "small"), StandardCharsets.ISO_8859_1)
+            + new String(getB, 0, 7, StandardCharsets.ISO_8859_1);
+        b.send(bFirst);
+        assertEquals("+OK\r\n", b.readReply());
+        a.send(Arrays.copyOfRange(setBig, cut, setBig.length));
+        assertEquals("+OK\r\n", a.readReply());
+        b.send(Arrays.copyOfRange(getB, 7, getB.length));
+        assertEquals(bulk("small"), b.readReply());
+        String got = b.call("GET", "a");
+        String expected = "$" + big.length + "\r\n" + new String(big, StandardCharsets.ISO_8859_1) + "\r\n";
+        assertTrue(expected.equals(got), "GET a returned other bytes than its SET sent");
+    }
+
+    @Test
     void multiExecRunsQueuedCommands() throws IOException {
         RawClient c = client();
         assertEquals("+OK\r\n", c.call("MULTI"));

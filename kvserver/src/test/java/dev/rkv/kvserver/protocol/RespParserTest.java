@@ -425,6 +425,40 @@ class RespParserTest {
     }
 
     @Test
+    void largeBulkFromDirectBuffersArrivesWholeAndHoldsBoundedMemory() {
+        // A 1 MB SET arriving 64 KB at a time through the direct buffer the event loop reads into:
+        // the value comes out intact, and what the parser holds stays within a bounded multiple
+        // of what was received (a length alone never buys a large allocation).
+        byte[] value = new byte[1 << 20];
+        for (int i = 0; i < value.length; i++) {
+            value[i] = (byte) (i * 31 + 7);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(bytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + value.length + "\r\n"));
+        out.writeBytes(value);
+        out.writeBytes(bytes("\r\n"));
+        byte[] wire = out.toByteArray();
+        RespParser p = parser();
+        ByteBuffer direct = ByteBuffer.allocateDirect(64 * 1024);
+        RespParser.Status st = RespParser.Status.NEED_MORE;
+        int sent = 0;
+        while (sent < wire.length) {
+            direct.clear();
+            int n = Math.min(direct.capacity(), wire.length - sent);
+            direct.put(wire, sent, n).flip();
+            sent += n;
+            st = p.parse(direct);
+            assertEquals(0, direct.remaining());
+            if (st == RespParser.Status.NEED_MORE) {
+                long bound = Math.max(RespParser.BULK_INITIAL_ALLOCATION, 2L * RespParser.BULK_GROWTH * sent);
+                assertTrue(p.bulkCapacity() <= bound, "capacity " + p.bulkCapacity() + " after " + sent);
+            }
+        }
+        assertEquals(RespParser.Status.COMMAND, st);
+        assertArrayEquals(value, p.command()[2]);
+    }
+
+    @Test
     void hugeMultibulkCountAllocatesLittle() {
         RespParser p = parser();
         assertEquals(RespParser.Status.NEED_MORE, p.parse(ByteBuffer.wrap(bytes("*1048576\r\n"))));

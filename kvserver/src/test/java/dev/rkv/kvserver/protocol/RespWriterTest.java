@@ -198,6 +198,112 @@ class RespWriterTest {
     }
 
     @Test
+    void oneMegabyteBulkIsOfferedAWindowAtATime() throws IOException {
+        assertWindowed(new OfferRecordingChannel(100_000), false);
+        assertWindowed(new OfferRecordingChannel(100_000), true);
+        assertWindowed(new OfferRecordingChannel(Integer.MAX_VALUE), true);
+    }
+
+    /**
+     * A 1 MB value between small replies reaches the channel intact, and no write is offered more
+     * than the window (the JDK copies whatever is offered before it writes).
+     */
+    private static void assertWindowed(OfferRecordingChannel ch, boolean gathering) throws IOException {
+        byte[] value = new byte[1 << 20];
+        new Random(5).nextBytes(value);
+        RespWriter w = new RespWriter();
+        w.integer(1).bulk(value).integer(2).bulk(value).simple("OK");
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 1; i <= 2; i++) {
+            expected.writeBytes((":" + i + "\r\n$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            expected.writeBytes(value);
+            expected.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        expected.writeBytes("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+        WritableByteChannel target = gathering ? ch.gathering() : ch;
+        int calls = 0;
+        while (!w.writeTo(target)) {
+            assertTrue(++calls < 1000, "no progress");
+        }
+        assertArrayEquals(expected.toByteArray(), ch.out.toByteArray());
+        assertTrue(ch.maxOffered <= RespWriter.WRITE_WINDOW, "offered " + ch.maxOffered);
+        assertEquals(0, w.pending());
+    }
+
+    /** Takes at most {@code perCall} bytes a write and records the most bytes a write was offered. */
+    static final class OfferRecordingChannel implements WritableByteChannel {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final int perCall;
+        long maxOffered;
+
+        OfferRecordingChannel(int perCall) {
+            this.perCall = perCall;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            return (int) write(new ByteBuffer[] {src}, 0, 1);
+        }
+
+        long write(ByteBuffer[] srcs, int offset, int length) {
+            long offered = 0;
+            for (int i = offset; i < offset + length; i++) {
+                offered += srcs[i].remaining();
+            }
+            maxOffered = Math.max(maxOffered, offered);
+            long budget = perCall;
+            long taken = 0;
+            for (int i = offset; i < offset + length && budget > 0; i++) {
+                int n = (int) Math.min(budget, srcs[i].remaining());
+                byte[] b = new byte[n];
+                srcs[i].get(b);
+                out.writeBytes(b);
+                budget -= n;
+                taken += n;
+            }
+            return taken;
+        }
+
+        GatheringByteChannel gathering() {
+            OfferRecordingChannel self = this;
+            return new GatheringByteChannel() {
+                @Override
+                public long write(ByteBuffer[] srcs, int offset, int length) {
+                    return self.write(srcs, offset, length);
+                }
+
+                @Override
+                public long write(ByteBuffer[] srcs) {
+                    return self.write(srcs, 0, srcs.length);
+                }
+
+                @Override
+                public int write(ByteBuffer src) {
+                    return self.write(src);
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
     void bulkCopyIsUnaffectedByLaterChangesToTheArray() {
         byte[] big = new byte[50_000];
         RespWriter w = new RespWriter();

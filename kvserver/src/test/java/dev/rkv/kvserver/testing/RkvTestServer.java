@@ -31,6 +31,14 @@ public final class RkvTestServer implements AutoCloseable {
      * a {@code --dir}, the server gets a private temporary directory, so that no test reads or
      * leaves a dump.rdb in the working directory (which would fool the next server started there).
      */
+    /**
+     * Makes servers with io-threads hand even two ready connections to their threads (the
+     * default waits for 2 per thread), so that tests with a few clients exercise the threads.
+     */
+    public static void handOverEverything() {
+        System.setProperty("rkv.io-threads.hand-over-from", "2");
+    }
+
     public static RkvTestServer start(String... options) {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--save", ""));
         Path ownDir = null;
@@ -40,6 +48,13 @@ public final class RkvTestServer implements AutoCloseable {
                 args.addAll(List.of("--dir", ownDir.toString()));
             }
             args.addAll(List.of(options));
+            // -Drkv.it.io-threads=N runs every test server with N io threads reading too, so that
+            // a suite can be run again on threaded IO (see README, "IO threads").
+            String ioThreads = System.getProperty("rkv.it.io-threads");
+            if (ioThreads != null && !ioThreads.isBlank() && !List.of(options).contains("--io-threads")) {
+                args.addAll(List.of("--io-threads", ioThreads.trim(), "--io-threads-do-reads", "yes"));
+                handOverEverything();
+            }
             ServerConfig config = new ServerConfig();
             config.applyArgs(args);
             config.set("loglevel", "warning");
