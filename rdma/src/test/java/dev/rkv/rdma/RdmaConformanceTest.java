@@ -226,6 +226,45 @@ public abstract class RdmaConformanceTest {
         assertEquals(CompletionStatus.SUCCESS, one(serverCq).status());
     }
 
+    /**
+     * An interrupt of the posting thread is for its own later waits (a CQ await), as it would
+     * be with a NIC: the SEND and WRITE_WITH_IMM it posts go out, the connection they travel on
+     * (soft's socket, shm's doorbell) stays open, and the thread is still interrupted afterwards.
+     */
+    @Test
+    void anInterruptedThreadsSendsAndWritesWithImmGoOutAndItStaysInterrupted() throws Exception {
+        Endpoint[] ep = connect();
+        MemoryRegion rx = server.allocate(4096, Access.LOCAL_WRITE | Access.REMOTE_WRITE);
+        MemoryRegion tx = client.allocate(4096, Access.LOCAL_WRITE);
+        fill(tx.buffer(), 21);
+        assertTrue(ep[1].postRecv(RecvRequest.of(100, rx.sge(0, 64))));
+        assertTrue(ep[1].postRecv(RecvRequest.immOnly(101)));
+        boolean interruptedAfterSend;
+        boolean interruptedAfterWrite;
+        Thread.currentThread().interrupt();
+        try {
+            assertTrue(ep[0].postSend(WorkRequest.send(1, tx.sge(0, 64))));
+            interruptedAfterSend = Thread.currentThread().isInterrupted();
+            assertTrue(ep[0].postSend(WorkRequest.writeWithImm(2, tx.sge(1024, 512), rx.address() + 1024, rx.rkey(), 7)));
+            interruptedAfterWrite = Thread.currentThread().isInterrupted();
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(interruptedAfterSend, "postSend kept the interrupt of a SEND's thread");
+        assertTrue(interruptedAfterWrite, "postSend kept the interrupt of a WRITE_WITH_IMM's thread");
+        List<Completion> sent = drain(clientCq, 2);
+        assertEquals(CompletionStatus.SUCCESS, sent.get(0).status(), "SEND of an interrupted thread");
+        assertEquals(CompletionStatus.SUCCESS, sent.get(1).status(), "WRITE_WITH_IMM of an interrupted thread");
+        List<Completion> received = drain(serverCq, 2);
+        assertEquals(100, received.get(0).wrId());
+        assertEquals(101, received.get(1).wrId());
+        assertEquals(7, received.get(1).immediate());
+        assertEquals(range(tx, 0, 64), range(rx, 0, 64));
+        assertEquals(range(tx, 1024, 512), range(rx, 1024, 512));
+        assertEquals(EndpointState.CONNECTED, ep[0].state());
+        assertEquals(EndpointState.CONNECTED, ep[1].state());
+    }
+
     @Test
     void respOverRdmaStyleStreamOfWritesWithImmediateArrivesInOrder() throws Exception {
         // The RESP-over-RDMA data plane: the sender WRITE_WITH_IMMs into the peer's RX buffer at

@@ -277,11 +277,16 @@ final class SoftEndpoint implements Endpoint {
         return h;
     }
 
-    /** Writes request frames in posting order: inline if nothing is queued, else via the sender. */
+    /**
+     * Writes request frames in posting order: inline if nothing is queued, else via the sender.
+     * An interrupted posting thread hands them to the sender too: its blocking write would close
+     * the socket (a SocketChannel's rule), failing the endpoint for every thread using it.
+     */
     private void emit(ByteBuffer[] frame, long bytes) {
         outLock.lock();
         try {
-            if (!outQueue.isEmpty() || bytes > INLINE_MAX || !writeLock.tryLock()) {
+            if (!outQueue.isEmpty() || bytes > INLINE_MAX || Thread.currentThread().isInterrupted()
+                    || !writeLock.tryLock()) {
                 outQueue.add(frame);
                 outReady.signal();
                 return;
