@@ -9,11 +9,13 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +23,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The contract every provider passes: one subclass per provider opens its devices. Two
@@ -224,6 +232,168 @@ public abstract class RdmaConformanceTest {
         assertEquals(CompletionOpcode.RECV, back.opcode());
         assertEquals((byte) 0x77, cliBuf.buffer().get(1024));
         assertEquals(CompletionStatus.SUCCESS, one(serverCq).status());
+    }
+
+    /**
+     * An interrupt of the posting thread is for its own later waits (a CQ await), as it would
+     * be with a NIC: the SEND and WRITE_WITH_IMM it posts go out, the connection they travel on
+     * (soft's socket, shm's doorbell) stays open, and the thread is still interrupted afterwards.
+     */
+    @Test
+    void anInterruptedThreadsSendsAndWritesWithImmGoOutAndItStaysInterrupted() throws Exception {
+        Endpoint[] ep = connect();
+        MemoryRegion rx = server.allocate(4096, Access.LOCAL_WRITE | Access.REMOTE_WRITE);
+        MemoryRegion tx = client.allocate(4096, Access.LOCAL_WRITE);
+        fill(tx.buffer(), 21);
+        assertTrue(ep[1].postRecv(RecvRequest.of(100, rx.sge(0, 64))));
+        assertTrue(ep[1].postRecv(RecvRequest.immOnly(101)));
+        boolean interruptedAfterSend;
+        boolean interruptedAfterWrite;
+        Thread.currentThread().interrupt();
+        try {
+            assertTrue(ep[0].postSend(WorkRequest.send(1, tx.sge(0, 64))));
+            interruptedAfterSend = Thread.currentThread().isInterrupted();
+            assertTrue(ep[0].postSend(WorkRequest.writeWithImm(2, tx.sge(1024, 512), rx.address() + 1024, rx.rkey(), 7)));
+            interruptedAfterWrite = Thread.currentThread().isInterrupted();
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(interruptedAfterSend, "postSend kept the interrupt of a SEND's thread");
+        assertTrue(interruptedAfterWrite, "postSend kept the interrupt of a WRITE_WITH_IMM's thread");
+        List<Completion> sent = drain(clientCq, 2);
+        assertEquals(CompletionStatus.SUCCESS, sent.get(0).status(), "SEND of an interrupted thread");
+        assertEquals(CompletionStatus.SUCCESS, sent.get(1).status(), "WRITE_WITH_IMM of an interrupted thread");
+        List<Completion> received = drain(serverCq, 2);
+        assertEquals(100, received.get(0).wrId());
+        assertEquals(101, received.get(1).wrId());
+        assertEquals(7, received.get(1).immediate());
+        assertEquals(range(tx, 0, 64), range(rx, 0, 64));
+        assertEquals(range(tx, 1024, 512), range(rx, 1024, 512));
+        assertEquals(EndpointState.CONNECTED, ep[0].state());
+        assertEquals(EndpointState.CONNECTED, ep[1].state());
+    }
+
+    /**
+     * Interrupts at random moments, some while a frame is being written to the connection: no
+     * message of the interrupted thread fails, and the endpoint stays connected.
+     */
+    @Test
+    void aThreadInterruptedAgainAndAgainFailsNoneOfItsSendsOrWritesWithImm() throws Exception {
+        int messages = 200;
+        Endpoint[] ep = connect();
+        MemoryRegion rx = server.allocate(messages * 256L, Access.LOCAL_WRITE | Access.REMOTE_WRITE);
+        MemoryRegion tx = client.allocate(messages * 256L, Access.LOCAL_WRITE);
+        fill(tx.buffer(), 33);
+        for (int i = 0; i < messages; i++) {
+            assertTrue(ep[1].postRecv(i % 2 == 0 ? RecvRequest.of(i, rx.sge(i * 256L, 256)) : RecvRequest.immOnly(i)));
+        }
+        Map<Long, CompletableFuture<Completion>> completions = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread drainer = new Thread(() -> {
+            Completion[] batch = new Completion[64];
+            try {
+                while (!stop.get()) {
+                    int n = clientCq.await(batch, batch.length, 50, TimeUnit.MILLISECONDS);
+                    for (int i = 0; i < n; i++) {
+                        completions.computeIfAbsent(batch[i].wrId(), id -> new CompletableFuture<>()).complete(batch[i]);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "completion-drainer");
+        AtomicReference<String> problem = new AtomicReference<>();
+        Thread victim = new Thread(() -> {
+            for (int i = 0; i < messages && problem.get() == null; i++) {
+                CompletableFuture<Completion> done = completions.computeIfAbsent((long) i, k -> new CompletableFuture<>());
+                WorkRequest wr = i % 2 == 0 ? WorkRequest.send(i, tx.sge(i * 256L, 256))
+                        : WorkRequest.writeWithImm(i, tx.sge(i * 256L, 256), rx.address() + i * 256L, rx.rkey(), i);
+                ep[0].postSend(wr);
+                // join() waits whatever the thread's interrupt status.
+                Completion c = done.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+                if (c.status() != CompletionStatus.SUCCESS) {
+                    problem.set("message " + i + " completed with " + c.status());
+                }
+            }
+        }, "interrupted-poster");
+        Thread interrupter = new Thread(() -> {
+            while (!stop.get() && victim.isAlive()) {
+                victim.interrupt();
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000, 50_000));
+            }
+        }, "interrupter");
+        drainer.start();
+        victim.start();
+        interrupter.start();
+        victim.join(TimeUnit.SECONDS.toMillis(40));
+        stop.set(true);
+        interrupter.join();
+        drainer.join();
+        assertNull(problem.get());
+        assertFalse(victim.isAlive(), "the poster did not finish");
+        for (Completion r : drain(serverCq, messages)) {
+            assertEquals(CompletionStatus.SUCCESS, r.status(), "receive " + r.wrId());
+        }
+        assertEquals(range(tx, 0, messages * 256), range(rx, 0, messages * 256));
+        assertEquals(EndpointState.CONNECTED, ep[0].state());
+    }
+
+    /** Endpoints that exchanged messages and were closed hold no socket, selector or file any more. */
+    @Test
+    void closedEndpointsLetGoOfTheirFileDescriptors() throws Exception {
+        Path fds = Path.of("/proc/self/fd");
+        assumeTrue(Files.isDirectory(fds), "no /proc/self/fd to count open files");
+        MemoryRegion srvBuf = server.allocate(4096, Access.LOCAL_WRITE);
+        MemoryRegion cliBuf = client.allocate(4096, Access.LOCAL_WRITE);
+        long before = 0;
+        // Round 0 warms up: what opens once per process (a class's jar, a provider's directory) is counted in "before".
+        for (int round = 0; round < 3; round++) {
+            if (round == 1) {
+                before = settledOpenFiles(fds);
+            }
+            List<Endpoint[]> pairs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Endpoint[] ep = connect();
+                pairs.add(ep);
+                assertTrue(ep[1].postRecv(RecvRequest.of(i, srvBuf.sge(64L * i, 64))));
+                assertTrue(ep[0].postSend(WorkRequest.send(i, cliBuf.sge(0, 32))));
+            }
+            for (Completion c : drain(serverCq, pairs.size())) {
+                assertEquals(CompletionStatus.SUCCESS, c.status());
+            }
+            for (Completion c : drain(clientCq, pairs.size())) {
+                assertEquals(CompletionStatus.SUCCESS, c.status());
+            }
+            for (Endpoint[] ep : pairs) {
+                ep[0].close();
+                ep[1].close();
+            }
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long now = openFiles(fds);
+        while (now > before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            now = openFiles(fds);
+        }
+        assertTrue(now <= before, "open files: " + before + " before the endpoints, " + now + " after closing them");
+    }
+
+    /** The count of open files once it stopped falling (closes still completing on other threads). */
+    private static long settledOpenFiles(Path fds) throws Exception {
+        long last = Long.MAX_VALUE;
+        long now = openFiles(fds);
+        while (now < last) {
+            last = now;
+            Thread.sleep(200);
+            now = openFiles(fds);
+        }
+        return Math.min(now, last);
+    }
+
+    private static long openFiles(Path fds) throws java.io.IOException {
+        try (var list = Files.list(fds)) {
+            return list.count();
+        }
     }
 
     @Test

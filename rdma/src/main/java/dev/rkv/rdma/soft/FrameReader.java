@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * Reads frames from a blocking socket channel through a small direct staging buffer.
+ * Reads frames from a socket channel through a small direct staging buffer; a non-blocking
+ * channel comes with the {@link Readiness} to wait on when no byte is there.
  * Headers are parsed in the staging buffer; payloads go straight into their destination
  * (a registered region), except for bytes the staging buffer already holds, which are
  * copied once (at most its size, 64 KiB).
@@ -23,11 +24,20 @@ final class FrameReader {
     private final SocketChannel channel;
     private final ByteBuffer staging = ByteBuffer.allocateDirect(64 * 1024);
     private final BeforeBlock beforeBlock;
+    /** For a non-blocking channel, else null. */
+    private final Readiness readable;
     private volatile long lastProgressNanos = System.nanoTime();
 
+    /** A reader of a blocking channel. */
     FrameReader(SocketChannel channel, BeforeBlock beforeBlock) {
+        this(channel, beforeBlock, null);
+    }
+
+    /** A reader of {@code channel}, which is non-blocking if {@code readable} is given. */
+    FrameReader(SocketChannel channel, BeforeBlock beforeBlock, Readiness readable) {
         this.channel = channel;
         this.beforeBlock = beforeBlock;
+        this.readable = readable;
         staging.flip();
     }
 
@@ -53,7 +63,7 @@ final class FrameReader {
         }
         staging.compact();
         try {
-            int r = channel.read(staging);
+            int r = read(staging);
             if (r < 0) {
                 throw new EOFException("connection closed by peer");
             }
@@ -75,7 +85,7 @@ final class FrameReader {
                 if (beforeBlock != null) {
                     beforeBlock.run();
                 }
-                int r = channel.read(dst);
+                int r = read(dst);
                 if (r < 0) {
                     throw new EOFException("connection closed by peer");
                 }
@@ -83,6 +93,25 @@ final class FrameReader {
             } else {
                 fill();
             }
+        }
+    }
+
+    /** Reads at least one byte into {@code dst}, or -1 at the end of the stream; waits for it if non-blocking. */
+    private int read(ByteBuffer dst) throws IOException {
+        while (true) {
+            int r = channel.read(dst);
+            if (r != 0 || readable == null) {
+                return r;
+            }
+            readable.await();
+        }
+    }
+
+    /** Reads and drops everything until the peer closes or the channel is closed. */
+    void discardUntilClosed() throws IOException {
+        ByteBuffer sink = staging.clear();
+        while (channel.isOpen() && read(sink) >= 0) {
+            sink.clear();
         }
     }
 

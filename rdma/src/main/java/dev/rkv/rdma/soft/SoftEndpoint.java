@@ -41,6 +41,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * request frames when the posting thread cannot write them inline without waiting, and the
  * acknowledgements the responder deferred (see {@link Wire}) once they are old enough.
  * Application code never runs on these threads except a CQ listener.
+ *
+ * <p>The request connection is non-blocking, so that the posting thread writes its frames
+ * itself and never waits: whatever the socket does not take at once goes to the sender, which
+ * waits for room. A non-blocking write is also not interruptible: an interrupt of the posting
+ * thread does not close the socket as it would close a blocking one. The ack reader and the
+ * sender wait on a {@link Readiness} each; closing the connection wakes them.
  */
 final class SoftEndpoint implements Endpoint {
     /** Request batches up to this size are written by the posting thread when the line is free. */
@@ -96,6 +102,10 @@ final class SoftEndpoint implements Endpoint {
     private final Condition outReady = outLock.newCondition();
     private final ArrayDeque<ByteBuffer[]> outQueue = new ArrayDeque<>();
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** The ack reader's wait for responses on reqChannel. */
+    private final Readiness readable;
+    /** The sender's wait for room on reqChannel. */
+    private final Readiness writable;
 
     /** Guards respOut, writes on respChannel and the deferred acknowledgement (responder and sender threads). */
     private final ReentrantLock respLock = new ReentrantLock();
@@ -138,7 +148,16 @@ final class SoftEndpoint implements Endpoint {
             throw e;
         }
         this.requests = new FrameReader(respChannel, this::flushResponses);
-        this.responses = new FrameReader(reqChannel, null);
+        try {
+            reqChannel.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            sendCq.unreserve(options.maxSendWr());
+            recvCq.unreserve(options.maxRecvWr());
+            throw e;
+        }
+        this.readable = Readiness.toRead(reqChannel);
+        this.writable = Readiness.toWrite(reqChannel);
+        this.responses = new FrameReader(reqChannel, null, readable);
         String name = device.provider() + "-ep" + id;
         responder = new Thread(this::respondLoop, "rkv-" + name + "-responder");
         ackReader = new Thread(this::ackLoop, "rkv-" + name + "-acks");
@@ -277,25 +296,53 @@ final class SoftEndpoint implements Endpoint {
         return h;
     }
 
-    /** Writes request frames in posting order: inline if nothing is queued, else via the sender. */
+    /**
+     * Writes request frames in posting order: with nothing queued, as much as the socket takes at
+     * once on the posting thread; the rest, or everything when frames are queued or the sender is
+     * writing, via the sender. Runs under postLock, so nothing is queued meanwhile by another poster.
+     */
     private void emit(ByteBuffer[] frame, long bytes) {
         outLock.lock();
         try {
             if (!outQueue.isEmpty() || bytes > INLINE_MAX || !writeLock.tryLock()) {
-                outQueue.add(frame);
-                outReady.signal();
+                enqueue(frame);
                 return;
             }
         } finally {
             outLock.unlock();
         }
         try {
-            writeFully(reqChannel, frame);
+            // Non-blocking: never waits, and an interrupt of this thread leaves the socket open.
+            reqChannel.write(frame);
+            if (anyRemaining(frame)) {
+                outLock.lock();
+                try {
+                    // Queued before writeLock is released: the sender writes the rest before anything later.
+                    enqueue(frame);
+                } finally {
+                    outLock.unlock();
+                }
+            }
         } catch (IOException e) {
             peerGone(e);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    private static boolean anyRemaining(ByteBuffer[] bufs) {
+        for (ByteBuffer b : bufs) {
+            if (b.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Holds outLock. */
+    private void enqueue(ByteBuffer[] frame) {
+        outQueue.add(frame);
+        outReady.signal();
     }
 
     private void sendLoop() {
@@ -322,7 +369,7 @@ final class SoftEndpoint implements Endpoint {
                 writeLock.lock();
                 try {
                     if (state == EndpointState.CONNECTED) {
-                        writeFully(reqChannel, frame);
+                        writeRequests(frame);
                     }
                 } finally {
                     writeLock.unlock();
@@ -340,6 +387,29 @@ final class SoftEndpoint implements Endpoint {
             peerGone(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(writable);
+        }
+    }
+
+    /** Writes all of {@code bufs} to the non-blocking reqChannel, waiting for room (sender thread). */
+    private void writeRequests(ByteBuffer[] bufs) throws IOException {
+        int first = 0;
+        while (first < bufs.length) {
+            if (reqChannel.write(bufs, first, bufs.length - first) == 0) {
+                writable.await();
+            }
+            while (first < bufs.length && !bufs[first].hasRemaining()) {
+                first++;
+            }
+        }
+    }
+
+    private void closeQuietly(Readiness r) {
+        try {
+            r.close();
+        } catch (IOException e) {
+            device.reportError("closing a selector of " + this, e);
         }
     }
 
@@ -474,7 +544,8 @@ final class SoftEndpoint implements Endpoint {
         } catch (IOException e) {
             peerGone(e);
         } finally {
-            readerDone(reqChannel);
+            readerDone(responses);
+            closeQuietly(readable);
         }
     }
 
@@ -525,7 +596,7 @@ final class SoftEndpoint implements Endpoint {
             // sent before this on the other connection, followed by the same end of stream.
             device.countQuietClose();
         } finally {
-            readerDone(respChannel);
+            readerDone(requests);
         }
     }
 
@@ -860,14 +931,11 @@ final class SoftEndpoint implements Endpoint {
     }
 
     /** After a reader stops: in ERROR it drains until the peer closes; the last reader closes all. */
-    private void readerDone(SocketChannel ch) {
+    private void readerDone(FrameReader reader) {
         if (state == EndpointState.ERROR) {
-            ByteBuffer sink = ByteBuffer.allocate(64 * 1024);
             try {
-                while (ch.isOpen() && ch.read(sink.clear()) >= 0) {
-                    // discarding what the peer sent after the error, until it closes
-                    sink.clear();
-                }
+                // discarding what the peer sent after the error, until it closes
+                reader.discardUntilClosed();
             } catch (IOException e) {
                 // the watchdog or close() closed the channel, or the peer reset: either way done
                 device.countQuietClose();
@@ -886,6 +954,9 @@ final class SoftEndpoint implements Endpoint {
                 device.reportError("closing " + this, e);
             }
         }
+        // reqChannel is closed for good only once no selector holds it; its waiting threads let go.
+        readable.wakeup();
+        writable.wakeup();
     }
 
     @Override
