@@ -83,7 +83,7 @@ public final class RespRdmaPingPong {
                 for (int i = 0; i < k; i++) {
                     if (buf[i].isRecv()) {
                         s.postRecv(RecvRequest.immOnly(1));
-                        s.postSend(WorkRequest.writeWithImm(1, stx.sge(0, 7), crx.address(), crx.rkey(), 7)
+                        post(s, WorkRequest.writeWithImm(1, stx.sge(0, 7), crx.address(), crx.rkey(), 7)
                             .withSignaled(false));
                     }
                 }
@@ -94,7 +94,7 @@ public final class RespRdmaPingPong {
         for (int round = 0; round < 2; round++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                c.postSend(WorkRequest.writeWithImm(1, ctx.sge(0, 14), srx.address(), srx.rkey(), 14).withSignaled(false));
+                post(c, WorkRequest.writeWithImm(1, ctx.sge(0, 14), srx.address(), srx.rkey(), 14).withSignaled(false));
                 boolean got = false;
                 while (!got) {
                     int k = ccq.await(buf, 16, 1, TimeUnit.SECONDS);
@@ -109,6 +109,21 @@ public final class RespRdmaPingPong {
             t = System.nanoTime() - t0;
         }
         report("raw SPI " + provider, t, n, n);
+    }
+
+    /**
+     * Posts, retrying while the send queue is full. Unsignaled writes hold their slots until the
+     * peer's acknowledgement covers them; a post refused then (postSend returns false) and ignored
+     * would lose the ping and leave the loop waiting for a reply forever.
+     */
+    private static void post(Endpoint ep, WorkRequest wr) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!ep.postSend(wr)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("send queue stayed full for 10 s (state " + ep.state() + ")");
+            }
+            Thread.sleep(0, 100_000);
+        }
     }
 
     private static void channel(String provider, int n) throws Exception {
