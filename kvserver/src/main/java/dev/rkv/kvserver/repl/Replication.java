@@ -141,7 +141,41 @@ public final class Replication implements Propagator {
 
     /** What an RDB saved now records as its place in the replication history (repl-id, repl-offset). */
     public RdbAux rdbAux() {
-        return new RdbAux(ids.replId(), offset);
+        return new RdbAux(ids.replId(), offset, Math.max(0, streamDbForRdb()));
+    }
+
+    /**
+     * The database the stream selects at {@link #offset()}: on a replica the master client's
+     * (the primary's stream continues there after a PSYNC), on a primary the encoder's; -1 when
+     * the next command selects one anyway.
+     */
+    private int streamDbForRdb() {
+        if (link != null) {
+            return masterClient != null ? masterClient.dbIndex() : masterStreamDb;
+        }
+        return encoder.streamDb();
+    }
+
+    /**
+     * At startup, before {@code replicaOf}, on a server configured as a replica: takes the place
+     * in the replication history recorded in the RDB it loaded as its own, as Redis 7.0 makes a
+     * cached master of it, so that the first PSYNC asks for {@code replid offset+1} and a primary
+     * whose backlog still holds that continues instead of sending everything again.
+     *
+     * @return false (nothing changed) when the place cannot be used here
+     */
+    public boolean resumeFrom(RdbAux loaded) {
+        if (loaded == null || !ReplicationIds.isValid(loaded.replId()) || loaded.replOffset() < 0
+            || loaded.streamDb() >= server.keyspace().count()) {
+            return false;
+        }
+        ids.adopt(loaded.replId());
+        offset = loaded.replOffset();
+        masterStreamDb = loaded.streamDb();
+        backlog = new ReplicationBacklog(server.config().getLong("repl-backlog-size"), offset);
+        log.notice("Using the RDB's replication id " + loaded.replId() + " and offset " + offset
+            + " to try a partial resynchronization");
+        return true;
     }
 
     /**
