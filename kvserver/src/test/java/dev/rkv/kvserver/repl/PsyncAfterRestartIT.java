@@ -1,5 +1,8 @@
 package dev.rkv.kvserver.repl;
 
+import dev.rkv.kvserver.persist.RdbAux;
+import dev.rkv.kvserver.persist.RdbWriter;
+import dev.rkv.kvserver.store.DatabaseSnapshot;
 import dev.rkv.kvserver.testing.RedisReference;
 import dev.rkv.kvserver.testing.RkvTestServer;
 import org.junit.jupiter.api.Test;
@@ -8,6 +11,7 @@ import redis.clients.jedis.Pipeline;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,6 +121,29 @@ class PsyncAfterRestartIT {
                 }
                 r.select(STREAM_DB);
                 assertEquals("after-199", r.get("after:199"));
+            }
+        } finally {
+            delete(dir);
+        }
+    }
+
+    @Test
+    void anRdbPlaceThisServerCannotUseGetsAFullSync() throws Exception {
+        Path dir = Files.createTempDirectory("rkv-psync-restart-");
+        try (RkvTestServer a = RkvTestServer.start("--repl-diskless-sync-delay", "0");
+             Jedis ja = a.jedis()) {
+            ja.set("k", "v");
+            // The primary's own id and offset, but a stream database past the 16 this server has.
+            RdbAux hostile = new RdbAux(info(a, "master_replid"), offset(a), 20);
+            try (OutputStream out = Files.newOutputStream(dir.resolve("dump.rdb"))) {
+                new RdbWriter(true).write(new DatabaseSnapshot[0], hostile, out, System.currentTimeMillis());
+            }
+            long fullBefore = stat(ja, "sync_full");
+            try (RkvTestServer b = RkvTestServer.start("--dir", dir.toString(), "--replicaof", "127.0.0.1",
+                    Integer.toString(a.port()))) {
+                await("replica caught up", () -> linkUp(b) && offset(b) == offset(a));
+                assertEquals(fullBefore + 1, stat(ja, "sync_full"));
+                assertSameDataset(a, b);
             }
         } finally {
             delete(dir);
