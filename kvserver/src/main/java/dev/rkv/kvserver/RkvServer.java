@@ -179,13 +179,16 @@ public final class RkvServer implements AutoCloseable {
         // Blocking commands' timeouts are answered within about 10 ms, not at cron's pace.
         loop.every(10, () -> context.blocked().checkTimeouts(context.nowMs()));
         String replicaof = config.getString("replicaof");
-        if (!replicaof.isBlank()) {
+        if (replicaof.isBlank()) {
+            RdbAux loaded = persistence.loadedReplication();
+            loop.execute(() -> replication.resumeAsPrimary(loaded));
+        } else {
             String[] hp = replicaof.trim().split("\\s+");
             // rkv: an optional third word picks the full-sync transport, as REPLICAOF host port RDMA does.
             String transport = hp.length > 2 ? hp[2].toLowerCase(java.util.Locale.ROOT) : null;
             RdbAux loaded = persistence.loadedReplication();
             loop.execute(() -> {
-                replication.resumeFrom(loaded);
+                replication.resumeAsReplica(loaded);
                 replication.replicaOf(hp[0], Integer.parseInt(hp[1]), transport);
             });
         }

@@ -164,9 +164,8 @@ public final class Replication implements Propagator {
      *
      * @return false (nothing changed) when the place cannot be used here
      */
-    public boolean resumeFrom(RdbAux loaded) {
-        if (loaded == null || !ReplicationIds.isValid(loaded.replId()) || loaded.replOffset() < 0
-            || loaded.streamDb() >= server.keyspace().count()) {
+    public boolean resumeAsReplica(RdbAux loaded) {
+        if (!usable(loaded)) {
             return false;
         }
         ids.adopt(loaded.replId());
@@ -176,6 +175,32 @@ public final class Replication implements Propagator {
         log.notice("Using the RDB's replication id " + loaded.replId() + " and offset " + offset
             + " to try a partial resynchronization");
         return true;
+    }
+
+    /**
+     * At startup, on a server that is not configured as a replica: as Redis 7.0, the RDB's id
+     * becomes the previous id (valid up to its offset) of a new history that continues at that
+     * offset, so replicas of this server from before the restart that hold no more than what
+     * the file holds partial-resync. Their stream database is unknown to them: the next effect
+     * selects one.
+     *
+     * @return false (nothing changed) when the place cannot be used here
+     */
+    public boolean resumeAsPrimary(RdbAux loaded) {
+        if (!usable(loaded)) {
+            return false;
+        }
+        ids.adopt(loaded.replId());
+        ids.shift(loaded.replOffset(), null);
+        offset = loaded.replOffset();
+        encoder.forceSelect();
+        backlog = new ReplicationBacklog(server.config().getLong("repl-backlog-size"), offset);
+        return true;
+    }
+
+    private boolean usable(RdbAux loaded) {
+        return loaded != null && ReplicationIds.isValid(loaded.replId()) && loaded.replOffset() >= 0
+            && loaded.streamDb() < server.keyspace().count();
     }
 
     /**

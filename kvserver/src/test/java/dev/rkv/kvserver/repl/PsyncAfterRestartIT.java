@@ -128,6 +128,40 @@ class PsyncAfterRestartIT {
     }
 
     @Test
+    void primaryRestartedFromItsRdbContinuesItsReplicasThroughReplid2() throws Exception {
+        Path dir = Files.createTempDirectory("rkv-psync-restart-");
+        String port = Integer.toString(RedisReference.freePort());
+        // A long ping period: a PING after the SAVE would put the replica past what the file holds.
+        String[] primary = {"--port", port, "--dir", dir.toString(), "--repl-diskless-sync-delay", "0",
+            "--repl-ping-replica-period", "3600"};
+        try (RkvTestServer b = RkvTestServer.start("--replicaof", "127.0.0.1", port)) {
+            String oldId;
+            try (RkvTestServer a = RkvTestServer.start(primary); Jedis ja = a.jedis()) {
+                await("replica up", () -> linkUp(b));
+                for (int i = 0; i < 300; i++) {
+                    ja.set("key:" + i, "value-" + i);
+                }
+                assertEquals(1L, ja.waitReplicas(1, 10_000));
+                await("replica caught up", () -> offset(b) == offset(a));
+                oldId = info(a, "master_replid");
+                assertEquals("OK", ja.save());
+            }
+            try (RkvTestServer a = RkvTestServer.start(primary); Jedis ja = a.jedis()) {
+                assertEquals(oldId, info(a, "master_replid2"));
+                await("replica reconnected", () -> linkUp(b) && offset(b) == offset(a));
+                assertEquals(1L, stat(ja, "sync_partial_ok"), "the replica continued from the restarted primary");
+                assertEquals(0L, stat(ja, "sync_full"));
+                ja.select(2);
+                ja.set("after", "restart");
+                assertEquals(1L, ja.waitReplicas(1, 10_000));
+                assertSameDataset(a, b);
+            }
+        } finally {
+            delete(dir);
+        }
+    }
+
+    @Test
     void anRdbPlaceThisServerCannotUseGetsAFullSync() throws Exception {
         Path dir = Files.createTempDirectory("rkv-psync-restart-");
         try (RkvTestServer a = RkvTestServer.start("--repl-diskless-sync-delay", "0");
