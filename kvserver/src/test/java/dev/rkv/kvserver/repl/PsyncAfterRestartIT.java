@@ -148,7 +148,9 @@ class PsyncAfterRestartIT {
             }
             try (RkvTestServer a = RkvTestServer.start(primary); Jedis ja = a.jedis()) {
                 assertEquals(oldId, info(a, "master_replid2"));
-                await("replica reconnected", () -> linkUp(b) && offset(b) == offset(a));
+                // The replica may not have noticed the old primary's close yet: wait for it on this side.
+                await("replica reconnected", () -> "1".equals(info(a, "connected_slaves")) && linkUp(b)
+                    && offset(b) == offset(a));
                 assertEquals(1L, stat(ja, "sync_partial_ok"), "the replica continued from the restarted primary");
                 assertEquals(0L, stat(ja, "sync_full"));
                 ja.select(2);
