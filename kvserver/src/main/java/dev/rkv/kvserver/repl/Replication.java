@@ -139,8 +139,14 @@ public final class Replication implements Propagator {
         return ids.replId();
     }
 
-    /** What an RDB saved now records as its place in the replication history (repl-id, repl-offset). */
+    /** What an RDB saved now records as its place in the replication history; null when it has none to resume from. */
     public RdbAux rdbAux() {
+        if (streamFilter != null) {
+            // After an accelerated sync the dataset holds effects past the offset until the stream
+            // passes the filter's horizon; continuing from the offset without the filter would apply
+            // them twice. No place recorded: a restart from this file full-syncs.
+            return null;
+        }
         return new RdbAux(ids.replId(), offset, Math.max(0, streamDbForRdb()));
     }
 
