@@ -73,6 +73,8 @@ public final class Replication implements Propagator {
     private volatile long lastSyncKeys;
     private Client masterClient;
     private int masterStreamDb;
+    /** While the master client is inside a MULTI: the offset before that MULTI. */
+    private long offsetBeforeMulti;
     private long linkDownSinceMs = -1;
     private boolean applyingStream;
     /** Offset of the last byte of the stream command being applied, -1 outside the apply path. */
@@ -146,6 +148,12 @@ public final class Replication implements Propagator {
             // passes the filter's horizon; continuing from the offset without the filter would apply
             // them twice. No place recorded: a restart from this file full-syncs.
             return null;
+        }
+        if (masterClient != null && masterClient.inMulti()) {
+            // The primary's transaction is half received: the dataset has none of it, so the
+            // place is just before its MULTI (as Redis's reploff, which stops there) and a
+            // restart receives the whole transaction again.
+            return new RdbAux(ids.replId(), offsetBeforeMulti, Math.max(0, streamDbForRdb()));
         }
         return new RdbAux(ids.replId(), offset, Math.max(0, streamDbForRdb()));
     }
@@ -796,11 +804,16 @@ public final class Replication implements Propagator {
                     if (argv == StreamFilter.RESYNC) {
                         return;
                     }
+                    boolean wasInMulti = masterClient.inMulti();
+                    long before = offset;
                     if (argv != null) {
                         server.dispatcher().dispatch(masterClient, argv);
                         masterClient.out().clear();
                     }
                     feed(cmd.raw());
+                    if (!wasInMulti && masterClient.inMulti()) {
+                        offsetBeforeMulti = before;
+                    }
                 }
             } finally {
                 applyingStream = false;

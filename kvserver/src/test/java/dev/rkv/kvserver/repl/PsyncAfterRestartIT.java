@@ -1,17 +1,24 @@
 package dev.rkv.kvserver.repl;
 
 import dev.rkv.kvserver.persist.RdbAux;
+import dev.rkv.kvserver.persist.RdbFiles;
+import dev.rkv.kvserver.persist.RdbLoadResult;
 import dev.rkv.kvserver.persist.RdbWriter;
 import dev.rkv.kvserver.store.DatabaseSnapshot;
+import dev.rkv.kvserver.store.Keyspace;
+import dev.rkv.kvserver.store.KeyspaceListener;
+import dev.rkv.kvserver.testing.FakePrimary;
 import dev.rkv.kvserver.testing.RedisReference;
 import dev.rkv.kvserver.testing.RkvTestServer;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,6 +165,32 @@ class PsyncAfterRestartIT {
                 assertEquals(1L, ja.waitReplicas(1, 10_000));
                 assertSameDataset(a, b);
             }
+        } finally {
+            delete(dir);
+        }
+    }
+
+    @Test
+    void anRdbSavedInsideTheStreamsTransactionRecordsTheOffsetBeforeItsMulti() throws Exception {
+        Path dir = Files.createTempDirectory("rkv-psync-restart-");
+        String id = "0123456789abcdef0123456789abcdef01234567";
+        ByteArrayOutputStream rdb = new ByteArrayOutputStream();
+        new RdbWriter(true).write(new DatabaseSnapshot[0], new RdbAux(id, 100), rdb, System.currentTimeMillis());
+        String stream = "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n";
+        String answer = "+FULLRESYNC " + id + " 100\r\n$" + rdb.size() + "\r\n"
+            + rdb.toString(StandardCharsets.ISO_8859_1) + stream;
+        // The primary stalls inside its transaction: the replica holds MULTI and a queued SET.
+        try (FakePrimary primary = new FakePrimary(FakePrimary.writeAndStall(answer));
+             RkvTestServer b = RkvTestServer.start("--dir", dir.toString(), "--replicaof", "127.0.0.1",
+                 Integer.toString(primary.port()));
+             Jedis jb = b.jedis()) {
+            await("replica received the open transaction", () -> offset(b) == 100 + stream.length());
+            assertEquals("OK", jb.save());
+            RdbLoadResult saved = RdbFiles.load(dir.resolve("dump.rdb"), new Keyspace(16, new KeyspaceListener() { }),
+                System.currentTimeMillis());
+            assertEquals(0, saved.keys(), "the queued SET is not in the dataset");
+            assertEquals(100, saved.replOffset(), "a restart must receive the whole transaction again");
+            assertEquals(id, saved.replId());
         } finally {
             delete(dir);
         }
