@@ -20,6 +20,7 @@ import dev.rkv.kvserver.net.TcpAcceptor;
 import dev.rkv.kvserver.net.StreamConnection;
 import dev.rkv.kvserver.net.TcpConnection;
 import dev.rkv.kvserver.persist.Persistence;
+import dev.rkv.kvserver.persist.RdbAux;
 import dev.rkv.kvserver.protocol.ProtocolLimits;
 import dev.rkv.kvserver.repl.Replication;
 import dev.rkv.kvserver.store.Database;
@@ -178,11 +179,18 @@ public final class RkvServer implements AutoCloseable {
         // Blocking commands' timeouts are answered within about 10 ms, not at cron's pace.
         loop.every(10, () -> context.blocked().checkTimeouts(context.nowMs()));
         String replicaof = config.getString("replicaof");
-        if (!replicaof.isBlank()) {
+        if (replicaof.isBlank()) {
+            RdbAux loaded = persistence.loadedReplication();
+            loop.execute(() -> replication.resumeAsPrimary(loaded));
+        } else {
             String[] hp = replicaof.trim().split("\\s+");
             // rkv: an optional third word picks the full-sync transport, as REPLICAOF host port RDMA does.
             String transport = hp.length > 2 ? hp[2].toLowerCase(java.util.Locale.ROOT) : null;
-            loop.execute(() -> replication.replicaOf(hp[0], Integer.parseInt(hp[1]), transport));
+            RdbAux loaded = persistence.loadedReplication();
+            loop.execute(() -> {
+                replication.resumeAsReplica(loaded);
+                replication.replicaOf(hp[0], Integer.parseInt(hp[1]), transport);
+            });
         }
         loop.start("rkv-event-loop");
         started = true;

@@ -62,6 +62,8 @@ public final class Persistence implements AutoCloseable {
     private long saves;
     private long lastLoadKeysLoaded;
     private long lastLoadKeysExpired;
+    /** The replication place recorded in the RDB loaded at startup; null when none. */
+    private RdbAux loadedReplication;
     private boolean loading;
 
     /** One background save: what it needs back on the event loop, and a way to stop it. */
@@ -120,6 +122,7 @@ public final class Persistence implements AutoCloseable {
             }
             lastLoadKeysLoaded = r.keys();
             lastLoadKeysExpired = r.expiredSkipped();
+            loadedReplication = r.replication();
             log.notice(String.format("DB loaded from disk: %.3f seconds", (System.nanoTime() - t0) / 1e9));
             log.notice("Done loading RDB, keys loaded: " + r.keys() + ", keys expired: " + r.expiredSkipped() + ".");
         } catch (RdbFormatException e) {
@@ -133,6 +136,14 @@ public final class Persistence implements AutoCloseable {
         } finally {
             loading = false;
         }
+    }
+
+    /**
+     * The repl-id, repl-offset and repl-stream-db of the RDB loaded at startup, null when no file
+     * was loaded or it lacked one of them: a server configured as a replica resumes from there.
+     */
+    public RdbAux loadedReplication() {
+        return loadedReplication;
     }
 
     /**

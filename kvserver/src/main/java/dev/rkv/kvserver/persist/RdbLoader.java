@@ -45,6 +45,7 @@ public final class RdbLoader {
     private long expiredSkipped;
     private String replId;
     private long replOffset = -1;
+    private int replStreamDb = -1;
 
     private RdbLoader(InputStream in, Keyspace target, long nowMs) {
         this.in = new RdbInput(in);
@@ -110,7 +111,7 @@ public final class RdbLoader {
                         + ") are not supported by rkv", at);
                 case RdbDescriptor.OPCODE_EOF -> {
                     verifyChecksum(version);
-                    return new RdbLoadResult(keys, expiredSkipped, replId, replOffset, version);
+                    return new RdbLoadResult(keys, expiredSkipped, replId, replOffset, replStreamDb, version);
                 }
                 default -> {
                     readKeyValue(type, target.db(db), expireAt, at);
@@ -167,8 +168,15 @@ public final class RdbLoader {
                     throw new RdbFormatException("Bad repl-offset aux field", at);
                 }
             }
+            case "repl-stream-db" -> {
+                try {
+                    replStreamDb = Integer.parseInt(new String(value, StandardCharsets.ISO_8859_1));
+                } catch (NumberFormatException e) {
+                    throw new RdbFormatException("Bad repl-stream-db aux field", at);
+                }
+            }
             default -> {
-                // redis-ver, redis-bits, ctime, used-mem, repl-stream-db, aof-base, lua, and
+                // redis-ver, redis-bits, ctime, used-mem, aof-base, lua, and
                 // fields of future versions: informational, ignored as Redis ignores unknown ones.
             }
         }

@@ -68,7 +68,7 @@ public final class RdbWriter {
         Runtime rt = Runtime.getRuntime();
         writeAux(o, "used-mem", Long.toString(rt.totalMemory() - rt.freeMemory()));
         if (aux != null) {
-            writeAux(o, "repl-stream-db", "0");
+            writeAux(o, "repl-stream-db", Integer.toString(aux.streamDb()));
             writeAux(o, "repl-id", aux.replId());
             writeAux(o, "repl-offset", Long.toString(aux.replOffset()));
         }

@@ -73,6 +73,8 @@ public final class Replication implements Propagator {
     private volatile long lastSyncKeys;
     private Client masterClient;
     private int masterStreamDb;
+    /** While the master client is inside a MULTI: the offset before that MULTI. */
+    private long offsetBeforeMulti;
     private long linkDownSinceMs = -1;
     private boolean applyingStream;
     /** Offset of the last byte of the stream command being applied, -1 outside the apply path. */
@@ -139,9 +141,80 @@ public final class Replication implements Propagator {
         return ids.replId();
     }
 
-    /** What an RDB saved now records as its place in the replication history (repl-id, repl-offset). */
+    /** What an RDB saved now records as its place in the replication history; null when it has none to resume from. */
     public RdbAux rdbAux() {
-        return new RdbAux(ids.replId(), offset);
+        if (streamFilter != null) {
+            // After an accelerated sync the dataset holds effects past the offset until the stream
+            // passes the filter's horizon; continuing from the offset without the filter would apply
+            // them twice. No place recorded: a restart from this file full-syncs.
+            return null;
+        }
+        if (masterClient != null && masterClient.inMulti()) {
+            // The primary's transaction is half received: the dataset has none of it, so the
+            // place is just before its MULTI (as Redis's reploff, which stops there) and a
+            // restart receives the whole transaction again.
+            return new RdbAux(ids.replId(), offsetBeforeMulti, Math.max(0, streamDbForRdb()));
+        }
+        return new RdbAux(ids.replId(), offset, Math.max(0, streamDbForRdb()));
+    }
+
+    /**
+     * The database the stream selects at {@link #offset()}: on a replica the master client's
+     * (the primary's stream continues there after a PSYNC), on a primary the encoder's; -1 when
+     * the next command selects one anyway.
+     */
+    private int streamDbForRdb() {
+        if (link != null) {
+            return masterClient != null ? masterClient.dbIndex() : masterStreamDb;
+        }
+        return encoder.streamDb();
+    }
+
+    /**
+     * At startup, before {@code replicaOf}, on a server configured as a replica: takes the place
+     * in the replication history recorded in the RDB it loaded as its own, as Redis 7.0 makes a
+     * cached master of it, so that the first PSYNC asks for {@code replid offset+1} and a primary
+     * whose backlog still holds that continues instead of sending everything again.
+     *
+     * @return false (nothing changed) when the place cannot be used here
+     */
+    public boolean resumeAsReplica(RdbAux loaded) {
+        if (!usable(loaded)) {
+            return false;
+        }
+        ids.adopt(loaded.replId());
+        offset = loaded.replOffset();
+        masterStreamDb = loaded.streamDb();
+        backlog = new ReplicationBacklog(server.config().getLong("repl-backlog-size"), offset);
+        log.notice("Using the RDB's replication id " + loaded.replId() + " and offset " + offset
+            + " to try a partial resynchronization");
+        return true;
+    }
+
+    /**
+     * At startup, on a server that is not configured as a replica: as Redis 7.0, the RDB's id
+     * becomes the previous id (valid up to its offset) of a new history that continues at that
+     * offset, so replicas of this server from before the restart that hold no more than what
+     * the file holds partial-resync. Their stream database is unknown to them: the next effect
+     * selects one.
+     *
+     * @return false (nothing changed) when the place cannot be used here
+     */
+    public boolean resumeAsPrimary(RdbAux loaded) {
+        if (!usable(loaded)) {
+            return false;
+        }
+        ids.adopt(loaded.replId());
+        ids.shift(loaded.replOffset(), null);
+        offset = loaded.replOffset();
+        encoder.forceSelect();
+        backlog = new ReplicationBacklog(server.config().getLong("repl-backlog-size"), offset);
+        return true;
+    }
+
+    private boolean usable(RdbAux loaded) {
+        return loaded != null && ReplicationIds.isValid(loaded.replId()) && loaded.replOffset() >= 0
+            && loaded.streamDb() < server.keyspace().count();
     }
 
     /**
@@ -731,11 +804,16 @@ public final class Replication implements Propagator {
                     if (argv == StreamFilter.RESYNC) {
                         return;
                     }
+                    boolean wasInMulti = masterClient.inMulti();
+                    long before = offset;
                     if (argv != null) {
                         server.dispatcher().dispatch(masterClient, argv);
                         masterClient.out().clear();
                     }
                     feed(cmd.raw());
+                    if (!wasInMulti && masterClient.inMulti()) {
+                        offsetBeforeMulti = before;
+                    }
                 }
             } finally {
                 applyingStream = false;

@@ -188,4 +188,21 @@ class RdbCorruptionTest {
         assertEquals("-5", new String(b.bytes(), StandardCharsets.US_ASCII));
         assertEquals(-1, b.expireAtMs());
     }
+
+    @Test
+    void nonNumericReplicationAuxFieldsAreRefusedWithTheirName() throws Exception {
+        for (String field : new String[] {"repl-stream-db", "repl-offset"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write("REDIS0010".getBytes(StandardCharsets.US_ASCII));
+            out.write(0xFA); // AUX
+            out.write(field.length());
+            out.write(field.getBytes(StandardCharsets.US_ASCII));
+            out.write(1);
+            out.write('x');
+            out.write(0xFF); // EOF, then a zero checksum (not checked, as rdbchecksum no writes)
+            out.write(new byte[8]);
+            RdbFormatException e = refused(out.toByteArray());
+            assertTrue(e.getMessage().contains("Bad " + field), e.getMessage());
+        }
+    }
 }

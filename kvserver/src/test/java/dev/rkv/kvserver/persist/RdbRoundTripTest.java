@@ -40,13 +40,18 @@ class RdbRoundTripTest {
     @Test
     void replicationAuxFieldsComeBack() throws Exception {
         String id = "0123456789abcdef0123456789abcdef01234567";
-        byte[] rdb = Datasets.write(Datasets.empty(16), true, new RdbAux(id, 123_456_789_012L), NOW);
+        RdbAux aux = new RdbAux(id, 123_456_789_012L, 5);
+        byte[] rdb = Datasets.write(Datasets.empty(16), true, aux, NOW);
         RdbLoadResult r = Datasets.load(rdb, Datasets.empty(16), NOW);
         assertEquals(id, r.replId());
         assertEquals(123_456_789_012L, r.replOffset());
+        assertEquals(5, r.replStreamDb());
+        assertEquals(aux, r.replication());
         RdbLoadResult none = Datasets.load(Datasets.write(Datasets.empty(16), true, null, NOW), Datasets.empty(16), NOW);
         assertNull(none.replId());
         assertEquals(-1, none.replOffset());
+        assertEquals(-1, none.replStreamDb());
+        assertNull(none.replication(), "a restart resumes only from a file with all three fields");
     }
 
     @Test

@@ -64,6 +64,28 @@ class ReplicationTopologyIT {
     }
 
     @Test
+    void stockRedisSubReplicaContinuesWithAPromotedRkvReplica() throws Exception {
+        try (RkvTestServer a = RkvTestServer.start("--repl-diskless-sync-delay", "0");
+             RkvTestServer b = RkvTestServer.start(concat(replicaOf(a), "--repl-diskless-sync-delay", "0"));
+             RedisReference redis = RedisReference.start("--replicaof", "127.0.0.1", Integer.toString(b.port()));
+             Jedis ja = jedis(a); Jedis jb = jedis(b); Jedis r = redis.jedis()) {
+            ja.set("x", "1");
+            await("chain up", () -> linkUp(b) && r.info("replication").contains("master_link_status:up")
+                && r.info("replication").contains("master_repl_offset:" + offset(a) + "\r\n"));
+            String oldId = info(b, "master_replid");
+            long fullBefore = call(b, () -> b.server().context().replication().stats().get("sync_full"));
+            assertEquals("OK", jb.replicaofNoOne());
+            assertEquals(oldId, info(b, "master_replid2"));
+            jb.set("y", "2");
+            assertEquals(1L, jb.waitReplicas(1, 10_000), "redis-server reconnected to the promoted replica");
+            assertEquals("2", r.get("y"));
+            assertEquals(fullBefore, call(b, () -> b.server().context().replication().stats().get("sync_full")));
+            assertEquals(1L, call(b, () -> b.server().context().replication().stats().get("sync_partial_ok")));
+            assertEquals(true, r.info("replication").contains("master_replid2:" + oldId), "redis followed the id shift");
+        }
+    }
+
+    @Test
     void replicaAuthenticatesWithMasterauth() throws Exception {
         try (RkvTestServer primary = RkvTestServer.start("--requirepass", "s3cret", "--repl-diskless-sync-delay", "0");
              RkvTestServer replica = RkvTestServer.start(concat(replicaOf(primary), "--masterauth", "s3cret"));
