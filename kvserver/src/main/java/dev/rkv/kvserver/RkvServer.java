@@ -8,6 +8,7 @@ import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.commands.Commands;
 import dev.rkv.kvserver.config.OutputBufferLimits;
 import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.kvserver.net.BindAddress;
 import dev.rkv.kvserver.net.ClientInput;
 import dev.rkv.kvserver.net.EventLoop;
 import dev.rkv.kvserver.net.IoBatch;
@@ -146,14 +147,8 @@ public final class RkvServer implements AutoCloseable {
         persistence.loadAtStartup();
         int port = config.getInt("port");
         int backlog = config.getInt("tcp-backlog");
-        for (String spec : config.getString("bind").trim().split("\\s+")) {
-            boolean optional = spec.startsWith("-");
-            String host = optional ? spec.substring(1) : spec;
-            if (host.equals("*")) {
-                host = "0.0.0.0";
-            } else if (host.equals("::*")) {
-                host = "::";
-            }
+        for (BindAddress address : BindAddress.parseAll(config.getString("bind"))) {
+            String host = address.host();
             int bindPort = acceptors.isEmpty() ? port : acceptors.get(0).port();
             try {
                 TcpAcceptor a = new TcpAcceptor(loop, new InetSocketAddress(InetAddress.getByName(host), bindPort),
@@ -161,7 +156,7 @@ public final class RkvServer implements AutoCloseable {
                 a.register();
                 acceptors.add(a);
             } catch (IOException e) {
-                if (!optional) {
+                if (!address.optional()) {
                     closeAcceptors();
                     throw new IOException("Could not create server TCP listening socket " + host + ":" + bindPort
                         + ": " + e.getMessage(), e);
@@ -179,14 +174,13 @@ public final class RkvServer implements AutoCloseable {
         // Blocking commands' timeouts are answered within about 10 ms, not at cron's pace.
         loop.every(10, () -> context.blocked().checkTimeouts(context.nowMs()));
         String replicaof = config.getString("replicaof");
+        RdbAux loaded = persistence.loadedReplication();
         if (replicaof.isBlank()) {
-            RdbAux loaded = persistence.loadedReplication();
             loop.execute(() -> replication.resumeAsPrimary(loaded));
         } else {
             String[] hp = replicaof.trim().split("\\s+");
             // rkv: an optional third word picks the full-sync transport, as REPLICAOF host port RDMA does.
             String transport = hp.length > 2 ? hp[2].toLowerCase(java.util.Locale.ROOT) : null;
-            RdbAux loaded = persistence.loadedReplication();
             loop.execute(() -> {
                 replication.resumeAsReplica(loaded);
                 replication.replicaOf(hp[0], Integer.parseInt(hp[1]), transport);
@@ -222,21 +216,15 @@ public final class RkvServer implements AutoCloseable {
         }
         rdmaTimers = new RdmaTimers(loop);
         String bind = config.getString("rdma-bind").isBlank() ? config.getString("bind") : config.getString("rdma-bind");
-        for (String spec : bind.trim().split("\\s+")) {
-            boolean optional = spec.startsWith("-");
-            String host = optional ? spec.substring(1) : spec;
-            if (host.equals("*")) {
-                host = "0.0.0.0";
-            } else if (host.equals("::*")) {
-                host = "::";
-            }
+        for (BindAddress address : BindAddress.parseAll(bind)) {
+            String host = address.host();
             int bindPort = rdmaAcceptors.isEmpty() ? rdmaPort : rdmaAcceptors.get(0).port();
             try {
                 RdmaAcceptor a = new RdmaAcceptor(loop, rdmaDevice, host, bindPort, options, this::acceptedRdma);
                 a.register();
                 rdmaAcceptors.add(a);
             } catch (RdmaException e) {
-                if (!optional) {
+                if (!address.optional()) {
                     closeAcceptors();
                     throw new IOException("Could not create server RDMA listening socket " + host + ":" + bindPort
                         + " (" + provider + "): " + e.getMessage(), e);

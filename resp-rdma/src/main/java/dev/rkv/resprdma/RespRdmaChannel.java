@@ -354,11 +354,6 @@ public final class RespRdmaChannel implements ByteChannel, GatheringByteChannel 
         return state != State.OPEN || peerRxLength < 0 ? 0 : peerRxLength - txOffset;
     }
 
-    /** Always false: a write either posts its bytes at once or takes none, nothing is buffered here. */
-    public boolean hasPendingOutput() {
-        return false;
-    }
-
     /** True until the channel is broken or closed. */
     @Override
     public synchronized boolean isOpen() {
