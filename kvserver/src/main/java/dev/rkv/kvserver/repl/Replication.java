@@ -1059,7 +1059,8 @@ public final class Replication implements Propagator {
         if (link == null) {
             List<ReplicaHandle> online = new ArrayList<>();
             for (ReplicaHandle h : replicas.values()) {
-                if (h.state() == ReplicaHandle.State.ONLINE) {
+                // As Redis 7.0, whose replica is ONLINE (waiting for its first ACK) once its RDB is sent.
+                if (h.online()) {
                     online.add(h);
                 }
             }
