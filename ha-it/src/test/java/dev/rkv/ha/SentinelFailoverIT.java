@@ -73,7 +73,8 @@ class SentinelFailoverIT {
 
     @Test
     void primaryResumedAfterAPartitionComesBackAsAReplicaOfTheNewOne() throws Exception {
-        try (SentinelSetup s = SentinelSetup.start()) {
+        // With passwords: the sentinels authenticate with auth-pass, the replicas with masterauth.
+        try (SentinelSetup s = SentinelSetup.startWithPassword("s3cret")) {
             try {
                 Node old = s.server("primary");
                 try (Jedis j = old.jedis()) {
