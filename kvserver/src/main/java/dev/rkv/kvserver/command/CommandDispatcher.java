@@ -108,6 +108,10 @@ public final class CommandDispatcher {
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
+        if (repl != null && repl.holdIfPaused(c, cmd, argv)) {
+            // FAILOVER pauses writes until it ends, as Redis postpones them (CLIENT_PAUSE_WRITE).
+            return;
+        }
         if (c.inMulti() && !MULTI_CONTROL.contains(root)) {
             c.queue(argv);
             c.out().raw(Replies.QUEUED);

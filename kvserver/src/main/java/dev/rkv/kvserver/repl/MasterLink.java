@@ -50,7 +50,11 @@ final class MasterLink implements Runnable {
     }
 
     /** What PSYNC asks for, read on the event loop. */
-    record PsyncRequest(String replId, long nextOffset) {
+    /** What PSYNC asks for; {@code failover}: this server is handing its role to the primary it asks (FAILOVER). */
+    record PsyncRequest(String replId, long nextOffset, boolean failover) {
+        PsyncRequest(String replId, long nextOffset) {
+            this(replId, nextOffset, false);
+        }
     }
 
     private static final int READ_CHUNK = 64 * 1024;
@@ -362,10 +366,19 @@ final class MasterLink implements Runnable {
         }
         PsyncRequest req = classicResync ? new PsyncRequest("?", -1) : replication.psyncRequest(this);
         classicResync = false;
-        send(out, "PSYNC", req.replId(), Long.toString(req.nextOffset()));
+        if (req.failover()) {
+            send(out, "PSYNC", req.replId(), Long.toString(req.nextOffset()), "FAILOVER");
+        } else {
+            send(out, "PSYNC", req.replId(), Long.toString(req.nextOffset()));
+        }
         String reply = readLine(in);
         while (reply.isEmpty()) {
             reply = readLine(in);
+        }
+        if (req.failover() && !reply.startsWith("-NOMASTERLINK") && !reply.startsWith("-LOADING")) {
+            // As Redis: a sync (full or partial) completes the failover; a refusal other than a
+            // transient one ends it, and this server is a primary again. Transient ones retry.
+            replication.failoverPsyncAnswered(this, reply.startsWith("+FULLRESYNC") || reply.startsWith("+CONTINUE"));
         }
         long startOffset;
         if (reply.startsWith("+FULLRESYNC")) {

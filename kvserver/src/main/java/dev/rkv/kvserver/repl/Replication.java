@@ -3,6 +3,8 @@ package dev.rkv.kvserver.repl;
 import dev.rkv.kvserver.ServerLog;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.ClientKind;
+import dev.rkv.kvserver.command.CommandFlag;
+import dev.rkv.kvserver.command.CommandSpec;
 import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.config.ConfigException;
 import dev.rkv.kvserver.config.ServerConfig;
@@ -52,6 +54,7 @@ public final class Replication implements Propagator {
     private final Map<Client, Handshake> handshakes = new IdentityHashMap<>();
     private final Map<FullSyncJob, List<ReplicaHandle>> jobs = new LinkedHashMap<>();
     private final Map<Client, Waiter> waiters = new IdentityHashMap<>();
+    private final Failover failover = new Failover(new FailoverHost());
     private ReplicationBacklog backlog;
     /** master_repl_offset: last byte of the stream this server produced or applied. */
     private long offset;
@@ -331,6 +334,7 @@ public final class Replication implements Propagator {
             goOnline(h);
         }
         checkWaiters(server.nowMs());
+        failover.update(server.nowMs());
     }
 
     /** REPLCONF GETACK, from our primary: answer with the offset applied so far. */
@@ -342,6 +346,9 @@ public final class Replication implements Propagator {
 
     /** Error text when this server cannot serve a sync now, else null. */
     public String syncRefusal() {
+        if (failover.running()) {
+            return "NOMASTERLINK Can't SYNC while failing over";
+        }
         if (link != null && link.state() != MasterLink.State.CONNECTED) {
             return "NOMASTERLINK Can't SYNC while not connected with my master";
         }
@@ -612,6 +619,9 @@ public final class Replication implements Propagator {
      * in order; true when deferred.
      */
     public boolean deferIfBlocked(Client c, byte[][] argv) {
+        if (failover.deferIfHeld(c, argv)) {
+            return true;
+        }
         Waiter w = waiters.get(c);
         if (w == null) {
             return false;
@@ -718,7 +728,7 @@ public final class Replication implements Propagator {
     /** On the link thread: what to ask PSYNC for (runs on the event loop, after every queued batch). */
     MasterLink.PsyncRequest psyncRequest(MasterLink from) throws InterruptedException, IOException {
         CompletableFuture<MasterLink.PsyncRequest> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(new MasterLink.PsyncRequest(ids.replId(), offset + 1)));
+        loop.execute(() -> f.complete(new MasterLink.PsyncRequest(ids.replId(), offset + 1, failover.inProgress())));
         try {
             return f.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -995,6 +1005,7 @@ public final class Replication implements Propagator {
     public void clientClosed(Client c) {
         handshakes.remove(c);
         waiters.remove(c);
+        failover.clientClosed(c);
         ReplicaHandle h = replicas.remove(c);
         if (h != null) {
             log.notice("Connection with replica " + c.connection().peerAddress() + " lost.");
@@ -1031,6 +1042,7 @@ public final class Replication implements Propagator {
         }
         startPendingSyncs(now, false);
         checkWaiters(now);
+        failover.update(now);
     }
 
     /** Stops the link and forgets the replicas (server shutdown). */
@@ -1049,6 +1061,125 @@ public final class Replication implements Propagator {
     public void killMasterLink() {
         if (link != null) {
             link.dropConnection();
+        }
+    }
+
+    // ------------------------------------------------------------------ FAILOVER
+
+    /**
+     * FAILOVER [TO host port] [TIMEOUT ms] [FORCE]: starts a coordinated failover to a replica
+     * ({@code target} null: the first to catch up); Redis's error text, or null when started.
+     */
+    public String failover(String target, int port, long timeoutMs, boolean force) {
+        String error = failover.start(link != null, target, port, timeoutMs, force, server.nowMs());
+        if (error == null) {
+            // The replicas ACK every second anyway; asking now lets a caught-up target be seen at once.
+            requestAcks();
+        }
+        return error;
+    }
+
+    /** FAILOVER ABORT: Redis's error text, or null when a failover was aborted. */
+    public String failoverAbort() {
+        return failover.abortCommand();
+    }
+
+    /** A failover is running: REPLICAOF is refused meanwhile, as Redis does. */
+    public boolean failingOver() {
+        return failover.running();
+    }
+
+    /**
+     * While a failover runs, holds a command of an ordinary client that writes or may replicate
+     * (EXEC of a transaction with such a command too) until it ends; true when held.
+     */
+    public boolean holdIfPaused(Client c, CommandSpec cmd, byte[][] argv) {
+        if (!failover.running() || (c.kind() != ClientKind.NORMAL && c.kind() != ClientKind.PUBSUB)) {
+            return false;
+        }
+        boolean writes = cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE);
+        if (!writes && cmd.fullName().equals("exec") && c.inMulti()) {
+            for (byte[][] queued : c.queued()) {
+                CommandSpec q = server.dispatcher().resolve(queued);
+                if (q != null && (q.has(CommandFlag.WRITE) || q.has(CommandFlag.MAY_REPLICATE))) {
+                    writes = true;
+                    break;
+                }
+            }
+        }
+        return writes && failover.holdIfPaused(c, argv);
+    }
+
+    /**
+     * PSYNC replid offset FAILOVER, sent by a primary running FAILOVER to this replica: with our
+     * own id, we become a primary (its history continues here, so the PSYNC that follows is a
+     * partial one). Redis's error text, or null.
+     */
+    public String psyncFailover(String replId) {
+        if (link == null) {
+            return "ERR PSYNC FAILOVER can't be sent to a master.";
+        }
+        if (!replId.equalsIgnoreCase(ids.replId())) {
+            return "ERR PSYNC FAILOVER replid must match my replid.";
+        }
+        promote();
+        log.notice("MASTER MODE enabled (failover request)");
+        return null;
+    }
+
+    /** On the link thread: the target answered our PSYNC ... FAILOVER with a sync ({@code accepted}) or a refusal. */
+    void failoverPsyncAnswered(MasterLink from, boolean accepted) {
+        loop.execute(() -> {
+            if (from == link) {
+                failover.psyncAnswered(accepted);
+            }
+        });
+    }
+
+    /** What the failover reaches of this replication. */
+    private final class FailoverHost implements Failover.Host {
+        @Override
+        public ReplicaHandle findReplica(String host, int port) {
+            for (ReplicaHandle h : replicas.values()) {
+                if (h.ip().equalsIgnoreCase(host) && h.listeningPort() == port) {
+                    return h;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public List<ReplicaHandle> replicas() {
+            return new ArrayList<>(replicas.values());
+        }
+
+        @Override
+        public long offset() {
+            return offset;
+        }
+
+        @Override
+        public void follow(String host, int port) {
+            replicaOf(host, port, null);
+        }
+
+        @Override
+        public void unfollow() {
+            promote();
+        }
+
+        @Override
+        public void redispatch(Client c, Deque<byte[][]> held) {
+            while (!held.isEmpty()) {
+                // A command that blocks the client again (WAIT, BLPOP) defers the rest by itself.
+                server.dispatcher().dispatch(c, held.poll());
+            }
+            c.connection().requestFlush();
+        }
+
+        @Override
+        public void log(String message) {
+            log.notice(message);
         }
     }
 
@@ -1141,7 +1272,7 @@ public final class Replication implements Propagator {
             line(b, "slave" + i++, "ip=" + h.ip() + ",port=" + h.listeningPort() + ",state=" + h.state().infoName()
                 + ",offset=" + h.ackOffset() + ",lag=" + lag);
         }
-        line(b, "master_failover_state", "no-failover");
+        line(b, "master_failover_state", failover.stateName());
         line(b, "master_replid", ids.replId());
         line(b, "master_replid2", ids.replId2());
         line(b, "master_repl_offset", offset);
