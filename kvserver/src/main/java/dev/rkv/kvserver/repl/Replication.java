@@ -3,8 +3,6 @@ package dev.rkv.kvserver.repl;
 import dev.rkv.kvserver.ServerLog;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.ClientKind;
-import dev.rkv.kvserver.command.CommandFlag;
-import dev.rkv.kvserver.command.CommandSpec;
 import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.config.ConfigException;
 import dev.rkv.kvserver.config.ServerConfig;
@@ -1090,24 +1088,36 @@ public final class Replication implements Propagator {
     }
 
     /**
-     * While a failover runs, holds a command of an ordinary client that writes or may replicate
-     * (EXEC of a transaction with such a command too) until it ends; true when held.
+     * While a failover runs, holds a command of an ordinary client (one the dispatcher found to
+     * write or replicate) until it ends; true when held.
      */
-    public boolean holdIfPaused(Client c, CommandSpec cmd, byte[][] argv) {
-        if (!failover.running() || (c.kind() != ClientKind.NORMAL && c.kind() != ClientKind.PUBSUB)) {
-            return false;
-        }
-        boolean writes = cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE);
-        if (!writes && cmd.fullName().equals("exec") && c.inMulti()) {
-            for (byte[][] queued : c.queued()) {
-                CommandSpec q = server.dispatcher().resolve(queued);
-                if (q != null && (q.has(CommandFlag.WRITE) || q.has(CommandFlag.MAY_REPLICATE))) {
-                    writes = true;
-                    break;
-                }
+    public boolean holdIfPaused(Client c, byte[][] argv) {
+        return (c.kind() == ClientKind.NORMAL || c.kind() == ClientKind.PUBSUB) && failover.holdIfPaused(c, argv);
+    }
+
+    // ------------------------------------------------------------------ min-replicas-to-write
+
+    /**
+     * A primary with {@code min-replicas-to-write} N and {@code min-replicas-max-lag} L (both
+     * non-zero) refuses writes while fewer than N online replicas acknowledged within L seconds
+     * (Redis's checkGoodReplicasStatus); a replica never does.
+     */
+    public boolean tooFewGoodReplicas() {
+        long toWrite = server.config().getLong("min-replicas-to-write");
+        long maxLag = server.config().getLong("min-replicas-max-lag");
+        return link == null && toWrite > 0 && maxLag > 0 && goodReplicas(maxLag) < toWrite;
+    }
+
+    /** Online replicas whose last ACK is at most {@code maxLag} seconds old (Redis's repl_good_slaves_count). */
+    private long goodReplicas(long maxLag) {
+        long nowSec = server.nowMs() / 1000;
+        long good = 0;
+        for (ReplicaHandle h : replicas.values()) {
+            if (h.online() && nowSec - h.ackTimeMs() / 1000 <= maxLag) {
+                good++;
             }
         }
-        return writes && failover.holdIfPaused(c, argv);
+        return good;
     }
 
     /**
@@ -1266,6 +1276,11 @@ public final class Replication implements Propagator {
             line(b, "replica_announced", server.config().getBool("replica-announced") ? 1 : 0);
         }
         line(b, "connected_slaves", replicas.size());
+        long toWrite = server.config().getLong("min-replicas-to-write");
+        long maxLag = server.config().getLong("min-replicas-max-lag");
+        if (toWrite > 0 && maxLag > 0) {
+            line(b, "min_slaves_good_slaves", goodReplicas(maxLag));
+        }
         int i = 0;
         for (ReplicaHandle h : replicas.values()) {
             long lag = (now - h.ackTimeMs()) / 1000;
