@@ -766,6 +766,43 @@ public final class Replication implements Propagator {
         }
     }
 
+    /**
+     * On the link thread: how a classic full sync is loaded, per {@code repl-diskless-load} as in
+     * Redis: {@code swapdb} from the socket; {@code disabled} through a file in {@code dir};
+     * {@code on-empty-db} from the socket when the dataset is empty, else through a file. In every
+     * mode the current dataset stays, and is served, until the new one is complete.
+     *
+     * @return the file to stage the RDB in, null to load from the socket
+     */
+    StagedRdb stagedLoad() throws InterruptedException, IOException {
+        CompletableFuture<java.util.Optional<Path>> staging = new CompletableFuture<>();
+        loop.execute(() -> {
+            String m = server.config().getString("repl-diskless-load");
+            boolean fromSocket = m.equals("swapdb") || (m.equals("on-empty-db") && datasetEmpty());
+            staging.complete(fromSocket ? java.util.Optional.empty() : java.util.Optional.of(Path.of(server.config().getString("dir"))));
+        });
+        try {
+            return staging.get(30, TimeUnit.SECONDS).map(StagedRdb::new).orElse(null);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("event loop did not answer: " + e, e);
+        }
+    }
+
+    private boolean datasetEmpty() {
+        Keyspace ks = server.keyspace();
+        for (int i = 0; i < ks.count(); i++) {
+            if (ks.db(i).size() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code dir}/{@code dbfilename}: where a staged full sync is kept once loaded. */
+    Path dumpFile() {
+        return Path.of(server.config().getString("dir")).resolve(server.config().getString("dbfilename"));
+    }
+
     /** Registers the replica agent that pulls full syncs over RDMA (null removes it). */
     public void acceleratedSync(AcceleratedSync agent) {
         accelerated = agent;
