@@ -17,7 +17,6 @@ import dev.rkv.kvserver.store.Keyspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.IdentityHashMap;
@@ -51,7 +50,7 @@ public final class Replication implements Propagator {
     /** REPLCONF settings of clients that have not sent PSYNC yet. */
     private final Map<Client, Handshake> handshakes = new IdentityHashMap<>();
     private final Map<FullSyncJob, List<ReplicaHandle>> jobs = new LinkedHashMap<>();
-    private final Map<Client, Waiter> waiters = new IdentityHashMap<>();
+    private final AckWaiters waiters = new AckWaiters(this::countAcked, (c, argv) -> serverDispatch(c, argv));
     private final Failover failover = new Failover(new FailoverHost());
     private ReplicationBacklog backlog;
     /** master_repl_offset: last byte of the stream this server produced or applied. */
@@ -90,20 +89,6 @@ public final class Replication implements Propagator {
         String announcedIp;
         boolean capaEof;
         boolean capaPsync2;
-    }
-
-    /** A client blocked in WAIT, and the commands it sent meanwhile. */
-    private static final class Waiter {
-        final long targetOffset;
-        final long numReplicas;
-        final long deadlineMs;
-        final Deque<byte[][]> deferred = new ArrayDeque<>();
-
-        Waiter(long targetOffset, long numReplicas, long deadlineMs) {
-            this.targetOffset = targetOffset;
-            this.numReplicas = numReplicas;
-            this.deadlineMs = deadlineMs;
-        }
     }
 
     public Replication(ServerContext server, EventLoop loop, ServerLog log) {
@@ -331,7 +316,7 @@ public final class Replication implements Propagator {
         if (h.state() == ReplicaHandle.State.WAIT_ONLINE_ACK) {
             goOnline(h);
         }
-        checkWaiters(server.nowMs());
+        waiters.check(server.nowMs());
         failover.update(server.nowMs());
     }
 
@@ -577,7 +562,7 @@ public final class Replication implements Propagator {
             return;
         }
         long deadline = timeoutMs == 0 ? 0 : server.nowMs() + timeoutMs;
-        waiters.put(c, new Waiter(target, numReplicas, deadline));
+        waiters.block(c, target, numReplicas, deadline);
         requestAcks();
     }
 
@@ -595,49 +580,16 @@ public final class Replication implements Propagator {
         });
     }
 
-    private void checkWaiters(long now) {
-        if (waiters.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<Client, Waiter> e : new ArrayList<>(waiters.entrySet())) {
-            Waiter w = e.getValue();
-            long acked = countAcked(w.targetOffset);
-            if (acked >= w.numReplicas || (w.deadlineMs > 0 && now >= w.deadlineMs)) {
-                Client c = e.getKey();
-                waiters.remove(c);
-                c.out().integer(acked);
-                runDeferred(c, w.deferred);
-                c.connection().requestFlush();
-            }
-        }
-    }
-
     /**
-     * Keeps a command from a client blocked in WAIT until WAIT has answered, so replies stay
-     * in order; true when deferred.
+     * Keeps a command from a client blocked in WAIT (or held by a FAILOVER) until it is answered
+     * (or released), so replies stay in order; true when deferred.
      */
     public boolean deferIfBlocked(Client c, byte[][] argv) {
-        if (failover.deferIfHeld(c, argv)) {
-            return true;
-        }
-        Waiter w = waiters.get(c);
-        if (w == null) {
-            return false;
-        }
-        w.deferred.add(argv);
-        return true;
+        return failover.deferIfHeld(c, argv) || waiters.deferIfBlocked(c, argv);
     }
 
-    private void runDeferred(Client c, Deque<byte[][]> deferred) {
-        while (!deferred.isEmpty()) {
-            byte[][] argv = deferred.poll();
-            server.dispatcher().dispatch(c, argv);
-            Waiter again = waiters.get(c);
-            if (again != null) {
-                again.deferred.addAll(deferred);
-                return;
-            }
-        }
+    private void serverDispatch(Client c, byte[][] argv) {
+        server.dispatcher().dispatch(c, argv);
     }
 
     // ------------------------------------------------------------------ REPLICAOF
@@ -1076,7 +1028,7 @@ public final class Replication implements Propagator {
             backlog.resize(server.config().getLong("repl-backlog-size"));
         }
         startPendingSyncs(now, false);
-        checkWaiters(now);
+        waiters.check(now);
         failover.update(now);
     }
 
