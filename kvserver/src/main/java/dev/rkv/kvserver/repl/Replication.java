@@ -5,19 +5,16 @@ import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.ClientKind;
 import dev.rkv.kvserver.command.ServerContext;
 import dev.rkv.kvserver.config.ConfigException;
-import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.net.Connection;
 import dev.rkv.kvserver.net.EventLoop;
-import dev.rkv.kvserver.net.RdmaConnection;
-import dev.rkv.kvserver.net.TcpConnection;
 import dev.rkv.kvserver.persist.RdbAux;
-import dev.rkv.kvserver.store.DatabaseSnapshot;
 import dev.rkv.kvserver.store.Keyspace;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -49,13 +46,12 @@ public final class Replication implements Propagator {
     private final Map<Client, ReplicaHandle> replicas = new LinkedHashMap<>();
     /** REPLCONF settings of clients that have not sent PSYNC yet. */
     private final Map<Client, Handshake> handshakes = new IdentityHashMap<>();
-    private final Map<FullSyncJob, List<ReplicaHandle>> jobs = new LinkedHashMap<>();
     private final AckWaiters waiters = new AckWaiters(this::countAcked, (c, argv) -> serverDispatch(c, argv));
     private final Failover failover = new Failover(new FailoverHost());
+    private final FullSyncCoordinator syncs;
     private ReplicationBacklog backlog;
     /** master_repl_offset: last byte of the stream this server produced or applied. */
     private long offset;
-    private long nextJobId = 1;
     private long lastPingMs = System.currentTimeMillis();
     private long lastAckMs;
     private boolean getAckRequested;
@@ -95,6 +91,7 @@ public final class Replication implements Propagator {
         this.server = server;
         this.loop = loop;
         this.log = log;
+        this.syncs = new FullSyncCoordinator(server, loop, log, new SyncHost());
         server.info().contribute("replication", f -> f.clear().putLines(infoSection()));
         server.info().contribute("stats", f -> f.putAll(stats()));
         server.info().contribute("accelerator", f -> {
@@ -314,7 +311,7 @@ public final class Replication implements Propagator {
         }
         h.acked(ackOffset, server.nowMs());
         if (h.state() == ReplicaHandle.State.WAIT_ONLINE_ACK) {
-            goOnline(h);
+            syncs.goOnline(h);
         }
         waiters.check(server.nowMs());
         failover.update(server.nowMs());
@@ -376,167 +373,7 @@ public final class Replication implements Propagator {
         ensureBacklog();
         log.notice("Replica " + c.connection().peerAddress() + " asks for synchronization (" + outcome + ")");
         if (!server.config().getBool("repl-diskless-sync")) {
-            startPendingSyncs(now, true);
-        }
-    }
-
-    /** Starts RDB jobs for replicas waiting for one; see the class comment of {@link FullSyncJob}. */
-    private void startPendingSyncs(long now, boolean fromPsync) {
-        List<ReplicaHandle> waiting = new ArrayList<>();
-        for (ReplicaHandle h : replicas.values()) {
-            if (h.state() == ReplicaHandle.State.WAIT_BGSAVE_START) {
-                waiting.add(h);
-            }
-        }
-        if (waiting.isEmpty()) {
-            return;
-        }
-        boolean diskless = server.config().getBool("repl-diskless-sync");
-        if (!diskless) {
-            for (Map.Entry<FullSyncJob, List<ReplicaHandle>> j : jobs.entrySet()) {
-                FullSyncJob job = j.getKey();
-                if (job.diskless() || j.getValue().isEmpty()) {
-                    continue;
-                }
-                ReplicaHandle model = j.getValue().get(0);
-                for (var it = waiting.iterator(); it.hasNext(); ) {
-                    ReplicaHandle h = it.next();
-                    if (job.addTarget(h, channel(h))) {
-                        h.holdCopyOf(model);
-                        beginTransfer(h, job);
-                        j.getValue().add(h);
-                        it.remove();
-                    }
-                }
-            }
-            if (!waiting.isEmpty()) {
-                startJob(waiting, false);
-            }
-            return;
-        }
-        if (fromPsync) {
-            return;
-        }
-        long delayMs = server.config().getLong("repl-diskless-sync-delay") * 1000;
-        long oldest = Long.MAX_VALUE;
-        for (ReplicaHandle h : waiting) {
-            oldest = Math.min(oldest, h.ackTimeMs());
-        }
-        if (now - oldest >= delayMs) {
-            startJob(waiting, true);
-        }
-    }
-
-    private void startJob(List<ReplicaHandle> targets, boolean diskless) {
-        long jobId = nextJobId++;
-        encoder.forceSelect();
-        DatabaseSnapshot[] snapshot = server.keyspace().snapshot();
-        RdbAux aux = new RdbAux(ids.replId(), offset);
-        Path file = diskless ? null
-            : Path.of(server.config().getString("dir"), "temp-repl-" + ProcessHandle.current().pid() + "-" + jobId + ".rdb");
-        FullSyncJob job = new FullSyncJob(jobId, snapshot, aux, server.config().getBool("rdbcompression"), file,
-            timeoutMs(), new JobListener());
-        List<ReplicaHandle> members = new ArrayList<>();
-        for (ReplicaHandle h : targets) {
-            if (job.addTarget(h, channel(h))) {
-                beginTransfer(h, job);
-                members.add(h);
-            }
-        }
-        jobs.put(job, members);
-        log.notice("Starting BGSAVE for SYNC with target: " + (diskless ? "replicas sockets" : "disk") + " ("
-            + members.size() + " replica(s), offset " + offset + ")");
-        Thread t = new Thread(job, "rkv-repl-sync-" + jobId);
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private void beginTransfer(ReplicaHandle h, FullSyncJob job) {
-        h.state(ReplicaHandle.State.WAIT_BGSAVE_END);
-        if (!h.legacySync) {
-            // A replica passing on its primary's stream starts the sub-replica mid-stream, where
-            // the database in force need not be 0. Redis records it in the RDB (repl-stream-db);
-            // rkv appends it to this line, after the offset, where Redis's parser ignores it.
-            int streamDb = masterClient != null ? masterClient.dbIndex() : 0;
-            h.client().out().simple("FULLRESYNC " + ids.replId() + " " + job.offset()
-                + (streamDb != 0 ? " " + streamDb : ""));
-            h.client().connection().requestFlush();
-        }
-    }
-
-    private static ReplicaSink channel(ReplicaHandle h) {
-        Connection conn = h.client().connection();
-        if (conn instanceof TcpConnection tcp) {
-            return new ReplicaSink.Tcp(tcp.channel());
-        }
-        if (conn instanceof RdmaConnection rdma) {
-            return new ReplicaSink.Rdma(rdma.channel());
-        }
-        throw new IllegalStateException("full sync needs a TCP or RDMA connection, got " + conn.transport());
-    }
-
-    private void goOnline(ReplicaHandle h) {
-        h.state(ReplicaHandle.State.ONLINE);
-        for (byte[] b : h.takeHeld()) {
-            h.client().out().raw(b);
-        }
-        h.client().connection().requestFlush();
-        log.notice("Synchronization with replica " + h.client().connection().peerAddress() + " succeeded");
-    }
-
-    /** Receives a job's reports on its threads and moves them to the event loop. */
-    private final class JobListener implements FullSyncJob.Listener {
-        @Override
-        public void sent(FullSyncJob job, ReplicaHandle target, IOException error) {
-            loop.execute(() -> {
-                if (replicas.get(target.client()) != target) {
-                    return;
-                }
-                if (error != null) {
-                    log.warning("Sync with replica " + target.client().connection().peerAddress() + " failed: "
-                        + error.getMessage());
-                    target.client().connection().close();
-                } else if (job.diskless() && target.capaEof()) {
-                    target.state(ReplicaHandle.State.WAIT_ONLINE_ACK);
-                } else {
-                    goOnline(target);
-                }
-            });
-        }
-
-        @Override
-        public void finished(FullSyncJob job, long rdbBytes, IOException error) {
-            loop.execute(() -> {
-                jobs.remove(job);
-                if (error != null) {
-                    log.warning("Sync job " + job.id() + " failed: " + error.getMessage());
-                } else {
-                    log.notice("Sync job " + job.id() + " done: " + rdbBytes + " RDB bytes");
-                }
-                startPendingSyncs(server.nowMs(), false);
-            });
-        }
-
-        @Override
-        public boolean awaitDrained(ReplicaHandle target) throws InterruptedException {
-            while (true) {
-                CompletableFuture<Long> pending = new CompletableFuture<>();
-                loop.execute(() -> pending.complete(replicas.get(target.client()) == target
-                    ? target.client().out().pending() : -1L));
-                long p;
-                try {
-                    p = pending.get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    return false;
-                }
-                if (p < 0) {
-                    return false;
-                }
-                if (p == 0) {
-                    return true;
-                }
-                Thread.sleep(2);
-            }
+            syncs.startPending(now, true);
         }
     }
 
@@ -1027,7 +864,7 @@ public final class Replication implements Propagator {
         if (backlog != null && backlog.size() != server.config().getLong("repl-backlog-size")) {
             backlog.resize(server.config().getLong("repl-backlog-size"));
         }
-        startPendingSyncs(now, false);
+        syncs.startPending(now, false);
         waiters.check(now);
         failover.update(now);
     }
@@ -1133,6 +970,40 @@ public final class Replication implements Propagator {
                 failover.psyncAnswered(accepted);
             }
         });
+    }
+
+    /** What the full-sync coordinator reaches of this replication. */
+    private final class SyncHost implements FullSyncCoordinator.Host {
+        @Override
+        public Collection<ReplicaHandle> replicas() {
+            return replicas.values();
+        }
+
+        @Override
+        public boolean isCurrent(ReplicaHandle h) {
+            return replicas.get(h.client()) == h;
+        }
+
+        @Override
+        public RdbAux snapshotPlace() {
+            encoder.forceSelect();
+            return new RdbAux(ids.replId(), offset);
+        }
+
+        @Override
+        public String replId() {
+            return ids.replId();
+        }
+
+        @Override
+        public int streamDbForSubReplicas() {
+            return masterClient != null ? masterClient.dbIndex() : 0;
+        }
+
+        @Override
+        public long timeoutMs() {
+            return Replication.this.timeoutMs();
+        }
     }
 
     /** What the failover reaches of this replication. */
