@@ -4,6 +4,7 @@ import dev.rkv.kvserver.ServerLog;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.ClientKind;
 import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.config.ConfigException;
 import dev.rkv.kvserver.net.Connection;
 import dev.rkv.kvserver.net.EventLoop;
@@ -49,6 +50,7 @@ public final class Replication implements Propagator {
     private final AckWaiters waiters = new AckWaiters(this::countAcked, (c, argv) -> serverDispatch(c, argv));
     private final Failover failover = new Failover(new FailoverHost());
     private final FullSyncCoordinator syncs;
+    private final InfoView infoView = new InfoView();
     private ReplicationBacklog backlog;
     /** master_repl_offset: last byte of the stream this server produced or applied. */
     private long offset;
@@ -64,10 +66,8 @@ public final class Replication implements Propagator {
     private StreamFilter streamFilter;
     private long filteredSkips;
     private long filteredRewrites;
-    private volatile String lastSyncTransport = "";
-    private volatile long lastSyncMillis = -1;
-    private volatile long lastSyncBytes;
-    private volatile long lastSyncKeys;
+    /** Written by link threads, read by INFO: one object, so that INFO never mixes two syncs. */
+    private volatile ReplicationInfo.LastSync lastSync;
     private Client masterClient;
     private int masterStreamDb;
     /** While the master client is inside a MULTI: the offset before that MULTI. */
@@ -619,10 +619,7 @@ public final class Replication implements Propagator {
 
     /** Any thread: what INFO replication reports about the last full sync. */
     void syncFinished(String transport, long millis, long bytes, long keys) {
-        lastSyncTransport = transport;
-        lastSyncMillis = millis;
-        lastSyncBytes = bytes;
-        lastSyncKeys = keys;
+        lastSync = new ReplicationInfo.LastSync(transport, millis, bytes, keys);
     }
 
     /** On the link thread: PSYNC answered +CONTINUE, with the primary's id when it sent one. */
@@ -1057,110 +1054,100 @@ public final class Replication implements Propagator {
 
     /** ROLE. */
     public void role(Client c) {
-        if (link == null) {
-            List<ReplicaHandle> online = new ArrayList<>();
-            for (ReplicaHandle h : replicas.values()) {
-                // As Redis 7.0, whose replica is ONLINE (waiting for its first ACK) once its RDB is sent.
-                if (h.online()) {
-                    online.add(h);
-                }
-            }
-            c.out().array(3).bulk("master").integer(offset).array(online.size());
-            for (ReplicaHandle h : online) {
-                c.out().array(3).bulk(h.ip()).bulk(Integer.toString(h.listeningPort()))
-                    .bulk(Long.toString(h.ackOffset()));
-            }
-            return;
-        }
-        MasterLink.State st = link.state();
-        c.out().array(5).bulk("slave").bulk(link.host()).integer(link.port()).bulk(st.roleName)
-            .integer(masterClient != null ? offset : -1);
+        ReplicationInfo.role(c, infoView);
     }
 
     /** The "replication" section of INFO, without its header line; CRLF line ends. */
     public String infoSection() {
-        StringBuilder b = new StringBuilder();
-        long now = server.nowMs();
-        if (link == null) {
-            line(b, "role", "master");
-        } else {
-            MasterLink.State st = link.state();
-            line(b, "role", "slave");
-            line(b, "master_host", link.host());
-            line(b, "master_port", link.port());
-            line(b, "master_link_status", linkUp() ? "up" : "down");
-            line(b, "master_last_io_seconds_ago", masterClient != null ? (now - link.lastIoMs()) / 1000 : -1);
-            line(b, "master_sync_in_progress", st == MasterLink.State.TRANSFER ? 1 : 0);
-            line(b, "slave_read_repl_offset", masterClient != null ? link.readOffset() : offset);
-            line(b, "slave_repl_offset", offset);
-            line(b, "master_sync_transport", link.transport().equals("rdma") ? (accelerated != null
-                ? accelerated.transportName() : "rdma (no replica agent: tcp)") : "tcp");
-            if (st == MasterLink.State.TRANSFER && link.pullingRdma()) {
-                line(b, "master_sync_total_bytes", link.syncTotalBytes());
-                line(b, "master_sync_read_bytes", link.syncReadBytes());
-                line(b, "master_sync_keys_loaded", link.syncKeysLoaded());
-                long total = link.syncTotalBytes();
-                line(b, "master_sync_perc", total <= 0 ? "0.00" : String.format(java.util.Locale.ROOT, "%.2f",
-                    Math.min(100.0, link.syncReadBytes() * 100.0 / total)));
-            } else if (st == MasterLink.State.TRANSFER) {
-                long total = link.syncTotalBytes();
-                long read = link.syncReadBytes();
-                line(b, "master_sync_total_bytes", total);
-                line(b, "master_sync_read_bytes", read);
-                line(b, "master_sync_left_bytes", total < 0 ? -1 : total - read);
-                line(b, "master_sync_perc", total <= 0 ? "0.00" : String.format(java.util.Locale.ROOT, "%.2f",
-                    read * 100.0 / total));
-                line(b, "master_sync_last_io_seconds_ago", (now - link.lastIoMs()) / 1000);
-            }
-            if (lastSyncMillis >= 0) {
-                line(b, "master_last_sync_transport", lastSyncTransport);
-                line(b, "master_last_sync_duration_ms", lastSyncMillis);
-                line(b, "master_last_sync_bytes", lastSyncBytes);
-                line(b, "master_last_sync_keys", lastSyncKeys);
-            }
-            if (streamFilter != null || filteredSkips > 0) {
-                line(b, "master_sync_stream_skipped", filteredSkips);
-                line(b, "master_sync_stream_rewritten", filteredRewrites);
-            }
-            if (masterClient == null) {
-                line(b, "master_link_down_since_seconds", linkDownSinceMs < 0 ? -1 : (now - linkDownSinceMs) / 1000);
-            }
-            // rkv: why the link is down, so that a primary that keeps failing the sync is visible.
-            line(b, "master_link_failures", link.failures());
-            String lastError = link.lastError();
-            if (lastError != null) {
-                line(b, "master_link_last_error", lastError.replace('\r', ' ').replace('\n', ' '));
-            }
-            line(b, "slave_priority", server.config().getLong("replica-priority"));
-            line(b, "slave_read_only", server.config().getBool("replica-read-only") ? 1 : 0);
-            line(b, "replica_announced", server.config().getBool("replica-announced") ? 1 : 0);
-        }
-        line(b, "connected_slaves", replicas.size());
-        long toWrite = server.config().getLong("min-replicas-to-write");
-        long maxLag = server.config().getLong("min-replicas-max-lag");
-        if (toWrite > 0 && maxLag > 0) {
-            line(b, "min_slaves_good_slaves", goodReplicas(maxLag));
-        }
-        int i = 0;
-        for (ReplicaHandle h : replicas.values()) {
-            long lag = (now - h.ackTimeMs()) / 1000;
-            line(b, "slave" + i++, "ip=" + h.ip() + ",port=" + h.listeningPort() + ",state=" + h.state().infoName()
-                + ",offset=" + h.ackOffset() + ",lag=" + lag);
-        }
-        line(b, "master_failover_state", failover.stateName());
-        line(b, "master_replid", ids.replId());
-        line(b, "master_replid2", ids.replId2());
-        line(b, "master_repl_offset", offset);
-        line(b, "second_repl_offset", ids.secondReplOffset());
-        line(b, "repl_backlog_active", backlog != null ? 1 : 0);
-        line(b, "repl_backlog_size", server.config().getLong("repl-backlog-size"));
-        line(b, "repl_backlog_first_byte_offset", backlog != null ? backlog.firstByteOffset() : 0);
-        line(b, "repl_backlog_histlen", backlog != null ? backlog.histlen() : 0);
-        return b.toString();
+        return ReplicationInfo.section(infoView);
     }
 
-    private static void line(StringBuilder b, String name, Object value) {
-        b.append(name).append(':').append(value).append("\r\n");
+    /** What INFO and ROLE read of this replication. */
+    private final class InfoView implements ReplicationInfo.View {
+        @Override
+        public long nowMs() {
+            return server.nowMs();
+        }
+
+        @Override
+        public ServerConfig config() {
+            return server.config();
+        }
+
+        @Override
+        public MasterLink link() {
+            return link;
+        }
+
+        @Override
+        public boolean linkUp() {
+            return Replication.this.linkUp();
+        }
+
+        @Override
+        public boolean masterClientOpen() {
+            return masterClient != null;
+        }
+
+        @Override
+        public long offset() {
+            return offset;
+        }
+
+        @Override
+        public AcceleratedSync accelerated() {
+            return accelerated;
+        }
+
+        @Override
+        public ReplicationInfo.LastSync lastSync() {
+            return lastSync;
+        }
+
+        @Override
+        public boolean filtering() {
+            return streamFilter != null;
+        }
+
+        @Override
+        public long filteredSkips() {
+            return filteredSkips;
+        }
+
+        @Override
+        public long filteredRewrites() {
+            return filteredRewrites;
+        }
+
+        @Override
+        public long linkDownSinceMs() {
+            return linkDownSinceMs;
+        }
+
+        @Override
+        public Collection<ReplicaHandle> replicas() {
+            return replicas.values();
+        }
+
+        @Override
+        public long goodReplicas(long maxLag) {
+            return Replication.this.goodReplicas(maxLag);
+        }
+
+        @Override
+        public String failoverState() {
+            return failover.stateName();
+        }
+
+        @Override
+        public ReplicationIds ids() {
+            return ids;
+        }
+
+        @Override
+        public ReplicationBacklog backlog() {
+            return backlog;
+        }
     }
 
     /** Counters for INFO stats (sync_full, sync_partial_ok, sync_partial_err). */
