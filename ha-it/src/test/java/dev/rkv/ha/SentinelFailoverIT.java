@@ -113,4 +113,47 @@ class SentinelFailoverIT {
             }
         }
     }
+
+    /**
+     * SENTINEL FAILOVER with the primary alive: the sentinels promote a replica and turn the old
+     * primary into its replica (REPLICAOF on a live primary that has replicas), and every server
+     * ends with the same data.
+     */
+    @Test
+    void sentinelFailoverCommandTurnsTheLivePrimaryIntoAReplica() throws Exception {
+        try (SentinelSetup s = SentinelSetup.start()) {
+            try {
+                Node old = s.server("primary");
+                try (Jedis j = old.jedis()) {
+                    for (int i = 0; i < 100; i++) {
+                        j.set(AckedWriter.key(i), AckedWriter.value(i));
+                    }
+                    assertEquals(2L, j.waitReplicas(2, 10_000));
+                }
+                s.sentinelFailover();
+                await("the sentinels promote a replica", () -> s.primaryPortBySentinel() != old.port());
+                Node promoted = s.atPort(s.primaryPortBySentinel());
+                Node other = s.others(promoted).stream().filter(n -> n != old).findFirst().orElseThrow();
+                await("both others follow the new primary, in sync",
+                    () -> follows(old, promoted) && follows(other, promoted) && replicasInSync(promoted, 2));
+                try (Jedis p = promoted.jedis()) {
+                    p.set("after", "failover");
+                    assertEquals(2L, p.waitReplicas(2, 10_000));
+                }
+                for (Node n : List.of(old, promoted, other)) {
+                    try (Jedis j = n.jedis()) {
+                        for (int i = 0; i < 100; i++) {
+                            assertEquals(AckedWriter.value(i), j.get(AckedWriter.key(i)), n.name() + " key " + i);
+                        }
+                        assertEquals("failover", j.get("after"), n.name());
+                    }
+                }
+                assertTrue(Files.readString(old.conf()).contains("replicaof 127.0.0.1 " + promoted.port()),
+                    Files.readString(old.conf()));
+                assertFalse(Files.readString(promoted.conf()).contains("replicaof"), Files.readString(promoted.conf()));
+            } catch (Exception | AssertionError e) {
+                throw new AssertionError(e + "\n" + s.logs(), e);
+            }
+        }
+    }
 }

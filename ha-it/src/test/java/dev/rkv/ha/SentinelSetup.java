@@ -195,6 +195,13 @@ final class SentinelSetup implements AutoCloseable {
         }
     }
 
+    /** SENTINEL FAILOVER: the first sentinel hands the role to a replica without waiting for the primary to fail. */
+    void sentinelFailover() {
+        try (Jedis s = new Jedis("127.0.0.1", sentinelPorts.get(0), 5_000)) {
+            s.sentinelFailover(MASTER);
+        }
+    }
+
     /** Whether every sentinel names {@code n} as the primary. */
     boolean allSentinelsName(Node n) {
         for (int port : sentinelPorts) {
