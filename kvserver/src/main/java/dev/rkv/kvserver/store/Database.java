@@ -1,14 +1,12 @@
 package dev.rkv.kvserver.store;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
 /**
- * One numbered database: a dictionary split into {@link KeySlot#SLOTS} slot maps.
+ * One numbered database: a dictionary split into {@link KeySlot#SLOTS} slot maps ({@link SlotMap}).
  *
  * <p>Owned by the event loop thread. Slot maps are allocated on first use. Every mutation
  * goes through {@link #put} or {@link #remove} so that listeners (WATCH, mirrors,
@@ -19,7 +17,7 @@ public final class Database {
     private final int index;
     private final KeyspaceListener listener;
     private final SnapshotClock clock;
-    private HashMap<Key, Entry>[] slots = emptySlots();
+    private SlotMap[] slots = emptySlots();
     /** Keys with an expiry, per slot, so the active expiry cycle can skip slots without any. */
     private int[] volatileBySlot = new int[KeySlot.SLOTS];
     /**
@@ -34,10 +32,10 @@ public final class Database {
     private boolean expireOnAccess = true;
     /** Cursor of the active expiry cycle, a slot index. */
     private int expireCursor;
-    /** The most {@link #expectKeys} sizes a slot map for: 4,096 entries (16-32 KiB of table), 50 million keys in all. */
-    static final int MAX_SLOT_MAP_CAPACITY = 1 << 12;
-    /** The capacity a slot map is created with ({@link #expectKeys}); HashMap's default otherwise. */
-    private int slotMapCapacity = 16;
+    /** The most keys {@link #expectKeys} sizes a slot map for: 3,072 (a 4,096-position table), 50 million keys in all. */
+    static final int MAX_SLOT_MAP_EXPECTED = 3 << 10;
+    /** The keys a slot map is created with room for ({@link #expectKeys}); a small table otherwise. */
+    private int slotMapExpected = 0;
 
     public Database(int index, KeyspaceListener listener) {
         this(index, listener, new SnapshotClock());
@@ -62,14 +60,14 @@ public final class Database {
      * Creates slot maps from now on with room for their share of about {@code keys} keys, so that
      * a bulk load (a replica's pull) does not resize each map several times. Only maps created
      * later are sized, each when its first key arrives: a slot never used costs nothing. The size
-     * is capped at {@link #MAX_SLOT_MAP_CAPACITY} (beyond it maps grow as usual), so that a hint
+     * is capped at {@link #MAX_SLOT_MAP_EXPECTED} (beyond it maps grow as usual), so that a hint
      * far above the keys that arrive (a hostile primary's header) costs at most 16,384 such maps.
      */
     public void expectKeys(long keys) {
         double perSlot = Math.max(0, keys) / (double) KeySlot.SLOTS;
         // Keys spread over the slots about evenly: a few standard deviations over the mean rarely resize.
-        double room = (perSlot + 4 * Math.sqrt(perSlot) + 1) / 0.75;
-        slotMapCapacity = (int) Math.min(MAX_SLOT_MAP_CAPACITY, Math.max(16, room));
+        double room = perSlot + 4 * Math.sqrt(perSlot) + 1;
+        slotMapExpected = (int) Math.min(MAX_SLOT_MAP_EXPECTED, Math.max(0, room));
     }
 
     public long size() {
@@ -83,7 +81,7 @@ public final class Database {
 
     /** The entry for a key, expiring it first if its time has passed; null when absent. */
     public Entry lookup(Key key, long nowMs) {
-        Map<Key, Entry> m = slots[key.slot()];
+        SlotMap m = slots[key.slot()];
         if (m == null) {
             return null;
         }
@@ -102,7 +100,7 @@ public final class Database {
 
     /** The entry without expiring it and without touching statistics (for OBJECT, snapshots). */
     public Entry peek(Key key) {
-        Map<Key, Entry> m = slots[key.slot()];
+        SlotMap m = slots[key.slot()];
         return m == null ? null : m.get(key);
     }
 
@@ -143,7 +141,7 @@ public final class Database {
      * @return whether the entry was replaced
      */
     public boolean relocateString(Key key, Entry expected, Object storage) {
-        HashMap<Key, Entry> m = slots[key.slot()];
+        SlotMap m = slots[key.slot()];
         if (m == null || m.get(key) != expected) {
             return false;
         }
@@ -159,9 +157,9 @@ public final class Database {
             v.generation = clock.generation();
         }
         int slot = key.slot();
-        HashMap<Key, Entry> m = writableSlot(slot);
+        SlotMap m = writableSlot(slot);
         if (m == null) {
-            m = new HashMap<>(slotMapCapacity);
+            m = new SlotMap(slotMapExpected);
             slots[slot] = m;
         }
         Entry old = m.put(key, entry);
@@ -194,7 +192,7 @@ public final class Database {
 
     private Entry removeEntry(Key key) {
         int slot = key.slot();
-        HashMap<Key, Entry> m = writableSlot(slot);
+        SlotMap m = writableSlot(slot);
         Entry old = m == null ? null : m.remove(key);
         if (old != null) {
             size--;
@@ -210,10 +208,10 @@ public final class Database {
     }
 
     /** The slot's map, copied first if a snapshot may be reading it; null when the slot is empty. */
-    private HashMap<Key, Entry> writableSlot(int slot) {
-        HashMap<Key, Entry> m = slots[slot];
+    private SlotMap writableSlot(int slot) {
+        SlotMap m = slots[slot];
         if (m != null && sharedWithSnapshot[slot]) {
-            m = new HashMap<>(m);
+            m = m.copy();
             slots[slot] = m;
             sharedWithSnapshot[slot] = false;
         }
@@ -225,7 +223,7 @@ public final class Database {
      * serving writes. Costs one array copy now and one slot-map copy per slot written later.
      */
     public DatabaseSnapshot snapshot() {
-        HashMap<Key, Entry>[] view = slots.clone();
+        SlotMap[] view = slots.clone();
         for (int s = 0; s < KeySlot.SLOTS; s++) {
             if (view[s] != null) {
                 sharedWithSnapshot[s] = true;
@@ -245,10 +243,8 @@ public final class Database {
         return expiredKeys;
     }
 
-    /** A fresh array of slot maps; generic arrays can only be made raw, hence the one cast here. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static HashMap<Key, Entry>[] emptySlots() {
-        return new HashMap[KeySlot.SLOTS];
+    private static SlotMap[] emptySlots() {
+        return new SlotMap[KeySlot.SLOTS];
     }
 
     /** Removes every key. */
@@ -266,7 +262,7 @@ public final class Database {
     public void swapWith(Database other) {
         listener.databaseReplacing(this, other);
         listener.databaseReplacing(other, this);
-        HashMap<Key, Entry>[] s = slots;
+        SlotMap[] s = slots;
         slots = other.slots;
         other.slots = s;
         boolean[] sh = sharedWithSnapshot;
@@ -289,7 +285,6 @@ public final class Database {
      * Takes over the contents of {@code source} (a database filled off-line, such as by loading
      * an RDB) and leaves it empty. Snapshots taken of either before stay valid.
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public void replaceWith(Database source) {
         if (source == this) {
             return;
@@ -311,13 +306,14 @@ public final class Database {
 
     /** Live entries of one slot, in no particular order; expired entries are skipped, not removed. */
     public void forEachInSlot(int slot, long nowMs, BiConsumer<Key, Entry> action) {
-        HashMap<Key, Entry> m = slots[slot];
+        SlotMap m = slots[slot];
         if (m == null) {
             return;
         }
-        for (Map.Entry<Key, Entry> e : m.entrySet()) {
-            if (!e.getValue().isExpired(nowMs)) {
-                action.accept(e.getKey(), e.getValue());
+        for (int i = 0; i < m.capacity(); i++) {
+            Entry e = m.entryAt(i);
+            if (e != null && !e.isExpired(nowMs)) {
+                action.accept(m.keyAt(i), e);
             }
         }
     }
@@ -364,9 +360,9 @@ public final class Database {
         // Try random slots first; fall back to a scan when the database is sparse.
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 64 && size > 0; attempt++) {
-            HashMap<Key, Entry> m = slots[rnd.nextInt(KeySlot.SLOTS)];
+            SlotMap m = slots[rnd.nextInt(KeySlot.SLOTS)];
             if (m != null) {
-                Key k = pickRandom(m, rnd);
+                Key k = m.randomKey(rnd);
                 if (k != null && lookup(k, nowMs) != null) {
                     return k;
                 }
@@ -374,23 +370,12 @@ public final class Database {
         }
         int start = rnd.nextInt(KeySlot.SLOTS);
         for (int i = 0; i < KeySlot.SLOTS && size > 0; i++) {
-            HashMap<Key, Entry> m = slots[(start + i) & (KeySlot.SLOTS - 1)];
-            if (m != null) {
-                for (Map.Entry<Key, Entry> e : m.entrySet()) {
-                    if (!e.getValue().isExpired(nowMs)) {
-                        return e.getKey();
-                    }
+            SlotMap m = slots[(start + i) & (KeySlot.SLOTS - 1)];
+            for (int p = 0; m != null && p < m.capacity(); p++) {
+                Entry e = m.entryAt(p);
+                if (e != null && !e.isExpired(nowMs)) {
+                    return m.keyAt(p);
                 }
-            }
-        }
-        return null;
-    }
-
-    private static Key pickRandom(HashMap<Key, Entry> m, ThreadLocalRandom rnd) {
-        int skip = rnd.nextInt(m.size());
-        for (Key k : m.keySet()) {
-            if (skip-- == 0) {
-                return k;
             }
         }
         return null;
@@ -415,14 +400,15 @@ public final class Database {
                 continue;
             }
             visited++;
-            HashMap<Key, Entry> m = slots[slot];
+            SlotMap m = slots[slot];
             List<Key> dead = null;
-            for (Map.Entry<Key, Entry> e : m.entrySet()) {
-                if (e.getValue().isExpired(nowMs)) {
+            for (int p = 0; p < m.capacity(); p++) {
+                Entry e = m.entryAt(p);
+                if (e != null && e.isExpired(nowMs)) {
                     if (dead == null) {
                         dead = new ArrayList<>();
                     }
-                    dead.add(e.getKey());
+                    dead.add(m.keyAt(p));
                 }
             }
             if (dead != null) {

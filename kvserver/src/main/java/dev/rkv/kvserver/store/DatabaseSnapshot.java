@@ -1,7 +1,5 @@
 package dev.rkv.kvserver.store;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -12,12 +10,12 @@ import java.util.function.BiConsumer;
  */
 public final class DatabaseSnapshot {
     private final int index;
-    private final HashMap<Key, Entry>[] slots;
+    private final SlotMap[] slots;
     private final long size;
     private final long expiresSize;
     private final SnapshotClock.Handle claim;
 
-    DatabaseSnapshot(int index, HashMap<Key, Entry>[] slots, long size, long expiresSize, SnapshotClock.Handle claim) {
+    DatabaseSnapshot(int index, SlotMap[] slots, long size, long expiresSize, SnapshotClock.Handle claim) {
         this.index = index;
         this.slots = slots;
         this.size = size;
@@ -57,22 +55,18 @@ public final class DatabaseSnapshot {
 
     /** Visits every entry, slot by slot. */
     public void forEach(BiConsumer<Key, Entry> action) {
-        for (HashMap<Key, Entry> m : slots) {
+        for (SlotMap m : slots) {
             if (m != null) {
-                for (Map.Entry<Key, Entry> e : m.entrySet()) {
-                    action.accept(e.getKey(), e.getValue());
-                }
+                m.forEach(action);
             }
         }
     }
 
     /** Entries of one slot (for pulling a slot at a time). */
     public void forEachInSlot(int slot, BiConsumer<Key, Entry> action) {
-        HashMap<Key, Entry> m = slots[slot];
+        SlotMap m = slots[slot];
         if (m != null) {
-            for (Map.Entry<Key, Entry> e : m.entrySet()) {
-                action.accept(e.getKey(), e.getValue());
-            }
+            m.forEach(action);
         }
     }
 }

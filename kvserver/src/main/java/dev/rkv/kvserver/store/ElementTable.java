@@ -37,14 +37,9 @@ public final class ElementTable<V> {
         return (Node<V>[]) new Node[n];
     }
 
-    /** A well-mixed hash of the bytes (Arrays.hashCode clusters for short keys). */
+    /** The element's hash: keyed with the process's secret, so that clients cannot make elements collide. */
     static int hash(byte[] b) {
-        int h = Arrays.hashCode(b);
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        return h ^ (h >>> 16);
+        return SipHash.secret32(b);
     }
 
     public int size() {

@@ -16,7 +16,8 @@ public final class Key implements Comparable<Key> {
 
     public Key(byte[] bytes) {
         this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
+        // Keyed with a secret, so that clients cannot choose keys that collide (SipHash).
+        this.hash = SipHash.secret32(bytes);
     }
 
     public static Key of(String s) {

@@ -1,0 +1,227 @@
+package dev.rkv.kvserver.store;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * The keys of one cluster slot and their entries: an open-addressing table with linear probing,
+ * in three parallel arrays (each key's cached hash, the key, the entry).
+ *
+ * <p>Why not {@code HashMap}: a lookup there goes table -> node -> key, and every key costs a
+ * node object. Here the probe compares cached hashes in an int array first and touches a key
+ * object only on a hash match, and a key costs no object of its own: one dependent memory load
+ * fewer per GET and one object fewer per key for the collector to copy (a replica loading a
+ * million keys, a primary holding them). Collisions cannot be steered by clients because
+ * {@link Key}'s hash is seeded per process, and the table is at most 3/4 full, so probe runs stay
+ * short. Deletion shifts later members of the run back (no tombstones), so a table that churns
+ * never degrades. Not thread-safe; a snapshot gets its own {@link #copy()}.
+ */
+final class SlotMap {
+    private static final int MIN_CAPACITY = 8;
+
+    private int[] hashes;
+    private Key[] keys;
+    private Entry[] entries;
+    private int size;
+    /** 32 - log2(capacity): the top bits of the mixed hash pick the home position. */
+    private int shift;
+
+    /** A map with room for {@code expected} keys before it grows. */
+    SlotMap(int expected) {
+        allocate(capacityFor(expected));
+    }
+
+    private SlotMap(SlotMap from) {
+        hashes = from.hashes.clone();
+        keys = from.keys.clone();
+        entries = from.entries.clone();
+        size = from.size;
+        shift = from.shift;
+    }
+
+    /** An independent copy: later writes to either do not show in the other. */
+    SlotMap copy() {
+        return new SlotMap(this);
+    }
+
+    int size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** Positions in the table, members or not. */
+    int capacity() {
+        return keys.length;
+    }
+
+    /** The key at table position {@code i} (below {@link #capacity()}), or null when it is free. */
+    Key keyAt(int i) {
+        return keys[i];
+    }
+
+    /** The entry at table position {@code i} (below {@link #capacity()}), or null when it is free. */
+    Entry entryAt(int i) {
+        return entries[i];
+    }
+
+    Entry get(Key key) {
+        int h = key.hashCode();
+        int mask = keys.length - 1;
+        for (int i = home(h); ; i = (i + 1) & mask) {
+            Key k = keys[i];
+            if (k == null) {
+                return null;
+            }
+            if (hashes[i] == h && k.equals(key)) {
+                return entries[i];
+            }
+        }
+    }
+
+    /** Maps {@code key} to {@code entry}; returns the entry it replaced, or null. */
+    Entry put(Key key, Entry entry) {
+        int h = key.hashCode();
+        int mask = keys.length - 1;
+        for (int i = home(h); ; i = (i + 1) & mask) {
+            Key k = keys[i];
+            if (k == null) {
+                if ((size + 1) * 4L > keys.length * 3L) {
+                    grow();
+                    return put(key, entry);
+                }
+                hashes[i] = h;
+                keys[i] = key;
+                entries[i] = entry;
+                size++;
+                return null;
+            }
+            if (hashes[i] == h && k.equals(key)) {
+                Entry old = entries[i];
+                // Keep the stored key object: callers may hold it (snapshots, the table mirror).
+                entries[i] = entry;
+                return old;
+            }
+        }
+    }
+
+    /** Removes {@code key}; returns its entry, or null when absent. */
+    Entry remove(Key key) {
+        int h = key.hashCode();
+        int mask = keys.length - 1;
+        for (int i = home(h); ; i = (i + 1) & mask) {
+            Key k = keys[i];
+            if (k == null) {
+                return null;
+            }
+            if (hashes[i] == h && k.equals(key)) {
+                Entry old = entries[i];
+                deleteAt(i);
+                size--;
+                if (size * 8 < keys.length && keys.length > MIN_CAPACITY) {
+                    resize(capacityFor(size));
+                }
+                return old;
+            }
+        }
+    }
+
+    /** Visits every member, in table order. The action must not modify this map. */
+    void forEach(BiConsumer<Key, Entry> action) {
+        Key[] ks = keys;
+        Entry[] es = entries;
+        for (int i = 0; i < ks.length; i++) {
+            if (ks[i] != null) {
+                action.accept(ks[i], es[i]);
+            }
+        }
+    }
+
+    /** A member chosen uniformly at random, or null when empty. */
+    Key randomKey(ThreadLocalRandom rnd) {
+        if (size == 0) {
+            return null;
+        }
+        // At least 1/8 of the positions are members (the table shrinks below that), so a few
+        // random probes almost always land on one; uniform because each position is equally likely.
+        for (int attempt = 0; attempt < 32; attempt++) {
+            Key k = keys[rnd.nextInt(keys.length)];
+            if (k != null) {
+                return k;
+            }
+        }
+        int skip = rnd.nextInt(size);
+        for (Key k : keys) {
+            if (k != null && skip-- == 0) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Empties position {@code i} and moves later members of its run back where their probe allows. */
+    private void deleteAt(int i) {
+        int mask = keys.length - 1;
+        int hole = i;
+        for (int j = (i + 1) & mask; keys[j] != null; j = (j + 1) & mask) {
+            int want = home(hashes[j]);
+            // j may move into the hole when its home is not in the cyclic range (hole, j].
+            boolean homeInRange = hole <= j ? (want > hole && want <= j) : (want > hole || want <= j);
+            if (!homeInRange) {
+                hashes[hole] = hashes[j];
+                keys[hole] = keys[j];
+                entries[hole] = entries[j];
+                hole = j;
+            }
+        }
+        keys[hole] = null;
+        entries[hole] = null;
+        hashes[hole] = 0;
+    }
+
+    private int home(int h) {
+        // Fibonacci hashing: the multiply spreads every input bit into the top bits taken.
+        return (h * 0x9E3779B9) >>> shift;
+    }
+
+    private void grow() {
+        resize(keys.length * 2);
+    }
+
+    private void resize(int capacity) {
+        int[] oldHashes = hashes;
+        Key[] oldKeys = keys;
+        Entry[] oldEntries = entries;
+        allocate(capacity);
+        int mask = capacity - 1;
+        for (int j = 0; j < oldKeys.length; j++) {
+            if (oldKeys[j] != null) {
+                int i = home(oldHashes[j]);
+                while (keys[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                hashes[i] = oldHashes[j];
+                keys[i] = oldKeys[j];
+                entries[i] = oldEntries[j];
+            }
+        }
+    }
+
+    private void allocate(int capacity) {
+        hashes = new int[capacity];
+        keys = new Key[capacity];
+        entries = new Entry[capacity];
+        shift = 32 - Integer.numberOfTrailingZeros(capacity);
+    }
+
+    /** The smallest power of two at least {@link #MIN_CAPACITY} that holds {@code n} keys at most 3/4 full. */
+    static int capacityFor(long n) {
+        long need = Math.max(MIN_CAPACITY, (n * 4 + 2) / 3 + 1);
+        if (need > 1 << 30) {
+            throw new IllegalArgumentException("a slot map of " + n + " keys");
+        }
+        return Integer.highestOneBit((int) need - 1) << 1;
+    }
+}
