@@ -44,7 +44,6 @@ public final class CommandDispatcher {
             // A replica's connection carries the stream to it; only its ACKs are read.
             return;
         }
-        long now = server.nowMs();
         CommandSpec cmd = server.commands().lookup(argv[0]);
         if (cmd == null) {
             reject(c, unknownCommand(argv));
@@ -59,7 +58,9 @@ public final class CommandDispatcher {
             }
             cmd = sub;
         }
-        c.interacted(now, cmd.fullName());
+        // The wall clock, not nowMs(): that one stands still at 0 while the primary's stream is
+        // applied, and CLIENT LIST's idle (and the idle timeout) are about real time.
+        c.interacted(System.currentTimeMillis(), cmd.fullName());
         if (!cmd.arityMatches(argv.length)) {
             String error = "ERR wrong number of arguments for '" + cmd.fullName() + "' command";
             if (cmd.fullName().equals("exec")) {

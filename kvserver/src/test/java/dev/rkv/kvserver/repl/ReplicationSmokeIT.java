@@ -47,6 +47,11 @@ class ReplicationSmokeIT {
                 List<Object> role = p.role();
                 assertEquals("master", role.get(0));
                 assertEquals(offset(primary), role.get(1));
+                // The primary's client on the replica: applying its stream must not age it (its
+                // commands run with the expiry clock at 0, the idle time is wall-clock).
+                String masterLine = r.clientList().lines().filter(l -> l.contains(" flags=M ")).findFirst().orElseThrow();
+                long idle = Long.parseLong(masterLine.replaceAll(".* idle=(\\d+) .*", "$1"));
+                assertTrue(idle < 600, masterLine);
             }
         }
     }
