@@ -20,6 +20,12 @@ public final class Key implements Comparable<Key> {
         this.hash = SipHash.secret32(bytes);
     }
 
+    /** A key whose hash is known (a slot map's stored key): no hashing again. */
+    Key(byte[] bytes, int hash) {
+        this.bytes = bytes;
+        this.hash = hash;
+    }
+
     public static Key of(String s) {
         return new Key(s.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,17 +1,19 @@
 package dev.rkv.kvserver.store;
 
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
 /**
  * The keys of one cluster slot and their entries: an open-addressing table with linear probing,
- * in three parallel arrays (each key's cached hash, the key, the entry).
+ * in three parallel arrays (each key's cached hash, the key's bytes, the entry).
  *
  * <p>Why not {@code HashMap}: a lookup there goes table -> node -> key, and every key costs a
- * node object. Here the probe compares cached hashes in an int array first and touches a key
- * object only on a hash match, and a key costs no object of its own: one dependent memory load
- * fewer per GET and one object fewer per key for the collector to copy (a replica loading a
- * million keys, a primary holding them). Collisions cannot be steered by clients because
+ * node object, the key another. Here the probe compares cached hashes in an int array first and
+ * touches the key's bytes only on a hash match, and a stored key is only its bytes: two dependent
+ * memory loads fewer per GET and two objects fewer per key for the collector to copy (a replica
+ * loading a million keys, a primary holding them). The {@link Key}s handed out when iterating are
+ * made on the way (their hash is the stored one, so making one costs an allocation only). Collisions cannot be steered by clients because
  * {@link Key}'s hash is seeded per process, and the table is at most 3/4 full, so probe runs stay
  * short. Deletion shifts later members of the run back (no tombstones), so a table that churns
  * never degrades. Not thread-safe; a snapshot gets its own {@link #copy()}.
@@ -20,7 +22,7 @@ final class SlotMap {
     private static final int MIN_CAPACITY = 8;
 
     private int[] hashes;
-    private Key[] keys;
+    private byte[][] keys;
     private Entry[] entries;
     private int size;
     /** 32 - log2(capacity): the top bits of the mixed hash pick the home position. */
@@ -59,7 +61,8 @@ final class SlotMap {
 
     /** The key at table position {@code i} (below {@link #capacity()}), or null when it is free. */
     Key keyAt(int i) {
-        return keys[i];
+        byte[] k = keys[i];
+        return k == null ? null : new Key(k, hashes[i]);
     }
 
     /** The entry at table position {@code i} (below {@link #capacity()}), or null when it is free. */
@@ -69,13 +72,14 @@ final class SlotMap {
 
     Entry get(Key key) {
         int h = key.hashCode();
+        byte[] bytes = key.bytes();
         int mask = keys.length - 1;
         for (int i = home(h); ; i = (i + 1) & mask) {
-            Key k = keys[i];
+            byte[] k = keys[i];
             if (k == null) {
                 return null;
             }
-            if (hashes[i] == h && k.equals(key)) {
+            if (hashes[i] == h && Arrays.equals(k, bytes)) {
                 return entries[i];
             }
         }
@@ -84,23 +88,24 @@ final class SlotMap {
     /** Maps {@code key} to {@code entry}; returns the entry it replaced, or null. */
     Entry put(Key key, Entry entry) {
         int h = key.hashCode();
+        byte[] bytes = key.bytes();
         int mask = keys.length - 1;
         for (int i = home(h); ; i = (i + 1) & mask) {
-            Key k = keys[i];
+            byte[] k = keys[i];
             if (k == null) {
                 if ((size + 1) * 4L > keys.length * 3L) {
                     grow();
                     return put(key, entry);
                 }
                 hashes[i] = h;
-                keys[i] = key;
+                // A key's bytes never change after it is made (Key's contract), so they are kept, not copied.
+                keys[i] = bytes;
                 entries[i] = entry;
                 size++;
                 return null;
             }
-            if (hashes[i] == h && k.equals(key)) {
+            if (hashes[i] == h && Arrays.equals(k, bytes)) {
                 Entry old = entries[i];
-                // Keep the stored key object: callers may hold it (snapshots, the table mirror).
                 entries[i] = entry;
                 return old;
             }
@@ -110,13 +115,14 @@ final class SlotMap {
     /** Removes {@code key}; returns its entry, or null when absent. */
     Entry remove(Key key) {
         int h = key.hashCode();
+        byte[] bytes = key.bytes();
         int mask = keys.length - 1;
         for (int i = home(h); ; i = (i + 1) & mask) {
-            Key k = keys[i];
+            byte[] k = keys[i];
             if (k == null) {
                 return null;
             }
-            if (hashes[i] == h && k.equals(key)) {
+            if (hashes[i] == h && Arrays.equals(k, bytes)) {
                 Entry old = entries[i];
                 deleteAt(i);
                 size--;
@@ -130,11 +136,11 @@ final class SlotMap {
 
     /** Visits every member, in table order. The action must not modify this map. */
     void forEach(BiConsumer<Key, Entry> action) {
-        Key[] ks = keys;
+        byte[][] ks = keys;
         Entry[] es = entries;
         for (int i = 0; i < ks.length; i++) {
             if (ks[i] != null) {
-                action.accept(ks[i], es[i]);
+                action.accept(new Key(ks[i], hashes[i]), es[i]);
             }
         }
     }
@@ -147,15 +153,15 @@ final class SlotMap {
         // At least 1/8 of the positions are members (the table shrinks below that), so a few
         // random probes almost always land on one; uniform because each position is equally likely.
         for (int attempt = 0; attempt < 32; attempt++) {
-            Key k = keys[rnd.nextInt(keys.length)];
-            if (k != null) {
-                return k;
+            int i = rnd.nextInt(keys.length);
+            if (keys[i] != null) {
+                return keyAt(i);
             }
         }
         int skip = rnd.nextInt(size);
-        for (Key k : keys) {
-            if (k != null && skip-- == 0) {
-                return k;
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null && skip-- == 0) {
+                return keyAt(i);
             }
         }
         return null;
@@ -192,7 +198,7 @@ final class SlotMap {
 
     private void resize(int capacity) {
         int[] oldHashes = hashes;
-        Key[] oldKeys = keys;
+        byte[][] oldKeys = keys;
         Entry[] oldEntries = entries;
         allocate(capacity);
         int mask = capacity - 1;
@@ -211,7 +217,7 @@ final class SlotMap {
 
     private void allocate(int capacity) {
         hashes = new int[capacity];
-        keys = new Key[capacity];
+        keys = new byte[capacity][];
         entries = new Entry[capacity];
         shift = 32 - Integer.numberOfTrailingZeros(capacity);
     }

@@ -86,8 +86,10 @@ class ProtectedConfigsIT {
         ServerConfig config = new ServerConfig();
         ConfigException e = assertThrows(ConfigException.class, () -> config.applyArgs(List.of("--dbfilename", "sub/dump.rdb")));
         assertTrue(e.getMessage().contains("dbfilename can't be a path, just a filename"), e.getMessage());
-        Path file = Files.writeString(tmp.resolve("rkv.conf"), "dbfilename ../dump.rdb\n");
+        // In a directory of the test's own, so that "../dump.rdb" names a place nothing else writes.
+        Path dir = Files.createDirectory(tmp.resolve("conf"));
+        Path file = Files.writeString(dir.resolve("rkv.conf"), "dbfilename ../dump.rdb\n");
         assertThrows(ConfigException.class, () -> new ServerConfig().loadFile(file));
-        assertFalse(Files.exists(tmp.resolve("../dump.rdb")));
+        assertFalse(Files.exists(tmp.resolve("dump.rdb")));
     }
 }

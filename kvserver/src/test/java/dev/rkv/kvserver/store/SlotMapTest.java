@@ -75,14 +75,17 @@ class SlotMapTest {
     }
 
     @Test
-    void aReplacedEntryKeepsTheStoredKeyObject() {
+    void aReplacedEntryKeepsTheStoredKeyBytesAndHandsOutEqualKeys() {
         SlotMap m = new SlotMap(0);
         Key stored = Key.of("k");
         m.put(stored, entry(1));
         m.put(Key.of("k"), entry(2));
         Key[] seen = new Key[1];
         m.forEach((k, e) -> seen[0] = k);
-        assertSame(stored, seen[0]);
+        assertSame(stored.bytes(), seen[0].bytes());
+        assertEquals(stored, seen[0]);
+        assertEquals(stored.hashCode(), seen[0].hashCode());
+        assertEquals(stored.slot(), seen[0].slot());
     }
 
     @Test
