@@ -630,7 +630,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
 
     /** Marks the current region retired (replicas pulling it start over) and releases it. */
     private void retireCurrent() {
-        if (writer != null && !writer.isRetired()) {
+        // The provider may have deregistered it already (its own exit hook runs beside ours on a signal): nothing to mark then.
+        if (writer != null && !writer.isRetired() && region.isRegistered()) {
             new HeaderCodec().update(region.buffer(), 0, writer.replid(), writer.replicationOffset(), TableHeaderDescriptor.FLAG_RETIRED);
         }
         if (region != null) {
