@@ -30,6 +30,7 @@ public final class Commands {
         ClientCommand.register(t);
         CommandCommand.register(t);
         ReplicationCommands.register(t);
+        ScriptCommand.register(t);
         return t;
     }
 

@@ -113,7 +113,14 @@ public final class ReplicationCommands {
                     return;
                 }
                 r.replconfListeningPort(c, port.intValue());
-            } else if (Args.is(opt, "ip-address") || Args.is(opt, "rdb-only") || Args.is(opt, "rdb-filter-only")) {
+            } else if (Args.is(opt, "ip-address")) {
+                // Redis keeps it only below NET_HOST_STR_LEN (256) bytes.
+                if (val.length >= 256) {
+                    c.out().error("ERR REPLCONF ip-address provided by replica instance is too long: " + val.length + " bytes");
+                    return;
+                }
+                r.replconfIpAddress(c, Args.string(val));
+            } else if (Args.is(opt, "rdb-only") || Args.is(opt, "rdb-filter-only")) {
                 continue;
             } else if (Args.is(opt, "capa")) {
                 r.replconfCapa(c, Args.string(val));

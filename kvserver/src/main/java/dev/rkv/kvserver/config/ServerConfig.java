@@ -20,14 +20,19 @@ import java.util.function.BiConsumer;
  * changed only by it (CONFIG SET) or before start.
  */
 public final class ServerConfig {
-    private static final Map<String, String> ALIASES = Map.of(
-        "slave-read-only", "replica-read-only",
-        "slave-serve-stale-data", "replica-serve-stale-data",
-        "slaveof", "replicaof",
-        "hash-max-ziplist-entries", "hash-max-listpack-entries",
-        "hash-max-ziplist-value", "hash-max-listpack-value",
-        "zset-max-ziplist-entries", "zset-max-listpack-entries",
-        "zset-max-ziplist-value", "zset-max-listpack-value");
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+        Map.entry("slave-read-only", "replica-read-only"),
+        Map.entry("slave-serve-stale-data", "replica-serve-stale-data"),
+        Map.entry("slaveof", "replicaof"),
+        Map.entry("slave-priority", "replica-priority"),
+        Map.entry("slave-announce-ip", "replica-announce-ip"),
+        Map.entry("slave-announce-port", "replica-announce-port"),
+        Map.entry("min-slaves-to-write", "min-replicas-to-write"),
+        Map.entry("min-slaves-max-lag", "min-replicas-max-lag"),
+        Map.entry("hash-max-ziplist-entries", "hash-max-listpack-entries"),
+        Map.entry("hash-max-ziplist-value", "hash-max-listpack-value"),
+        Map.entry("zset-max-ziplist-entries", "zset-max-listpack-entries"),
+        Map.entry("zset-max-ziplist-value", "zset-max-listpack-value"));
 
     private final Map<String, ConfigOption> options = new LinkedHashMap<>();
     private final Map<String, Object> values = new LinkedHashMap<>();
@@ -82,6 +87,16 @@ public final class ServerConfig {
         add(ConfigOption.string("replicaof", "", false));
         add(ConfigOption.bool("replica-read-only", true, true));
         add(ConfigOption.bool("replica-serve-stale-data", true, true));
+        // What Sentinel reads from a replica's INFO: its rank when promoting (0 never), whether it
+        // is listed to clients at all, and the address a primary reports for it (REPLCONF
+        // ip-address / listening-port), for replicas behind NAT or port forwarding.
+        add(ConfigOption.integer("replica-priority", 100, 0, Integer.MAX_VALUE, true));
+        add(ConfigOption.bool("replica-announced", true, true));
+        add(ConfigOption.string("replica-announce-ip", "", true));
+        add(ConfigOption.integer("replica-announce-port", 0, 0, 65535, true));
+        // A primary refuses writes while fewer than this many replicas acknowledged within the lag (seconds).
+        add(ConfigOption.integer("min-replicas-to-write", 0, 0, Integer.MAX_VALUE, true));
+        add(ConfigOption.integer("min-replicas-max-lag", 10, 0, Integer.MAX_VALUE, true));
         add(ConfigOption.bool("repl-diskless-sync", true, true));
         add(ConfigOption.integer("repl-diskless-sync-delay", 5, 0, Integer.MAX_VALUE, true));
         add(ConfigOption.oneOf("repl-diskless-load", "disabled", true, "disabled", "on-empty-db", "swapdb"));
@@ -326,6 +341,9 @@ public final class ServerConfig {
             String n = args == null || args.isEmpty() ? null : canonicalName(args.get(0));
             if (n == null) {
                 out.add(line);
+            } else if (n.equals("replicaof") && getString(n).isBlank()) {
+                // A primary has no replicaof line, as Redis drops it (rewriteConfigReplicaOfOption).
+                written.add(n);
             } else if (written.add(n)) {
                 out.add(n + " " + fileValue(n));
             }

@@ -348,6 +348,11 @@ final class MasterLink implements Runnable {
         }
         send(out, "REPLCONF", "listening-port", Integer.toString(replication.listeningPort()));
         readLine(in);
+        String announceIp = replication.announceIp();
+        if (!announceIp.isEmpty()) {
+            send(out, "REPLCONF", "ip-address", announceIp);
+            readLine(in);
+        }
         send(out, "REPLCONF", "capa", "eof", "capa", "psync2");
         readLine(in);
 

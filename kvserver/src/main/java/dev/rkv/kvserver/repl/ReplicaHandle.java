@@ -36,6 +36,7 @@ public final class ReplicaHandle {
     private final Client client;
     private State state;
     private int listeningPort;
+    private String announcedIp;
     private boolean capaEof;
     private long ackOffset;
     private long ackTimeMs;
@@ -125,7 +126,16 @@ public final class ReplicaHandle {
     }
 
     /** "ip" of the replica as the primary sees it. */
+    /** The address a replica sent with REPLCONF ip-address, null when it sent none. */
+    void announcedIp(String ip) {
+        announcedIp = ip;
+    }
+
+    /** The replica's address as INFO and ROLE report it: the one it announced, else its peer address. */
     public String ip() {
+        if (announcedIp != null) {
+            return announcedIp;
+        }
         String peer = client.connection().peerAddress();
         int colon = peer.lastIndexOf(':');
         return colon < 0 ? peer : peer.substring(0, colon);

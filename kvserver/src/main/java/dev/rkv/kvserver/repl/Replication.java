@@ -4,6 +4,7 @@ import dev.rkv.kvserver.ServerLog;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.ClientKind;
 import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.config.ConfigException;
 import dev.rkv.kvserver.config.ServerConfig;
 import dev.rkv.kvserver.net.Connection;
 import dev.rkv.kvserver.net.EventLoop;
@@ -85,6 +86,7 @@ public final class Replication implements Propagator {
 
     private static final class Handshake {
         int listeningPort;
+        String announcedIp;
         boolean capaEof;
         boolean capaPsync2;
     }
@@ -295,6 +297,15 @@ public final class Replication implements Propagator {
         }
     }
 
+    /** REPLCONF ip-address: the replica's own idea of its address (replica-announce-ip). */
+    public void replconfIpAddress(Client c, String ip) {
+        handshake(c).announcedIp = ip;
+        ReplicaHandle h = replicas.get(c);
+        if (h != null) {
+            h.announcedIp(ip);
+        }
+    }
+
     /** REPLCONF capa. */
     public void replconfCapa(Client c, String capa) {
         Handshake hs = handshake(c);
@@ -346,6 +357,7 @@ public final class Replication implements Propagator {
         long now = server.nowMs();
         ReplicaHandle h = new ReplicaHandle(c, ReplicaHandle.State.WAIT_BGSAVE_START, now);
         h.listeningPort(hs.listeningPort);
+        h.announcedIp(hs.announcedIp);
         h.capaEof(hs.capaEof);
         c.kind(ClientKind.REPLICA);
         PsyncDecision.Outcome outcome = legacy ? PsyncDecision.Outcome.FULL_REQUESTED
@@ -637,10 +649,14 @@ public final class Replication implements Propagator {
             && (transport == null || transport.equals(link.transport()))) {
             return false;
         }
+        if (link == null) {
+            // As Redis: a primary turned replica reports no down time until a link it had is lost.
+            linkDownSinceMs = -1;
+        }
         stopLink();
         server.role("slave");
         server.keyspace().expireOnAccess(false);
-        linkDownSinceMs = server.nowMs();
+        recordRole(host + " " + port + (transport != null ? " " + transport : ""));
         link = new MasterLink(this, host, port, transport != null ? transport : server.config().getString("repl-sync-transport"));
         streamFilter = null;
         link.start();
@@ -655,12 +671,25 @@ public final class Replication implements Propagator {
         }
         stopLink();
         link = null;
+        recordRole("");
         server.role("master");
         server.keyspace().expireOnAccess(true);
         ids.shift(offset, null);
         encoder.forceSelect();
         disconnectReplicas();
         log.notice("MASTER MODE enabled");
+    }
+
+    /**
+     * Keeps the {@code replicaof} option equal to the role, so that CONFIG GET shows it and CONFIG
+     * REWRITE persists it (Sentinel rewrites the file of every server it reconfigures).
+     */
+    private void recordRole(String replicaof) {
+        try {
+            server.config().set("replicaof", replicaof);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("replicaof rejected its own value '" + replicaof + "'", e);
+        }
     }
 
     private void stopLink() {
@@ -901,9 +930,15 @@ public final class Replication implements Propagator {
         return server.config().getString("masteruser");
     }
 
-    /** The server's own port, announced to a primary with REPLCONF listening-port. */
+    /** The port announced to a primary with REPLCONF listening-port: replica-announce-port, else our own. */
     int listeningPort() {
-        return server.listeningPort();
+        long announced = server.config().getLong("replica-announce-port");
+        return announced != 0 ? (int) announced : server.listeningPort();
+    }
+
+    /** replica-announce-ip: the address a primary reports for this replica; empty for its peer address. */
+    String announceIp() {
+        return server.config().getString("replica-announce-ip");
     }
 
     int databases() {
@@ -1024,7 +1059,8 @@ public final class Replication implements Propagator {
         if (link == null) {
             List<ReplicaHandle> online = new ArrayList<>();
             for (ReplicaHandle h : replicas.values()) {
-                if (h.state() == ReplicaHandle.State.ONLINE) {
+                // As Redis 7.0, whose replica is ONLINE (waiting for its first ACK) once its RDB is sent.
+                if (h.online()) {
                     online.add(h);
                 }
             }
@@ -1094,9 +1130,9 @@ public final class Replication implements Propagator {
             if (lastError != null) {
                 line(b, "master_link_last_error", lastError.replace('\r', ' ').replace('\n', ' '));
             }
-            line(b, "slave_priority", 100);
+            line(b, "slave_priority", server.config().getLong("replica-priority"));
             line(b, "slave_read_only", server.config().getBool("replica-read-only") ? 1 : 0);
-            line(b, "replica_announced", 1);
+            line(b, "replica_announced", server.config().getBool("replica-announced") ? 1 : 0);
         }
         line(b, "connected_slaves", replicas.size());
         int i = 0;

@@ -47,7 +47,7 @@ final class Implemented {
         "publish", "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "pubsub", "spublish", "ssubscribe",
         "sunsubscribe",
         // server (ServerCommands, ConfigCommand, ClientCommand)
-        "config", "info", "client", "time", "command",
+        "config", "info", "client", "time", "command", "script",
         // replication (ReplicationCommands)
         "psync", "sync", "replconf", "replicaof", "slaveof", "role", "wait");
 

@@ -51,9 +51,25 @@ public final class RedisReference implements AutoCloseable {
 
     /** Starts redis-server with extra redis.conf-style options ("--name", "value", ...). */
     public static RedisReference start(String... options) throws IOException, InterruptedException {
+        return start(null, options);
+    }
+
+    /**
+     * Starts redis-server from a config file (which CONFIG REWRITE then rewrites), with the same
+     * command-line options as {@link #start(String...)} on top of it.
+     */
+    public static RedisReference startWithConfigFile(Path configFile, String... options) throws IOException, InterruptedException {
+        return start(configFile, options);
+    }
+
+    private static RedisReference start(Path configFile, String... options) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("redis-ref");
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of(binary()));
+        if (configFile != null) {
+            cmd.add(configFile.toAbsolutePath().toString());
+        }
+        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning"));
         cmd.addAll(List.of(options));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -40,6 +40,15 @@ public final class RkvTestServer implements AutoCloseable {
     }
 
     public static RkvTestServer start(String... options) {
+        return start(null, options);
+    }
+
+    /** As {@link #start(String...)}, on top of a config file (which CONFIG REWRITE then rewrites). */
+    public static RkvTestServer startWithConfigFile(Path configFile, String... options) {
+        return start(configFile, options);
+    }
+
+    private static RkvTestServer start(Path configFile, String... options) {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--save", ""));
         Path ownDir = null;
         try {
@@ -56,6 +65,9 @@ public final class RkvTestServer implements AutoCloseable {
                 handOverEverything();
             }
             ServerConfig config = new ServerConfig();
+            if (configFile != null) {
+                config.loadFile(configFile);
+            }
             config.applyArgs(args);
             config.set("loglevel", "warning");
             return new RkvTestServer(new RkvServer(config).start(), ownDir);
