@@ -10,7 +10,9 @@
 # asks the sentinels for the master address and tries SET there (failover time), and the
 # replica left (in sync: it follows the new primary, link up, no sync in progress, its offset
 # reached the new primary's). INFO stats of the new primary tell whether that replica got a
-# partial (sync_partial_ok) or a full resync (sync_full).
+# partial (sync_partial_ok) or a full resync (sync_full); an RDMA pull ends with a PSYNC from the
+# pulled offset, which the primary counts in sync_partial_ok: the replica's
+# replica_agent_completed_syncs (INFO accelerator) tells it apart.
 #
 # Variants:
 #   psync  both replicas are in sync when the primary dies: the other replica partial-resyncs
@@ -166,23 +168,17 @@ run_once() { # system variant
   fi
   # Settled: the replicas' agents rebuild their tables on the first write after a sync (a Sentinel hello).
   sleep 3
-  local resume=
+  local lag=()
   if [ "$variant" = full ]; then
-    kill -STOP "$r2pid"
     echo "  follower stopped; $LAG_WRITES SETs it will miss ..." >&2
-    redis-benchmark -p "$pport" -t set -n "$LAG_WRITES" -r "$KEYS" -d "$VALUE" -P 16 -q >/dev/null
-    for i in $(seq 300); do
-      [ "$(field "$r1" replication master_repl_offset)" -ge "$(field "$pport" replication master_repl_offset)" ] && break
-      sleep 0.1
-    done
-    resume=$r2pid
+    lag=(--stop-follower "$r2pid" --lag "redis-benchmark -p $pport -t set -n $LAG_WRITES -r $KEYS -d $VALUE -P 16 -q")
   fi
   echo "  kill -9 of the primary ..." >&2
-  LINE=$(python3 experiments/lib/failover_probe.py "$ppid" "$pport" "$SENTINEL_PORTS" "$r1,$r2" $resume) || {
+  LINE=$(python3 experiments/lib/failover_probe.py "$ppid" "$pport" "$SENTINEL_PORTS" "$r1,$r2" "${lag[@]+"${lag[@]}"}") || {
     REASON="no failover: ${LINE:-the probe failed} (sentinel logs in $dir)"
     return 1
   }
-  [ -n "$resume" ] && [[ $LINE == *promoted=1* ]] && { REASON="Sentinel promoted the stopped follower: variant not measured"; return 1; }
+  [ "$variant" = full ] && [[ $LINE == *promoted=1* ]] && { REASON="Sentinel promoted the stopped follower: variant not measured"; return 1; }
   return 0
 }
 
@@ -231,9 +227,12 @@ out=experiments/results/failover.md
       f=$(get "$system" "$variant" failover_s) a=$(get "$system" "$variant" insync_s)
       rf=$(get redis "$variant" failover_s) ra=$(get redis "$variant" insync_s)
       full=$(get "$system" "$variant" sync_full) part=$(get "$system" "$variant" sync_partial_ok)
-      awk -v s="$system" -v v="$variant" -v f="$f" -v a="$a" -v rf="$rf" -v ra="$ra" -v fu="$full" -v pa="$part" \
+      pulls=$(get "$system" "$variant" rdma_pulls)
+      awk -v s="$system" -v v="$variant" -v f="$f" -v a="$a" -v rf="$rf" -v ra="$ra" -v fu="$full" -v pa="$part" -v pu="$pulls" \
         -v t="$(get "$system" "$variant" transport)" 'BEGIN {
-          kind = (fu > 0 ? "full" : (pa > 0 ? "partial" : "none")) " (sync_full +" fu ", sync_partial_ok +" pa ")"
+          # A pull is a full sync that ends with a PSYNC from the pulled offset: the primary counts it in sync_partial_ok.
+          kind = (fu > 0 ? "full" : (pu > 0 ? "full, RDMA pull" : (pa > 0 ? "partial" : "none"))) \
+            " (sync_full +" fu ", sync_partial_ok +" pa (pu > 0 ? ", replica_agent_completed_syncs +" pu : "") ")"
           printf "| %s | %s | %.2f | %s | %.2f | %s | %s | %s |\n", s, v, f, (rf > 0 ? sprintf("%.2fx", f / rf) : "-"),
             a, (ra > 0 ? sprintf("%.2fx", a / ra) : "-"), kind, t }'
     done

@@ -9,9 +9,15 @@ hundreds of times would take CPU from the servers on a 2-core machine):
     sync is in progress and its offset reached the new primary's (read first);
 and prints one line of key=value fields for the script to parse.
 
-Usage: failover_probe.py PRIMARY_PID OLD_PORT SENTINEL_PORTS REPLICA_PORTS [RESUME_PID]
-       (ports comma-separated; RESUME_PID, when given, gets SIGCONT right after the kill)
+With --stop-follower PID --lag COMMAND (the full variant), first stops the follower (SIGSTOP),
+runs COMMAND (writes to the primary), waits until the first replica has them all, and resumes
+the follower (SIGCONT) right after the kill. The counters are read before the stop.
+
+Usage: failover_probe.py PRIMARY_PID OLD_PORT SENTINEL_PORTS REPLICA_PORTS [--stop-follower PID --lag COMMAND]
+       (ports comma-separated, the replica meant to be promoted first)
 """
+import argparse
+import subprocess
 import os
 import signal
 import socket
@@ -67,6 +73,14 @@ def stat(port, name):
         return 0
 
 
+def rdma_pulls(port):
+    """Full syncs rkv's replica agent completed (a pull, then PSYNC: the primary counts it in sync_partial_ok); 0 elsewhere."""
+    try:
+        return int(info(port, "accelerator").get("replica_agent_completed_syncs", 0))
+    except (OSError, ValueError):
+        return 0
+
+
 def in_sync(replica, primary):
     """Whether replica follows primary with its link up, no sync under way, and has primary's offset."""
     target = int(info(primary, "replication")["master_repl_offset"])
@@ -75,16 +89,37 @@ def in_sync(replica, primary):
             and r.get("master_sync_in_progress", "0") == "0" and int(r.get("master_repl_offset", -1)) >= target)
 
 
+def lag_follower(follower, lag, primary, candidate):
+    """Stops the follower, lets the primary take the writes of `lag`, waits until the candidate has them."""
+    os.kill(follower, signal.SIGSTOP)
+    subprocess.run(lag, shell=True, check=True, stdout=subprocess.DEVNULL)
+    target = int(info(primary, "replication")["master_repl_offset"])
+    deadline = time.monotonic() + 60
+    while int(info(candidate, "replication").get("master_repl_offset", -1)) < target:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the candidate replica did not reach offset %d within 60 s" % target)
+        time.sleep(0.05)
+
+
 def main():
-    pid, old = int(sys.argv[1]), int(sys.argv[2])
-    sentinels = [int(p) for p in sys.argv[3].split(",")]
-    replicas = [int(p) for p in sys.argv[4].split(",")]
-    resume = int(sys.argv[5]) if len(sys.argv) > 5 and sys.argv[5] else None
-    before = {r: (stat(r, "sync_full"), stat(r, "sync_partial_ok")) for r in replicas}
+    ap = argparse.ArgumentParser()
+    ap.add_argument("pid", type=int)
+    ap.add_argument("old", type=int)
+    ap.add_argument("sentinels")
+    ap.add_argument("replicas")
+    ap.add_argument("--stop-follower", type=int)
+    ap.add_argument("--lag")
+    a = ap.parse_args()
+    pid, old = a.pid, a.old
+    sentinels = [int(p) for p in a.sentinels.split(",")]
+    replicas = [int(p) for p in a.replicas.split(",")]
+    before = {r: (stat(r, "sync_full"), stat(r, "sync_partial_ok"), rdma_pulls(r)) for r in replicas}
+    if a.stop_follower:
+        lag_follower(a.stop_follower, a.lag, old, replicas[0])
     t0 = time.monotonic()
     os.kill(pid, signal.SIGKILL)
-    if resume:
-        os.kill(resume, signal.SIGCONT)
+    if a.stop_follower:
+        os.kill(a.stop_follower, signal.SIGCONT)
     write_s = new = None
     synced = {}
     while time.monotonic() - t0 < TIMEOUT_S:
@@ -117,11 +152,12 @@ def main():
         return 1
     full = stat(new, "sync_full") - before[new][0]
     partial = stat(new, "sync_partial_ok") - before[new][1]
+    pulls = sum(rdma_pulls(r) - before[r][2] for r in left)
     # rkv's replicas say how their last full sync went (redis-server's do not: "-"); after a partial resync that is an older one.
-    transports = ",".join(info(r, "replication").get("master_last_sync_transport", "-") for r in left) if full else "-"
+    transports = ",".join(info(r, "replication").get("master_last_sync_transport", "-") for r in left) if full or pulls else "-"
     # Which replica Sentinel promoted, by its place in REPLICA_PORTS (0 is the one meant to be).
-    print("new=%d promoted=%d failover_s=%.3f insync_s=%.3f sync_full=%d sync_partial_ok=%d transport=%s"
-          % (new, replicas.index(new), write_s, max(synced.values()), full, partial, transports or "-"))
+    print("new=%d promoted=%d failover_s=%.3f insync_s=%.3f sync_full=%d sync_partial_ok=%d rdma_pulls=%d transport=%s"
+          % (new, replicas.index(new), write_s, max(synced.values()), full, partial, pulls, transports or "-"))
     return 0
 
 
