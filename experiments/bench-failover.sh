@@ -39,7 +39,8 @@
 # Env:   SYSTEMS (default "redis rkv rkv-rdma:shm"), VARIANTS (default "psync full"),
 #        DOWN_AFTER_MS (default 1000), FAILOVER_TIMEOUT_MS (default 30000), PARALLEL_SYNCS
 #        (default 1): the sentinels' settings for every system; LAG_WRITES (default 40000):
-#        SETs the stopped follower misses in the full variant; JAVA_OPTS: as in lib/common.sh
+#        SETs the stopped follower misses in the full variant; LOGS=DIR keeps every server's and
+#        sentinel's log there (DIR/<system>-<variant>/...); JAVA_OPTS: as in lib/common.sh
 #        (a tuned run, to be labelled so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,7 +127,7 @@ stop_system() {
 
 # One failover from scratch; sets LINE (the probe's fields) or REASON (why none) and returns 1.
 run_once() { # system variant
-  local system=$1 variant=$2 dir=$tmp/$1-$2 pport ppid r1 r1pid r2 r2pid s i seen
+  local system=$1 variant=$2 dir=$tmp/$1-$2 pport ppid r1 r1pid r2 r2pid s i seen p
   dir=${dir//:/-}
   SYSTEM_PIDS=()
   local primary_opts=()
@@ -166,8 +167,22 @@ run_once() { # system variant
     REASON+=" (Sentinel finds replicas in the primary's INFO replication slaveN lines, sentinels through __sentinel__:hello)"
     return 1
   fi
-  # Settled: the replicas' agents rebuild their tables on the first write after a sync (a Sentinel hello).
-  sleep 3
+  if [[ $system == rkv-rdma:* ]]; then
+    # A replica's primary agent rebuilds its table from the dataset after each full sync: the
+    # failover starts once every node's table holds its keyspace (INFO accelerator).
+    echo "  replicas' tables catching up with their datasets ..." >&2
+    for i in $(seq 1200); do
+      seen=0
+      for p in "$pport" "$r1" "$r2"; do
+        [ "$(field "$p" accelerator primary_agent_table_current)" = 1 ] \
+          && [ "$(field "$p" accelerator primary_agent_table_keys)" = "$(redis-cli -p "$p" dbsize)" ] && seen=$((seen + 1))
+      done
+      [ "$seen" = 3 ] && break
+      sleep 0.1
+    done
+    [ "$seen" = 3 ] || { REASON="the replicas' tables did not catch up with their datasets within 120 s"; return 1; }
+  fi
+  sleep 1
   local lag=()
   if [ "$variant" = full ]; then
     echo "  follower stopped; $LAG_WRITES SETs it will miss ..." >&2
@@ -196,6 +211,10 @@ for system in "${SYS[@]}"; do
       echo "  NOT MEASURED: $REASON" >&2
     fi
     stop_system
+    if [ -n "${LOGS:-}" ]; then
+      mkdir -p "$LOGS"
+      (cd "$tmp" && find "${system//:/-}-$variant" -name '*.log' -exec cp --parents {} "$LOGS" \;)
+    fi
     rm -rf "${tmp:?}/${system//:/-}-$variant"
   done
 done

@@ -37,6 +37,7 @@ class PromotedReplicaServesRdmaSyncIT {
                 "--enable-debug-command", "local", "--replicaof", "127.0.0.1", Integer.toString(a.port()), "--repl-sync-transport", "rdma")) {
                 b.awaitInfo("replication", m -> "up".equals(m.get("master_link_status")), SYNC, "b in sync with a");
                 assertEquals("rdma/" + PROVIDER, b.info("replication").get("master_last_sync_transport"), "b's own full sync");
+                awaitTableOf(b, "after its pull, before any write");
                 // After the pull, the classic stream: every kind of change the table must follow.
                 load(a, "after:");
                 try (Jedis j = a.jedis()) {
@@ -49,6 +50,7 @@ class PromotedReplicaServesRdmaSyncIT {
                 }
                 awaitSameOffset(a, b);
                 assertEquals(digest(a), digest(b), "b follows a");
+                assertEquals("replica (served once promoted)", awaitTableOf(b, "after the stream").get("primary_agent_state"));
 
                 // A replica of a replica: b's table is not served while it is one (the descriptor is refused).
                 try (RkvNode chained = RkvNode.replicaAgent("chained", home.resolve("chained"), PROVIDER, List.of(),
@@ -81,9 +83,23 @@ class PromotedReplicaServesRdmaSyncIT {
                         assertTrue(jc.ttl("before:s:8") > 0, "expiry carried over");
                     }
                     assertEquals(digest(b), digest(c), "c holds what b holds");
+                    Map<String, String> served = b.info("accelerator");
+                    assertEquals("serving", served.get("primary_agent_state"));
+                    assertTrue(Long.parseLong(served.get("primary_agent_descriptors_declined")) >= 1, "the chained replica was refused: " + served);
+                    assertTrue(Long.parseLong(served.get("primary_agent_descriptors_served")) >= 1, "c got a descriptor: " + served);
                 }
             }
         }
+    }
+
+    /** Waits until {@code node}'s primary agent table holds every key of its dataset (INFO accelerator); returns that INFO. */
+    private static Map<String, String> awaitTableOf(RkvNode node, String when) throws InterruptedException {
+        long keys;
+        try (Jedis j = node.jedis()) {
+            keys = j.dbSize();
+        }
+        return node.awaitInfo("accelerator", m -> "1".equals(m.get("primary_agent_table_current"))
+            && Long.toString(keys).equals(m.get("primary_agent_table_keys")), SYNC, "table with all " + keys + " keys " + when);
     }
 
     /** Strings (some larger than a page), hashes, lists and a counter under {@code prefix}. */

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Keeps a mapping table equal to the server's keyspace, on the event loop thread.
@@ -92,6 +93,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     private final Replication replication;
     private final RdmaDevice device;
     private final PrimaryAgentOptions options;
+    /** The event loop, for work that must run after the task that asked for it. */
+    private final Executor loop;
     private final List<Dirty> dirty = new ArrayList<>();
     /** Keys changed but not in the table because it could not grow: written again on a later attempt. */
     private final Set<Dirty> deferred = new LinkedHashSet<>();
@@ -111,8 +114,9 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     private long rebuilds;
     private long writes;
 
-    TableMirror(ServerContext server, ServerLog log, RdmaDevice device, PrimaryAgentOptions options) {
+    TableMirror(ServerContext server, ServerLog log, RdmaDevice device, PrimaryAgentOptions options, Executor loop) {
         this.server = server;
+        this.loop = loop;
         this.log = log;
         this.replication = server.replication();
         this.device = device;
@@ -153,6 +157,14 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
 
     @Override
     public void databaseReplaced(int db) {
+        if (!rebuildPending) {
+            // Rebuilt by the next flush. A write propagates right after a FLUSHALL or SWAPDB, but a
+            // replica's full sync is followed by no write of its own: the rebuild then waited for
+            // the primary's next write, or ran on the loop when a replica of this server asked for
+            // the table (after a promotion, in the middle of a failover). Queued, it runs once the
+            // sync's installation (same loop task: replication id and offset) is complete.
+            loop.execute(this::flush);
+        }
         rebuildPending = true;
     }
 
@@ -668,6 +680,11 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
                 + allocations.waitMs() + " ms";
         }
         return unavailable;
+    }
+
+    /** Whether no change waits to be written: no rebuild pending (a database replaced), nothing deferred or batched. */
+    boolean current() {
+        return !rebuildPending && deferred.isEmpty() && batched.isEmpty() && dirty.isEmpty();
     }
 
     MemoryRegion region() {
