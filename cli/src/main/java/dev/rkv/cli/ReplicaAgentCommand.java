@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * Sentinel failover) its replicas full-sync from it by RDMA READ as from {@code rkv primary-agent}.
  */
 @Command(name = "replica-agent", mixinStandardHelpOptions = true, sortOptions = false,
-    customSynopsis = "rkv replica-agent [agent options] [CONFIG_FILE] [--server-option value ...]",
+    customSynopsis = "rkv replica-agent [agent options] [--primary-agent [primary agent options]] [CONFIG_FILE] [--server-option value ...]",
     description = {"Run an rkv server with a replica agent: a full sync of a link with the rdma transport "
         + "(REPLICAOF host port RDMA, or --repl-sync-transport rdma) pulls the primary's table with RDMA READ.",
         "With --primary-agent it also keeps its keyspace in a mapping table registered with the same provider, as "
