@@ -155,9 +155,11 @@ def main():
     pulls = sum(rdma_pulls(r) - before[r][2] for r in left)
     # rkv's replicas say how their last full sync went (redis-server's do not: "-"); after a partial resync that is an older one.
     transports = ",".join(info(r, "replication").get("master_last_sync_transport", "-") for r in left) if full or pulls else "-"
+    # Where an RDMA pull's time went (rkv's replica agent), for the results' notes.
+    phases = ";".join(info(r, "accelerator").get("replica_agent_last_pull_phases_ms", "-") for r in left) if pulls else "-"
     # Which replica Sentinel promoted, by its place in REPLICA_PORTS (0 is the one meant to be).
-    print("new=%d promoted=%d failover_s=%.3f insync_s=%.3f sync_full=%d sync_partial_ok=%d rdma_pulls=%d transport=%s"
-          % (new, replicas.index(new), write_s, max(synced.values()), full, partial, pulls, transports or "-"))
+    print("new=%d promoted=%d failover_s=%.3f insync_s=%.3f sync_full=%d sync_partial_ok=%d rdma_pulls=%d transport=%s phases=%s"
+          % (new, replicas.index(new), write_s, max(synced.values()), full, partial, pulls, transports or "-", phases))
     return 0
 
 
