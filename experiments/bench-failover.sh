@@ -39,7 +39,8 @@
 # Env:   SYSTEMS (default "redis rkv rkv-rdma:shm"), VARIANTS (default "psync full"),
 #        DOWN_AFTER_MS (default 1000), FAILOVER_TIMEOUT_MS (default 30000), PARALLEL_SYNCS
 #        (default 1): the sentinels' settings for every system; LAG_WRITES (default 40000):
-#        SETs the stopped follower misses in the full variant; LOGS=DIR keeps every server's and
+#        SETs the stopped follower misses in the full variant; RUNS (default 1): runs of each, the
+#        table gives the median and every run; LOGS=DIR keeps every server's and
 #        sentinel's log there (DIR/<system>-<variant>/...); JAVA_OPTS: as in lib/common.sh
 #        (a tuned run, to be labelled so).
 set -euo pipefail
@@ -52,6 +53,7 @@ DOWN_AFTER_MS=${DOWN_AFTER_MS:-1000}
 FAILOVER_TIMEOUT_MS=${FAILOVER_TIMEOUT_MS:-30000}
 PARALLEL_SYNCS=${PARALLEL_SYNCS:-1}
 LAG_WRITES=${LAG_WRITES:-40000}
+RUNS=${RUNS:-1}
 AWAIT_PING_TENTHS=1200
 # shellcheck source=lib/common.sh
 source experiments/lib/common.sh
@@ -200,30 +202,42 @@ run_once() { # system variant
   return 0
 }
 
+# LINES[system,variant]: the probe's line of each run, one a line. Rounds go through every
+# system in turn, so that a noisy minute on the shared machine does not fall on one system only.
 declare -A LINES WHY
 SYS=($SYSTEMS)
-for system in "${SYS[@]}"; do
-  for variant in $VARIANTS; do
-    echo "$system, $variant ..." >&2
-    LINE= REASON=
-    if run_once "$system" "$variant"; then
-      LINES[$system,$variant]=$LINE
-      echo "  $LINE" >&2
-    else
-      WHY[$system,$variant]=$REASON
-      echo "  NOT MEASURED: $REASON" >&2
-    fi
-    stop_system
-    if [ -n "${LOGS:-}" ]; then
-      mkdir -p "$LOGS"
-      (cd "$tmp" && find "${system//:/-}-$variant" -name '*.log' -exec cp --parents {} "$LOGS" \;)
-    fi
-    rm -rf "${tmp:?}/${system//:/-}-$variant"
+for round in $(seq "$RUNS"); do
+  for system in "${SYS[@]}"; do
+    for variant in $VARIANTS; do
+      echo "$system, $variant (run $round of $RUNS) ..." >&2
+      LINE= REASON=
+      if run_once "$system" "$variant"; then
+        LINES[$system,$variant]+="$LINE"$'\n'
+        echo "  $LINE" >&2
+      else
+        WHY[$system,$variant]=$REASON
+        echo "  NOT MEASURED: $REASON" >&2
+      fi
+      stop_system
+      if [ -n "${LOGS:-}" ]; then
+        mkdir -p "$LOGS/run-$round"
+        (cd "$tmp" && find "${system//:/-}-$variant" -name '*.log' -exec cp --parents {} "$LOGS/run-$round" \;)
+      fi
+      rm -rf "${tmp:?}/${system//:/-}-$variant"
+    done
   done
 done
 
+# A field of the runs of one system and variant: the median for a number, one run's otherwise.
 get() { # system variant name
-  sed -n "s/.*\b$3=\([^ ]*\).*/\1/p" <<<"${LINES[$1,$2]:-}"
+  sed -n "s/.*\b$3=\([^ ]*\).*/\1/p" <<<"${LINES[$1,$2]:-}" | sort -g | awk '
+    { v[NR] = $0 } END { if (NR == 0) exit; if (v[1] !~ /^[0-9.]+$/) { print v[1]; exit }
+      print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+# Every run's value of a field, for the table: "a, b, c".
+runs() { # system variant name
+  sed -n "s/.*\b$3=\([^ ]*\).*/\1/p" <<<"${LINES[$1,$2]:-}" | paste -sd, | sed 's/,/, /g'
 }
 
 mkdir -p experiments/results
@@ -236,7 +250,8 @@ out=experiments/results/failover.md
   echo "Full variant: the follower missed $LAG_WRITES SETs of $VALUE B (stopped), repl-backlog-size default (1 MB)."
   echo
   echo "failover s: kill -9 of the primary -> first SET accepted at the address the sentinels give;"
-  echo "all in sync s: kill -9 -> the other replica in sync with the new primary. One run each."
+  echo "all in sync s: kill -9 -> the other replica in sync with the new primary. $RUNS run(s) each, in rounds over the systems:"
+  echo "the median, every run in brackets."
   echo
   echo "| system | variant | failover s | vs redis | all in sync s | vs redis | resync of the other replica | its sync transport |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |"
@@ -251,12 +266,13 @@ out=experiments/results/failover.md
       full=$(get "$system" "$variant" sync_full) part=$(get "$system" "$variant" sync_partial_ok)
       pulls=$(get "$system" "$variant" rdma_pulls)
       awk -v s="$system" -v v="$variant" -v f="$f" -v a="$a" -v rf="$rf" -v ra="$ra" -v fu="$full" -v pa="$part" -v pu="$pulls" \
-        -v t="$(get "$system" "$variant" transport)" 'BEGIN {
+        -v t="$(get "$system" "$variant" transport)" -v fr="$(runs "$system" "$variant" failover_s)" \
+        -v ar="$(runs "$system" "$variant" insync_s)" 'BEGIN {
           # A pull is a full sync that ends with a PSYNC from the pulled offset: the primary counts it in sync_partial_ok.
           kind = (fu > 0 ? "full" : (pu > 0 ? "full, RDMA pull" : (pa > 0 ? "partial" : "none"))) \
             " (sync_full +" fu ", sync_partial_ok +" pa (pu > 0 ? ", replica_agent_completed_syncs +" pu : "") ")"
-          printf "| %s | %s | %.2f | %s | %.2f | %s | %s | %s |\n", s, v, f, (rf > 0 ? sprintf("%.2fx", f / rf) : "-"),
-            a, (ra > 0 ? sprintf("%.2fx", a / ra) : "-"), kind, t }'
+          printf "| %s | %s | %.2f [%s] | %s | %.2f [%s] | %s | %s | %s |\n", s, v, f, fr, (rf > 0 ? sprintf("%.2fx", f / rf) : "-"),
+            a, ar, (ra > 0 ? sprintf("%.2fx", a / ra) : "-"), kind, t }'
     done
   done
   echo
@@ -277,6 +293,22 @@ out=experiments/results/failover.md
         awk -v s="$system" -v v="$variant" -v f="$f" -v r="$rf" \
           'BEGIN { x = f / r; printf "| %s (%s): failover no slower than redis-server | %.2fx (%.2f s vs %.2f s) | %s |\n", s, v, x, f, r, (x <= 1.0 ? "yes" : "no") }'
       fi
+    done
+  done
+  echo
+  echo "Notes:"
+  echo
+  echo "- An RDMA pull is a full sync that ends with PSYNC from the pulled offset: the new primary counts it in"
+  echo "  sync_partial_ok; the replica's replica_agent_completed_syncs (INFO accelerator) tells it apart."
+  echo "- rkv-rdma, psync variant: the other replica pulls the whole table although a partial resync was possible."
+  echo "  A replica whose repl-sync-transport is rdma pulls whenever it starts following a new primary (Sentinel's"
+  echo "  REPLICAOF after a failover), without asking PSYNC first; with tcp it continues as redis-server does."
+  echo "- After a pull, the rkv-rdma replica rebuilds its own table (to serve it once promoted) on its event loop:"
+  echo "  it answers nothing meanwhile, and the in-sync time counts it."
+  for system in "${SYS[@]}"; do
+    for variant in $VARIANTS; do
+      ph=$(get "$system" "$variant" phases)
+      [ -n "$ph" ] && [ "$ph" != - ] && echo "- $system, $variant: one pull's phases in ms: $ph"
     done
   done
 } | tee "$out"
