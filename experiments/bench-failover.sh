@@ -205,6 +205,7 @@ run_once() { # system variant
 # LINES[system,variant]: the probe's line of each run, one a line. Rounds go through every
 # system in turn, so that a noisy minute on the shared machine does not fall on one system only.
 declare -A LINES WHY
+FAILED=()
 SYS=($SYSTEMS)
 for round in $(seq "$RUNS"); do
   for system in "${SYS[@]}"; do
@@ -215,7 +216,12 @@ for round in $(seq "$RUNS"); do
         LINES[$system,$variant]+="$LINE"$'\n'
         echo "  $LINE" >&2
       else
+        # On a shared machine something else may stop our servers: say so rather than blame the system.
+        if grep -qs "stopped by signal" "$tmp/${system//:/-}-$variant"/*/server.log; then
+          REASON+=" (a server of this run was stopped by a signal from outside the benchmark)"
+        fi
         WHY[$system,$variant]=$REASON
+        FAILED+=("$system, $variant, run $round: $REASON")
         echo "  NOT MEASURED: $REASON" >&2
       fi
       stop_system
@@ -305,6 +311,7 @@ out=experiments/results/failover.md
   echo "  REPLICAOF after a failover), without asking PSYNC first; with tcp it continues as redis-server does."
   echo "- After a pull, the rkv-rdma replica rebuilds its own table (to serve it once promoted) on its event loop:"
   echo "  it answers nothing meanwhile, and the in-sync time counts it."
+  for f in "${FAILED[@]+"${FAILED[@]}"}"; do echo "- not measured: $f"; done
   for system in "${SYS[@]}"; do
     for variant in $VARIANTS; do
       ph=$(get "$system" "$variant" phases)
