@@ -18,6 +18,8 @@ final class AckedWriter implements AutoCloseable {
     private final JedisSentinelPool pool;
     private final Thread thread;
     private final List<Integer> acked = new CopyOnWriteArrayList<>();
+    /** System.nanoTime() of each acknowledgement, parallel to {@link #acked}. */
+    private final List<Long> ackedAt = new CopyOnWriteArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
     private volatile boolean stop;
@@ -43,6 +45,7 @@ final class AckedWriter implements AutoCloseable {
             try (Jedis j = pool.getResource()) {
                 j.set(key(i), value(i));
                 if (j.waitReplicas(1, 2_000) >= 1) {
+                    ackedAt.add(System.nanoTime());
                     acked.add(i);
                 }
             } catch (JedisException e) {
@@ -59,6 +62,16 @@ final class AckedWriter implements AutoCloseable {
     /** Indexes of the acknowledged writes so far, in order. */
     List<Integer> acked() {
         return List.copyOf(acked);
+    }
+
+    /** When the first write with an index above {@code index} was acknowledged (System.nanoTime), -1 if none was. */
+    long firstAckAfter(int index) {
+        for (int k = 0; k < acked.size(); k++) {
+            if (acked.get(k) > index) {
+                return ackedAt.get(k);
+            }
+        }
+        return -1;
     }
 
     /** Writes tried so far (their indexes are 0 .. attempts-1). */

@@ -30,15 +30,25 @@ final class SentinelSetup implements AutoCloseable {
     /** Generous: three JVMs and three sentinels share two cores with other builds. */
     static final long TIMEOUT_MS = 60_000;
 
+    /**
+     * -Dha.server=redis runs the same setup with redis-server 7.0 in place of rkv: a check of the
+     * tests themselves, which must pass against the server rkv imitates.
+     */
+    static final boolean REFERENCE = "redis".equals(System.getProperty("ha.server"));
+
     private final Path dir;
     private final List<Node> servers = new ArrayList<>();
     private final List<ChildProcess> sentinels = new ArrayList<>();
     private final List<Integer> sentinelPorts = new ArrayList<>();
 
-    /** One rkv server: its port, its config file and its process. */
-    record Node(String name, int port, Path conf, ChildProcess process) {
+    /** One rkv server: its port, its config file, its process, its requirepass (empty: none). */
+    record Node(String name, int port, Path conf, ChildProcess process, String password) {
         Jedis jedis() {
-            return new Jedis("127.0.0.1", port, 5_000);
+            Jedis j = new Jedis("127.0.0.1", port, 5_000);
+            if (!password.isEmpty()) {
+                j.auth(password);
+            }
+            return j;
         }
 
         HostAndPort address() {
@@ -46,8 +56,11 @@ final class SentinelSetup implements AutoCloseable {
         }
     }
 
-    private SentinelSetup(Path dir) {
+    private final String password;
+
+    private SentinelSetup(Path dir, String password) {
         this.dir = dir;
+        this.password = password;
     }
 
     /**
@@ -55,7 +68,19 @@ final class SentinelSetup implements AutoCloseable {
      * and waits until each of them knows both replicas and the two other sentinels.
      */
     static SentinelSetup start(String... extraServerOptions) throws Exception {
-        SentinelSetup s = new SentinelSetup(Files.createTempDirectory("rkv-ha-"));
+        return start("", extraServerOptions);
+    }
+
+    /**
+     * As {@link #start(String...)}, with every server protected by {@code password} (requirepass,
+     * masterauth) and the sentinels told it with {@code sentinel auth-pass}.
+     */
+    static SentinelSetup startWithPassword(String password, String... extraServerOptions) throws Exception {
+        return start(password, extraServerOptions);
+    }
+
+    private static SentinelSetup start(String password, String... extraServerOptions) throws Exception {
+        SentinelSetup s = new SentinelSetup(Files.createTempDirectory("rkv-ha-"), password);
         try {
             Node primary = s.startServer("primary", null, extraServerOptions);
             s.startServer("replica1", primary, extraServerOptions);
@@ -92,12 +117,18 @@ final class SentinelSetup implements AutoCloseable {
         if (primaryOf != null) {
             lines.add("replicaof 127.0.0.1 " + primaryOf.port());
         }
+        if (!password.isEmpty()) {
+            lines.add("requirepass " + password);
+            lines.add("masterauth " + password);
+        }
         for (int i = 0; i + 1 < extra.length; i += 2) {
             lines.add(extra[i].replaceFirst("^--", "") + " " + extra[i + 1]);
         }
         Path conf = home.resolve("rkv.conf");
         Files.write(conf, lines, StandardCharsets.UTF_8);
-        Node n = new Node(name, port, conf, ChildProcess.rkv(name, home, "server", conf.toString()));
+        ChildProcess process = REFERENCE ? ChildProcess.start(name, home, List.of("redis-server", conf.toString()))
+            : ChildProcess.rkv(name, home, "server", conf.toString());
+        Node n = new Node(name, port, conf, process, password);
         servers.add(n);
         return n;
     }
@@ -106,11 +137,15 @@ final class SentinelSetup implements AutoCloseable {
         Path home = Files.createDirectories(dir.resolve(name));
         int port = freePort();
         Path conf = home.resolve("sentinel.conf");
-        Files.write(conf, List.of("port " + port, "bind 127.0.0.1", "daemonize no", "dir " + home,
+        List<String> lines = new ArrayList<>(List.of("port " + port, "bind 127.0.0.1", "daemonize no", "dir " + home,
             "logfile " + home.resolve("sentinel.log"),
             "sentinel monitor " + MASTER + " 127.0.0.1 " + primaryPort + " 2",
             "sentinel down-after-milliseconds " + MASTER + " 1000",
-            "sentinel failover-timeout " + MASTER + " 10000"), StandardCharsets.UTF_8);
+            "sentinel failover-timeout " + MASTER + " 10000"));
+        if (!password.isEmpty()) {
+            lines.add("sentinel auth-pass " + MASTER + " " + password);
+        }
+        Files.write(conf, lines, StandardCharsets.UTF_8);
         sentinels.add(ChildProcess.start(name, home, List.of(sentinelBinary(), conf.toString())));
         sentinelPorts.add(port);
     }
@@ -160,6 +195,13 @@ final class SentinelSetup implements AutoCloseable {
         }
     }
 
+    /** SENTINEL FAILOVER: the first sentinel hands the role to a replica without waiting for the primary to fail. */
+    void sentinelFailover() {
+        try (Jedis s = new Jedis("127.0.0.1", sentinelPorts.get(0), 5_000)) {
+            s.sentinelFailover(MASTER);
+        }
+    }
+
     /** Whether every sentinel names {@code n} as the primary. */
     boolean allSentinelsName(Node n) {
         for (int port : sentinelPorts) {
@@ -172,9 +214,12 @@ final class SentinelSetup implements AutoCloseable {
         return true;
     }
 
+    /** SENTINEL MASTER, empty while the sentinel does not answer yet. */
     private static Map<String, String> sentinelMaster(int port) {
         try (Jedis s = new Jedis("127.0.0.1", port, 5_000)) {
             return s.sentinelMaster(MASTER);
+        } catch (RuntimeException notYet) {
+            return Map.of();
         }
     }
 

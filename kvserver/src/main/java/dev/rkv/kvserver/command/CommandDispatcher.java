@@ -88,6 +88,12 @@ public final class CommandDispatcher {
             reject(c, dev.rkv.kvserver.persist.Persistence.MISCONF_ERROR);
             return;
         }
+        if (c.kind() != ClientKind.PRIMARY && repl != null && repl.tooFewGoodReplicas()
+            && writes(c, cmd, CommandFlag.WRITE)) {
+            // min-replicas-to-write: Redis's checkGoodReplicasStatus, after MISCONF, before READONLY.
+            reject(c, "NOREPLICAS Not enough good replicas to write.");
+            return;
+        }
         if (cmd.has(CommandFlag.WRITE) && c.kind() != ClientKind.PRIMARY && repl != null && repl.isReplica()
             && server.config().getBool("replica-read-only")) {
             reject(c, "READONLY You can't write against a read only replica.");
@@ -106,6 +112,11 @@ public final class CommandDispatcher {
         if (c.inPubSubContext() && !PUBSUB_ALLOWED.contains(root)) {
             reject(c, "ERR Can't execute '" + cmd.fullName()
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        if (repl != null && repl.failingOver() && writes(c, cmd, CommandFlag.WRITE, CommandFlag.MAY_REPLICATE)
+            && repl.holdIfPaused(c, argv)) {
+            // FAILOVER pauses writes until it ends, as Redis postpones them (CLIENT_PAUSE_WRITE).
             return;
         }
         if (c.inMulti() && !MULTI_CONTROL.contains(root)) {
@@ -145,6 +156,30 @@ public final class CommandDispatcher {
         }
         stats.errorsAtLastCallEnd = stats.errorReplies;
         server.monitors().feed(server, c, cmd, argv);
+    }
+
+    /**
+     * Whether the command has one of {@code flags}, or is an EXEC whose queued commands have one
+     * (Redis judges a transaction by the flags it collected while queueing).
+     */
+    private boolean writes(Client c, CommandSpec cmd, CommandFlag... flags) {
+        for (CommandFlag f : flags) {
+            if (cmd.has(f)) {
+                return true;
+            }
+        }
+        if (!cmd.fullName().equals("exec") || !c.inMulti()) {
+            return false;
+        }
+        for (byte[][] queued : c.queued()) {
+            CommandSpec q = resolve(queued);
+            for (CommandFlag f : flags) {
+                if (q != null && q.has(f)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Resolves a queued command line to its spec (for EXEC), or null when unknown. */

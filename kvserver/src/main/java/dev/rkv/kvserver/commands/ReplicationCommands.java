@@ -39,6 +39,9 @@ public final class ReplicationCommands {
             .summary("An internal command used in replication").handler(ReplicationCommands::psync).build());
         t.register(command("sync", 1).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI).group("server")
             .summary("An internal command used in replication").handler(ReplicationCommands::psync).build());
+        t.register(command("failover", -1).flags(ADMIN, NOSCRIPT, STALE).group("server").since("6.2.0")
+            .summary("Start a coordinated failover between this server and one of its replicas.")
+            .handler(ReplicationCommands::failover).build());
         t.register(command("wait", 3).flags(NOSCRIPT).group("generic").acl("connection")
             .tips("request_policy:all_shards", "response_policy:agg_min").since("3.0.0")
             .summary("Wait for the synchronous replication of all the write commands sent in the context of the "
@@ -52,6 +55,10 @@ public final class ReplicationCommands {
     // REPLICAOF host port [TCP | RDMA] | REPLICAOF NO ONE
     private static void replicaof(Client c, byte[][] argv) {
         String transport = null;
+        if (repl(c).failingOver()) {
+            c.out().error("ERR REPLICAOF not allowed while failing over.");
+            return;
+        }
         if (argv.length > 4 || (argv.length == 4 && Args.is(argv[0], "slaveof"))) {
             c.out().error("ERR wrong number of arguments for '" + Args.string(argv[0]).toLowerCase(java.util.Locale.ROOT) + "' command");
             return;
@@ -144,6 +151,13 @@ public final class ReplicationCommands {
             return;
         }
         Replication r = repl(c);
+        if (argv.length > 3 && Args.is(argv[0], "psync") && Args.is(argv[3], "failover")) {
+            String error = r.psyncFailover(Args.string(argv[1]));
+            if (error != null) {
+                c.out().error(error);
+                return;
+            }
+        }
         String refusal = r.syncRefusal();
         if (refusal != null) {
             c.out().error(refusal);
@@ -158,6 +172,60 @@ public final class ReplicationCommands {
             return;
         }
         r.psync(c, Args.string(argv[1]), offset, false);
+    }
+
+    // FAILOVER [TO host port [FORCE]] [TIMEOUT milliseconds] | FAILOVER ABORT
+    private static void failover(Client c, byte[][] argv) {
+        Replication r = repl(c);
+        if (argv.length == 2 && Args.is(argv[1], "abort")) {
+            String error = r.failoverAbort();
+            if (error != null) {
+                c.out().error(error);
+            } else {
+                c.out().raw(Replies.OK);
+            }
+            return;
+        }
+        long timeout = 0;
+        boolean force = false;
+        String host = null;
+        long port = 0;
+        // Redis's order: each option once, TO takes two words, a bad number is answered as such.
+        for (int j = 1; j < argv.length; j++) {
+            if (Args.is(argv[j], "timeout") && j + 1 < argv.length && timeout == 0) {
+                Long t = Args.longOrReply(c, argv[j + 1]);
+                if (t == null) {
+                    return;
+                }
+                if (t <= 0) {
+                    c.out().error("ERR FAILOVER timeout must be greater than 0");
+                    return;
+                }
+                timeout = t;
+                j++;
+            } else if (Args.is(argv[j], "to") && j + 2 < argv.length && host == null) {
+                Long p = Args.longOrReply(c, argv[j + 2]);
+                if (p == null) {
+                    return;
+                }
+                port = p;
+                host = Args.string(argv[j + 1]);
+                j += 2;
+            } else if (Args.is(argv[j], "force") && !force) {
+                force = true;
+            } else {
+                c.out().raw(Replies.SYNTAX_ERR);
+                return;
+            }
+        }
+        // A port no replica can listen on matches none: "not a replica", as Redis's long compare.
+        int portMatch = port < 0 || port > 65535 ? -1 : (int) port;
+        String error = r.failover(host, portMatch, timeout, force);
+        if (error != null) {
+            c.out().error(error);
+            return;
+        }
+        c.out().raw(Replies.OK);
     }
 
     // WAIT numreplicas timeout

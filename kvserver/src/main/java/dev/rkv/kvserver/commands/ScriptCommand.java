@@ -8,7 +8,9 @@ import dev.rkv.kvserver.protocol.Replies;
 import java.util.List;
 
 import static dev.rkv.kvserver.command.CommandFlag.ALLOW_BUSY;
+import static dev.rkv.kvserver.command.CommandFlag.LOADING;
 import static dev.rkv.kvserver.command.CommandFlag.NOSCRIPT;
+import static dev.rkv.kvserver.command.CommandFlag.STALE;
 import static dev.rkv.kvserver.command.CommandSpec.command;
 
 /**
@@ -36,14 +38,17 @@ public final class ScriptCommand {
         t.register(command("script", -2).group("scripting").summary("A container for Lua scripts management commands")
             .since("2.6.0")
             .subcommand(command("kill", 2).flags(NOSCRIPT, ALLOW_BUSY).group("scripting").since("2.6.0")
+                .tips("request_policy:all_shards", "response_policy:one_succeeded")
                 .summary("Terminate a Lua script in execution")
                 .handler((c, argv) -> c.out().error("NOTBUSY No scripts in execution right now.")))
             .subcommand(command("flush", -2).flags(NOSCRIPT).group("scripting").since("2.6.0")
+                .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                 .summary("Remove all the scripts from the script cache").handler(ScriptCommand::flush))
             .subcommand(command("exists", -3).flags(NOSCRIPT).group("scripting").since("2.6.0")
+                .tips("request_policy:all_shards", "response_policy:agg_logical_and")
                 .summary("Determine whether server-side Lua scripts exist in the script cache")
                 .handler(ScriptCommand::exists))
-            .subcommand(command("help", 2).group("scripting").since("5.0.0")
+            .subcommand(command("help", 2).flags(LOADING, STALE).group("scripting").since("5.0.0")
                 .summary("Show helpful text about the different subcommands").handler((c, argv) -> Help.reply(c, HELP)))
             .build());
     }

@@ -50,7 +50,11 @@ final class MasterLink implements Runnable {
     }
 
     /** What PSYNC asks for, read on the event loop. */
-    record PsyncRequest(String replId, long nextOffset) {
+    /** What PSYNC asks for; {@code failover}: this server is handing its role to the primary it asks (FAILOVER). */
+    record PsyncRequest(String replId, long nextOffset, boolean failover) {
+        PsyncRequest(String replId, long nextOffset) {
+            this(replId, nextOffset, false);
+        }
     }
 
     private static final int READ_CHUNK = 64 * 1024;
@@ -362,10 +366,19 @@ final class MasterLink implements Runnable {
         }
         PsyncRequest req = classicResync ? new PsyncRequest("?", -1) : replication.psyncRequest(this);
         classicResync = false;
-        send(out, "PSYNC", req.replId(), Long.toString(req.nextOffset()));
+        if (req.failover()) {
+            send(out, "PSYNC", req.replId(), Long.toString(req.nextOffset()), "FAILOVER");
+        } else {
+            send(out, "PSYNC", req.replId(), Long.toString(req.nextOffset()));
+        }
         String reply = readLine(in);
         while (reply.isEmpty()) {
             reply = readLine(in);
+        }
+        if (req.failover() && !reply.startsWith("-NOMASTERLINK") && !reply.startsWith("-LOADING")) {
+            // As Redis: a sync (full or partial) completes the failover; a refusal other than a
+            // transient one ends it, and this server is a primary again. Transient ones retry.
+            replication.failoverPsyncAnswered(this, reply.startsWith("+FULLRESYNC") || reply.startsWith("+CONTINUE"));
         }
         long startOffset;
         if (reply.startsWith("+FULLRESYNC")) {
@@ -478,24 +491,35 @@ final class MasterLink implements Runnable {
         Keyspace fresh = new Keyspace(replication.databases(), new KeyspaceListener() { });
         RdbLoadResult result;
         boolean marked = header.startsWith("$EOF:");
-        if (marked) {
-            byte[] mark = header.substring(5).getBytes(StandardCharsets.US_ASCII);
-            SyncStreams.EofMarked rdb = new SyncStreams.EofMarked(in, mark);
-            syncTotalBytes = -1;
-            progress = rdb::bytesRead;
-            result = RdbLoader.load(new BufferedInputStream(rdb, READ_CHUNK), fresh, Long.MIN_VALUE);
-            rdb.drain();
-        } else {
-            long len = parseRdbLength(header);
-            SyncStreams.Bounded rdb = new SyncStreams.Bounded(in, len);
-            syncTotalBytes = len;
-            progress = rdb::bytesRead;
-            result = RdbLoader.load(new BufferedInputStream(rdb, READ_CHUNK), fresh, Long.MIN_VALUE);
-            rdb.drain();
+        StagedRdb staged = replication.stagedLoad();
+        try {
+            if (marked) {
+                byte[] mark = header.substring(5).getBytes(StandardCharsets.US_ASCII);
+                SyncStreams.EofMarked rdb = new SyncStreams.EofMarked(in, mark);
+                syncTotalBytes = -1;
+                progress = rdb::bytesRead;
+                result = load(rdb, staged, fresh);
+                rdb.drain();
+            } else {
+                long len = parseRdbLength(header);
+                SyncStreams.Bounded rdb = new SyncStreams.Bounded(in, len);
+                syncTotalBytes = len;
+                progress = rdb::bytesRead;
+                result = load(rdb, staged, fresh);
+                rdb.drain();
+            }
+            lastIoMs = System.currentTimeMillis();
+            replication.log("MASTER <-> REPLICA sync: loaded " + result.keys() + " keys from " + host + ":" + port
+                + (staged != null ? " (through " + staged.file().getFileName() + ")" : ""));
+            replication.installFullSync(this, fresh, replId, offset, streamDb);
+            if (staged != null) {
+                staged.keepAs(replication.dumpFile());
+            }
+        } finally {
+            if (staged != null) {
+                staged.discard();
+            }
         }
-        lastIoMs = System.currentTimeMillis();
-        replication.log("MASTER <-> REPLICA sync: loaded " + result.keys() + " keys from " + host + ":" + port);
-        replication.installFullSync(this, fresh, replId, offset, streamDb);
         replication.syncFinished("tcp", (System.nanoTime() - started) / 1_000_000, syncReadBytes(), result.keys());
         connected();
         progress = null;
@@ -504,6 +528,14 @@ final class MasterLink implements Runnable {
             // The primary streams only after this first ACK, so the EOF mark ended its bytes.
             sendAck(offset);
         }
+    }
+
+    /** Loads the RDB from the socket ({@code staged} null: repl-diskless-load swapdb) or through a file. */
+    private static RdbLoadResult load(InputStream rdb, StagedRdb staged, Keyspace fresh) throws IOException, RdbFormatException {
+        if (staged != null) {
+            return staged.receiveAndLoad(rdb, fresh);
+        }
+        return RdbLoader.load(new BufferedInputStream(rdb, READ_CHUNK), fresh, Long.MIN_VALUE);
     }
 
     private void streamLoop(InputStream in, long startOffset) throws IOException, InterruptedException {

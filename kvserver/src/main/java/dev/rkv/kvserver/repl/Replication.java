@@ -4,21 +4,18 @@ import dev.rkv.kvserver.ServerLog;
 import dev.rkv.kvserver.command.Client;
 import dev.rkv.kvserver.command.ClientKind;
 import dev.rkv.kvserver.command.ServerContext;
-import dev.rkv.kvserver.config.ConfigException;
 import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.kvserver.config.ConfigException;
 import dev.rkv.kvserver.net.Connection;
 import dev.rkv.kvserver.net.EventLoop;
-import dev.rkv.kvserver.net.RdmaConnection;
-import dev.rkv.kvserver.net.TcpConnection;
 import dev.rkv.kvserver.persist.RdbAux;
-import dev.rkv.kvserver.store.DatabaseSnapshot;
 import dev.rkv.kvserver.store.Keyspace;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -50,12 +47,13 @@ public final class Replication implements Propagator {
     private final Map<Client, ReplicaHandle> replicas = new LinkedHashMap<>();
     /** REPLCONF settings of clients that have not sent PSYNC yet. */
     private final Map<Client, Handshake> handshakes = new IdentityHashMap<>();
-    private final Map<FullSyncJob, List<ReplicaHandle>> jobs = new LinkedHashMap<>();
-    private final Map<Client, Waiter> waiters = new IdentityHashMap<>();
+    private final AckWaiters waiters = new AckWaiters(this::countAcked, (c, argv) -> serverDispatch(c, argv));
+    private final Failover failover = new Failover(new FailoverHost());
+    private final FullSyncCoordinator syncs;
+    private final InfoView infoView = new InfoView();
     private ReplicationBacklog backlog;
     /** master_repl_offset: last byte of the stream this server produced or applied. */
     private long offset;
-    private long nextJobId = 1;
     private long lastPingMs = System.currentTimeMillis();
     private long lastAckMs;
     private boolean getAckRequested;
@@ -68,10 +66,8 @@ public final class Replication implements Propagator {
     private StreamFilter streamFilter;
     private long filteredSkips;
     private long filteredRewrites;
-    private volatile String lastSyncTransport = "";
-    private volatile long lastSyncMillis = -1;
-    private volatile long lastSyncBytes;
-    private volatile long lastSyncKeys;
+    /** Written by link threads, read by INFO: one object, so that INFO never mixes two syncs. */
+    private volatile ReplicationInfo.LastSync lastSync;
     private Client masterClient;
     private int masterStreamDb;
     /** While the master client is inside a MULTI: the offset before that MULTI. */
@@ -91,24 +87,11 @@ public final class Replication implements Propagator {
         boolean capaPsync2;
     }
 
-    /** A client blocked in WAIT, and the commands it sent meanwhile. */
-    private static final class Waiter {
-        final long targetOffset;
-        final long numReplicas;
-        final long deadlineMs;
-        final Deque<byte[][]> deferred = new ArrayDeque<>();
-
-        Waiter(long targetOffset, long numReplicas, long deadlineMs) {
-            this.targetOffset = targetOffset;
-            this.numReplicas = numReplicas;
-            this.deadlineMs = deadlineMs;
-        }
-    }
-
     public Replication(ServerContext server, EventLoop loop, ServerLog log) {
         this.server = server;
         this.loop = loop;
         this.log = log;
+        this.syncs = new FullSyncCoordinator(server, loop, log, new SyncHost());
         server.info().contribute("replication", f -> f.clear().putLines(infoSection()));
         server.info().contribute("stats", f -> f.putAll(stats()));
         server.info().contribute("accelerator", f -> {
@@ -328,9 +311,10 @@ public final class Replication implements Propagator {
         }
         h.acked(ackOffset, server.nowMs());
         if (h.state() == ReplicaHandle.State.WAIT_ONLINE_ACK) {
-            goOnline(h);
+            syncs.goOnline(h);
         }
-        checkWaiters(server.nowMs());
+        waiters.check(server.nowMs());
+        failover.update(server.nowMs());
     }
 
     /** REPLCONF GETACK, from our primary: answer with the offset applied so far. */
@@ -342,6 +326,9 @@ public final class Replication implements Propagator {
 
     /** Error text when this server cannot serve a sync now, else null. */
     public String syncRefusal() {
+        if (failover.running()) {
+            return "NOMASTERLINK Can't SYNC while failing over";
+        }
         if (link != null && link.state() != MasterLink.State.CONNECTED) {
             return "NOMASTERLINK Can't SYNC while not connected with my master";
         }
@@ -386,167 +373,7 @@ public final class Replication implements Propagator {
         ensureBacklog();
         log.notice("Replica " + c.connection().peerAddress() + " asks for synchronization (" + outcome + ")");
         if (!server.config().getBool("repl-diskless-sync")) {
-            startPendingSyncs(now, true);
-        }
-    }
-
-    /** Starts RDB jobs for replicas waiting for one; see the class comment of {@link FullSyncJob}. */
-    private void startPendingSyncs(long now, boolean fromPsync) {
-        List<ReplicaHandle> waiting = new ArrayList<>();
-        for (ReplicaHandle h : replicas.values()) {
-            if (h.state() == ReplicaHandle.State.WAIT_BGSAVE_START) {
-                waiting.add(h);
-            }
-        }
-        if (waiting.isEmpty()) {
-            return;
-        }
-        boolean diskless = server.config().getBool("repl-diskless-sync");
-        if (!diskless) {
-            for (Map.Entry<FullSyncJob, List<ReplicaHandle>> j : jobs.entrySet()) {
-                FullSyncJob job = j.getKey();
-                if (job.diskless() || j.getValue().isEmpty()) {
-                    continue;
-                }
-                ReplicaHandle model = j.getValue().get(0);
-                for (var it = waiting.iterator(); it.hasNext(); ) {
-                    ReplicaHandle h = it.next();
-                    if (job.addTarget(h, channel(h))) {
-                        h.holdCopyOf(model);
-                        beginTransfer(h, job);
-                        j.getValue().add(h);
-                        it.remove();
-                    }
-                }
-            }
-            if (!waiting.isEmpty()) {
-                startJob(waiting, false);
-            }
-            return;
-        }
-        if (fromPsync) {
-            return;
-        }
-        long delayMs = server.config().getLong("repl-diskless-sync-delay") * 1000;
-        long oldest = Long.MAX_VALUE;
-        for (ReplicaHandle h : waiting) {
-            oldest = Math.min(oldest, h.ackTimeMs());
-        }
-        if (now - oldest >= delayMs) {
-            startJob(waiting, true);
-        }
-    }
-
-    private void startJob(List<ReplicaHandle> targets, boolean diskless) {
-        long jobId = nextJobId++;
-        encoder.forceSelect();
-        DatabaseSnapshot[] snapshot = server.keyspace().snapshot();
-        RdbAux aux = new RdbAux(ids.replId(), offset);
-        Path file = diskless ? null
-            : Path.of(server.config().getString("dir"), "temp-repl-" + ProcessHandle.current().pid() + "-" + jobId + ".rdb");
-        FullSyncJob job = new FullSyncJob(jobId, snapshot, aux, server.config().getBool("rdbcompression"), file,
-            timeoutMs(), new JobListener());
-        List<ReplicaHandle> members = new ArrayList<>();
-        for (ReplicaHandle h : targets) {
-            if (job.addTarget(h, channel(h))) {
-                beginTransfer(h, job);
-                members.add(h);
-            }
-        }
-        jobs.put(job, members);
-        log.notice("Starting BGSAVE for SYNC with target: " + (diskless ? "replicas sockets" : "disk") + " ("
-            + members.size() + " replica(s), offset " + offset + ")");
-        Thread t = new Thread(job, "rkv-repl-sync-" + jobId);
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private void beginTransfer(ReplicaHandle h, FullSyncJob job) {
-        h.state(ReplicaHandle.State.WAIT_BGSAVE_END);
-        if (!h.legacySync) {
-            // A replica passing on its primary's stream starts the sub-replica mid-stream, where
-            // the database in force need not be 0. Redis records it in the RDB (repl-stream-db);
-            // rkv appends it to this line, after the offset, where Redis's parser ignores it.
-            int streamDb = masterClient != null ? masterClient.dbIndex() : 0;
-            h.client().out().simple("FULLRESYNC " + ids.replId() + " " + job.offset()
-                + (streamDb != 0 ? " " + streamDb : ""));
-            h.client().connection().requestFlush();
-        }
-    }
-
-    private static ReplicaSink channel(ReplicaHandle h) {
-        Connection conn = h.client().connection();
-        if (conn instanceof TcpConnection tcp) {
-            return new ReplicaSink.Tcp(tcp.channel());
-        }
-        if (conn instanceof RdmaConnection rdma) {
-            return new ReplicaSink.Rdma(rdma.channel());
-        }
-        throw new IllegalStateException("full sync needs a TCP or RDMA connection, got " + conn.transport());
-    }
-
-    private void goOnline(ReplicaHandle h) {
-        h.state(ReplicaHandle.State.ONLINE);
-        for (byte[] b : h.takeHeld()) {
-            h.client().out().raw(b);
-        }
-        h.client().connection().requestFlush();
-        log.notice("Synchronization with replica " + h.client().connection().peerAddress() + " succeeded");
-    }
-
-    /** Receives a job's reports on its threads and moves them to the event loop. */
-    private final class JobListener implements FullSyncJob.Listener {
-        @Override
-        public void sent(FullSyncJob job, ReplicaHandle target, IOException error) {
-            loop.execute(() -> {
-                if (replicas.get(target.client()) != target) {
-                    return;
-                }
-                if (error != null) {
-                    log.warning("Sync with replica " + target.client().connection().peerAddress() + " failed: "
-                        + error.getMessage());
-                    target.client().connection().close();
-                } else if (job.diskless() && target.capaEof()) {
-                    target.state(ReplicaHandle.State.WAIT_ONLINE_ACK);
-                } else {
-                    goOnline(target);
-                }
-            });
-        }
-
-        @Override
-        public void finished(FullSyncJob job, long rdbBytes, IOException error) {
-            loop.execute(() -> {
-                jobs.remove(job);
-                if (error != null) {
-                    log.warning("Sync job " + job.id() + " failed: " + error.getMessage());
-                } else {
-                    log.notice("Sync job " + job.id() + " done: " + rdbBytes + " RDB bytes");
-                }
-                startPendingSyncs(server.nowMs(), false);
-            });
-        }
-
-        @Override
-        public boolean awaitDrained(ReplicaHandle target) throws InterruptedException {
-            while (true) {
-                CompletableFuture<Long> pending = new CompletableFuture<>();
-                loop.execute(() -> pending.complete(replicas.get(target.client()) == target
-                    ? target.client().out().pending() : -1L));
-                long p;
-                try {
-                    p = pending.get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    return false;
-                }
-                if (p < 0) {
-                    return false;
-                }
-                if (p == 0) {
-                    return true;
-                }
-                Thread.sleep(2);
-            }
+            syncs.startPending(now, true);
         }
     }
 
@@ -572,7 +399,7 @@ public final class Replication implements Propagator {
             return;
         }
         long deadline = timeoutMs == 0 ? 0 : server.nowMs() + timeoutMs;
-        waiters.put(c, new Waiter(target, numReplicas, deadline));
+        waiters.block(c, target, numReplicas, deadline);
         requestAcks();
     }
 
@@ -590,46 +417,16 @@ public final class Replication implements Propagator {
         });
     }
 
-    private void checkWaiters(long now) {
-        if (waiters.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<Client, Waiter> e : new ArrayList<>(waiters.entrySet())) {
-            Waiter w = e.getValue();
-            long acked = countAcked(w.targetOffset);
-            if (acked >= w.numReplicas || (w.deadlineMs > 0 && now >= w.deadlineMs)) {
-                Client c = e.getKey();
-                waiters.remove(c);
-                c.out().integer(acked);
-                runDeferred(c, w.deferred);
-                c.connection().requestFlush();
-            }
-        }
-    }
-
     /**
-     * Keeps a command from a client blocked in WAIT until WAIT has answered, so replies stay
-     * in order; true when deferred.
+     * Keeps a command from a client blocked in WAIT (or held by a FAILOVER) until it is answered
+     * (or released), so replies stay in order; true when deferred.
      */
     public boolean deferIfBlocked(Client c, byte[][] argv) {
-        Waiter w = waiters.get(c);
-        if (w == null) {
-            return false;
-        }
-        w.deferred.add(argv);
-        return true;
+        return failover.deferIfHeld(c, argv) || waiters.deferIfBlocked(c, argv);
     }
 
-    private void runDeferred(Client c, Deque<byte[][]> deferred) {
-        while (!deferred.isEmpty()) {
-            byte[][] argv = deferred.poll();
-            server.dispatcher().dispatch(c, argv);
-            Waiter again = waiters.get(c);
-            if (again != null) {
-                again.deferred.addAll(deferred);
-                return;
-            }
-        }
+    private void serverDispatch(Client c, byte[][] argv) {
+        server.dispatcher().dispatch(c, argv);
     }
 
     // ------------------------------------------------------------------ REPLICAOF
@@ -718,7 +515,7 @@ public final class Replication implements Propagator {
     /** On the link thread: what to ask PSYNC for (runs on the event loop, after every queued batch). */
     MasterLink.PsyncRequest psyncRequest(MasterLink from) throws InterruptedException, IOException {
         CompletableFuture<MasterLink.PsyncRequest> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(new MasterLink.PsyncRequest(ids.replId(), offset + 1)));
+        loop.execute(() -> f.complete(new MasterLink.PsyncRequest(ids.replId(), offset + 1, failover.inProgress())));
         try {
             return f.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -758,6 +555,43 @@ public final class Replication implements Propagator {
         }
     }
 
+    /**
+     * On the link thread: how a classic full sync is loaded, per {@code repl-diskless-load} as in
+     * Redis: {@code swapdb} from the socket; {@code disabled} through a file in {@code dir};
+     * {@code on-empty-db} from the socket when the dataset is empty, else through a file. In every
+     * mode the current dataset stays, and is served, until the new one is complete.
+     *
+     * @return the file to stage the RDB in, null to load from the socket
+     */
+    StagedRdb stagedLoad() throws InterruptedException, IOException {
+        CompletableFuture<java.util.Optional<Path>> staging = new CompletableFuture<>();
+        loop.execute(() -> {
+            String m = server.config().getString("repl-diskless-load");
+            boolean fromSocket = m.equals("swapdb") || (m.equals("on-empty-db") && datasetEmpty());
+            staging.complete(fromSocket ? java.util.Optional.empty() : java.util.Optional.of(Path.of(server.config().getString("dir"))));
+        });
+        try {
+            return staging.get(30, TimeUnit.SECONDS).map(StagedRdb::new).orElse(null);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("event loop did not answer: " + e, e);
+        }
+    }
+
+    private boolean datasetEmpty() {
+        Keyspace ks = server.keyspace();
+        for (int i = 0; i < ks.count(); i++) {
+            if (ks.db(i).size() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code dir}/{@code dbfilename}: where a staged full sync is kept once loaded. */
+    Path dumpFile() {
+        return Path.of(server.config().getString("dir")).resolve(server.config().getString("dbfilename"));
+    }
+
     /** Registers the replica agent that pulls full syncs over RDMA (null removes it). */
     public void acceleratedSync(AcceleratedSync agent) {
         accelerated = agent;
@@ -785,10 +619,7 @@ public final class Replication implements Propagator {
 
     /** Any thread: what INFO replication reports about the last full sync. */
     void syncFinished(String transport, long millis, long bytes, long keys) {
-        lastSyncTransport = transport;
-        lastSyncMillis = millis;
-        lastSyncBytes = bytes;
-        lastSyncKeys = keys;
+        lastSync = new ReplicationInfo.LastSync(transport, millis, bytes, keys);
     }
 
     /** On the link thread: PSYNC answered +CONTINUE, with the primary's id when it sent one. */
@@ -995,6 +826,7 @@ public final class Replication implements Propagator {
     public void clientClosed(Client c) {
         handshakes.remove(c);
         waiters.remove(c);
+        failover.clientClosed(c);
         ReplicaHandle h = replicas.remove(c);
         if (h != null) {
             log.notice("Connection with replica " + c.connection().peerAddress() + " lost.");
@@ -1029,8 +861,9 @@ public final class Replication implements Propagator {
         if (backlog != null && backlog.size() != server.config().getLong("repl-backlog-size")) {
             backlog.resize(server.config().getLong("repl-backlog-size"));
         }
-        startPendingSyncs(now, false);
-        checkWaiters(now);
+        syncs.startPending(now, false);
+        waiters.check(now);
+        failover.update(now);
     }
 
     /** Stops the link and forgets the replicas (server shutdown). */
@@ -1052,109 +885,269 @@ public final class Replication implements Propagator {
         }
     }
 
+    // ------------------------------------------------------------------ FAILOVER
+
+    /**
+     * FAILOVER [TO host port] [TIMEOUT ms] [FORCE]: starts a coordinated failover to a replica
+     * ({@code target} null: the first to catch up); Redis's error text, or null when started.
+     */
+    public String failover(String target, int port, long timeoutMs, boolean force) {
+        String error = failover.start(link != null, target, port, timeoutMs, force, server.nowMs());
+        if (error == null) {
+            // The replicas ACK every second anyway; asking now lets a caught-up target be seen at once.
+            requestAcks();
+        }
+        return error;
+    }
+
+    /** FAILOVER ABORT: Redis's error text, or null when a failover was aborted. */
+    public String failoverAbort() {
+        return failover.abortCommand();
+    }
+
+    /** A failover is running: REPLICAOF is refused meanwhile, as Redis does. */
+    public boolean failingOver() {
+        return failover.running();
+    }
+
+    /**
+     * While a failover runs, holds a command of an ordinary client (one the dispatcher found to
+     * write or replicate) until it ends; true when held.
+     */
+    public boolean holdIfPaused(Client c, byte[][] argv) {
+        return (c.kind() == ClientKind.NORMAL || c.kind() == ClientKind.PUBSUB) && failover.holdIfPaused(c, argv);
+    }
+
+    // ------------------------------------------------------------------ min-replicas-to-write
+
+    /**
+     * A primary with {@code min-replicas-to-write} N and {@code min-replicas-max-lag} L (both
+     * non-zero) refuses writes while fewer than N online replicas acknowledged within L seconds
+     * (Redis's checkGoodReplicasStatus); a replica never does.
+     */
+    public boolean tooFewGoodReplicas() {
+        long toWrite = server.config().getLong("min-replicas-to-write");
+        long maxLag = server.config().getLong("min-replicas-max-lag");
+        return link == null && toWrite > 0 && maxLag > 0 && goodReplicas(maxLag) < toWrite;
+    }
+
+    /** Online replicas whose last ACK is at most {@code maxLag} seconds old (Redis's repl_good_slaves_count). */
+    private long goodReplicas(long maxLag) {
+        long nowSec = server.nowMs() / 1000;
+        long good = 0;
+        for (ReplicaHandle h : replicas.values()) {
+            if (h.online() && nowSec - h.ackTimeMs() / 1000 <= maxLag) {
+                good++;
+            }
+        }
+        return good;
+    }
+
+    /**
+     * PSYNC replid offset FAILOVER, sent by a primary running FAILOVER to this replica: with our
+     * own id, we become a primary (its history continues here, so the PSYNC that follows is a
+     * partial one). Redis's error text, or null.
+     */
+    public String psyncFailover(String replId) {
+        if (link == null) {
+            return "ERR PSYNC FAILOVER can't be sent to a master.";
+        }
+        if (!replId.equalsIgnoreCase(ids.replId())) {
+            return "ERR PSYNC FAILOVER replid must match my replid.";
+        }
+        promote();
+        log.notice("MASTER MODE enabled (failover request)");
+        return null;
+    }
+
+    /** On the link thread: the target answered our PSYNC ... FAILOVER with a sync ({@code accepted}) or a refusal. */
+    void failoverPsyncAnswered(MasterLink from, boolean accepted) {
+        loop.execute(() -> {
+            if (from == link) {
+                failover.psyncAnswered(accepted);
+            }
+        });
+    }
+
+    /** What the full-sync coordinator reaches of this replication. */
+    private final class SyncHost implements FullSyncCoordinator.Host {
+        @Override
+        public Collection<ReplicaHandle> replicas() {
+            return replicas.values();
+        }
+
+        @Override
+        public boolean isCurrent(ReplicaHandle h) {
+            return replicas.get(h.client()) == h;
+        }
+
+        @Override
+        public RdbAux snapshotPlace() {
+            encoder.forceSelect();
+            return new RdbAux(ids.replId(), offset);
+        }
+
+        @Override
+        public String replId() {
+            return ids.replId();
+        }
+
+        @Override
+        public int streamDbForSubReplicas() {
+            return masterClient != null ? masterClient.dbIndex() : 0;
+        }
+
+        @Override
+        public long timeoutMs() {
+            return Replication.this.timeoutMs();
+        }
+    }
+
+    /** What the failover reaches of this replication. */
+    private final class FailoverHost implements Failover.Host {
+        @Override
+        public ReplicaHandle findReplica(String host, int port) {
+            for (ReplicaHandle h : replicas.values()) {
+                if (h.ip().equalsIgnoreCase(host) && h.listeningPort() == port) {
+                    return h;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public List<ReplicaHandle> replicas() {
+            return new ArrayList<>(replicas.values());
+        }
+
+        @Override
+        public long offset() {
+            return offset;
+        }
+
+        @Override
+        public void follow(String host, int port) {
+            replicaOf(host, port, null);
+        }
+
+        @Override
+        public void unfollow() {
+            promote();
+        }
+
+        @Override
+        public void redispatch(Client c, Deque<byte[][]> held) {
+            while (!held.isEmpty()) {
+                // A command that blocks the client again (WAIT, BLPOP) defers the rest by itself.
+                server.dispatcher().dispatch(c, held.poll());
+            }
+            c.connection().requestFlush();
+        }
+
+        @Override
+        public void log(String message) {
+            log.notice(message);
+        }
+    }
+
     // ------------------------------------------------------------------ ROLE, INFO
 
     /** ROLE. */
     public void role(Client c) {
-        if (link == null) {
-            List<ReplicaHandle> online = new ArrayList<>();
-            for (ReplicaHandle h : replicas.values()) {
-                // As Redis 7.0, whose replica is ONLINE (waiting for its first ACK) once its RDB is sent.
-                if (h.online()) {
-                    online.add(h);
-                }
-            }
-            c.out().array(3).bulk("master").integer(offset).array(online.size());
-            for (ReplicaHandle h : online) {
-                c.out().array(3).bulk(h.ip()).bulk(Integer.toString(h.listeningPort()))
-                    .bulk(Long.toString(h.ackOffset()));
-            }
-            return;
-        }
-        MasterLink.State st = link.state();
-        c.out().array(5).bulk("slave").bulk(link.host()).integer(link.port()).bulk(st.roleName)
-            .integer(masterClient != null ? offset : -1);
+        ReplicationInfo.role(c, infoView);
     }
 
     /** The "replication" section of INFO, without its header line; CRLF line ends. */
     public String infoSection() {
-        StringBuilder b = new StringBuilder();
-        long now = server.nowMs();
-        if (link == null) {
-            line(b, "role", "master");
-        } else {
-            MasterLink.State st = link.state();
-            line(b, "role", "slave");
-            line(b, "master_host", link.host());
-            line(b, "master_port", link.port());
-            line(b, "master_link_status", linkUp() ? "up" : "down");
-            line(b, "master_last_io_seconds_ago", masterClient != null ? (now - link.lastIoMs()) / 1000 : -1);
-            line(b, "master_sync_in_progress", st == MasterLink.State.TRANSFER ? 1 : 0);
-            line(b, "slave_read_repl_offset", masterClient != null ? link.readOffset() : offset);
-            line(b, "slave_repl_offset", offset);
-            line(b, "master_sync_transport", link.transport().equals("rdma") ? (accelerated != null
-                ? accelerated.transportName() : "rdma (no replica agent: tcp)") : "tcp");
-            if (st == MasterLink.State.TRANSFER && link.pullingRdma()) {
-                line(b, "master_sync_total_bytes", link.syncTotalBytes());
-                line(b, "master_sync_read_bytes", link.syncReadBytes());
-                line(b, "master_sync_keys_loaded", link.syncKeysLoaded());
-                long total = link.syncTotalBytes();
-                line(b, "master_sync_perc", total <= 0 ? "0.00" : String.format(java.util.Locale.ROOT, "%.2f",
-                    Math.min(100.0, link.syncReadBytes() * 100.0 / total)));
-            } else if (st == MasterLink.State.TRANSFER) {
-                long total = link.syncTotalBytes();
-                long read = link.syncReadBytes();
-                line(b, "master_sync_total_bytes", total);
-                line(b, "master_sync_read_bytes", read);
-                line(b, "master_sync_left_bytes", total < 0 ? -1 : total - read);
-                line(b, "master_sync_perc", total <= 0 ? "0.00" : String.format(java.util.Locale.ROOT, "%.2f",
-                    read * 100.0 / total));
-                line(b, "master_sync_last_io_seconds_ago", (now - link.lastIoMs()) / 1000);
-            }
-            if (lastSyncMillis >= 0) {
-                line(b, "master_last_sync_transport", lastSyncTransport);
-                line(b, "master_last_sync_duration_ms", lastSyncMillis);
-                line(b, "master_last_sync_bytes", lastSyncBytes);
-                line(b, "master_last_sync_keys", lastSyncKeys);
-            }
-            if (streamFilter != null || filteredSkips > 0) {
-                line(b, "master_sync_stream_skipped", filteredSkips);
-                line(b, "master_sync_stream_rewritten", filteredRewrites);
-            }
-            if (masterClient == null) {
-                line(b, "master_link_down_since_seconds", linkDownSinceMs < 0 ? -1 : (now - linkDownSinceMs) / 1000);
-            }
-            // rkv: why the link is down, so that a primary that keeps failing the sync is visible.
-            line(b, "master_link_failures", link.failures());
-            String lastError = link.lastError();
-            if (lastError != null) {
-                line(b, "master_link_last_error", lastError.replace('\r', ' ').replace('\n', ' '));
-            }
-            line(b, "slave_priority", server.config().getLong("replica-priority"));
-            line(b, "slave_read_only", server.config().getBool("replica-read-only") ? 1 : 0);
-            line(b, "replica_announced", server.config().getBool("replica-announced") ? 1 : 0);
-        }
-        line(b, "connected_slaves", replicas.size());
-        int i = 0;
-        for (ReplicaHandle h : replicas.values()) {
-            long lag = (now - h.ackTimeMs()) / 1000;
-            line(b, "slave" + i++, "ip=" + h.ip() + ",port=" + h.listeningPort() + ",state=" + h.state().infoName()
-                + ",offset=" + h.ackOffset() + ",lag=" + lag);
-        }
-        line(b, "master_failover_state", "no-failover");
-        line(b, "master_replid", ids.replId());
-        line(b, "master_replid2", ids.replId2());
-        line(b, "master_repl_offset", offset);
-        line(b, "second_repl_offset", ids.secondReplOffset());
-        line(b, "repl_backlog_active", backlog != null ? 1 : 0);
-        line(b, "repl_backlog_size", server.config().getLong("repl-backlog-size"));
-        line(b, "repl_backlog_first_byte_offset", backlog != null ? backlog.firstByteOffset() : 0);
-        line(b, "repl_backlog_histlen", backlog != null ? backlog.histlen() : 0);
-        return b.toString();
+        return ReplicationInfo.section(infoView);
     }
 
-    private static void line(StringBuilder b, String name, Object value) {
-        b.append(name).append(':').append(value).append("\r\n");
+    /** What INFO and ROLE read of this replication. */
+    private final class InfoView implements ReplicationInfo.View {
+        @Override
+        public long nowMs() {
+            return server.nowMs();
+        }
+
+        @Override
+        public ServerConfig config() {
+            return server.config();
+        }
+
+        @Override
+        public MasterLink link() {
+            return link;
+        }
+
+        @Override
+        public boolean linkUp() {
+            return Replication.this.linkUp();
+        }
+
+        @Override
+        public boolean masterClientOpen() {
+            return masterClient != null;
+        }
+
+        @Override
+        public long offset() {
+            return offset;
+        }
+
+        @Override
+        public AcceleratedSync accelerated() {
+            return accelerated;
+        }
+
+        @Override
+        public ReplicationInfo.LastSync lastSync() {
+            return lastSync;
+        }
+
+        @Override
+        public boolean filtering() {
+            return streamFilter != null;
+        }
+
+        @Override
+        public long filteredSkips() {
+            return filteredSkips;
+        }
+
+        @Override
+        public long filteredRewrites() {
+            return filteredRewrites;
+        }
+
+        @Override
+        public long linkDownSinceMs() {
+            return linkDownSinceMs;
+        }
+
+        @Override
+        public Collection<ReplicaHandle> replicas() {
+            return replicas.values();
+        }
+
+        @Override
+        public long goodReplicas(long maxLag) {
+            return Replication.this.goodReplicas(maxLag);
+        }
+
+        @Override
+        public String failoverState() {
+            return failover.stateName();
+        }
+
+        @Override
+        public ReplicationIds ids() {
+            return ids;
+        }
+
+        @Override
+        public ReplicationBacklog backlog() {
+            return backlog;
+        }
     }
 
     /** Counters for INFO stats (sync_full, sync_partial_ok, sync_partial_err). */
