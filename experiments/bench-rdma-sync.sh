@@ -67,27 +67,6 @@ start_server() { # kind dir options...
   PIDS+=("$SERVER_PID")
 }
 
-# RESP for KEYS SETs of key:<12 digits> -> VALUE bytes (the keys redis-benchmark -r draws), in chunks.
-generate() {
-  python3 - "$KEYS" "$VALUE" <<'EOF'
-import sys, random
-keys, size = int(sys.argv[1]), int(sys.argv[2])
-rnd = random.Random(937)
-block = bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(size + 64))
-out = sys.stdout.buffer
-vhdr = b"$%d\r\n" % size
-chunk = []
-for i in range(keys):
-    k = b"key:%012d" % i
-    off = i % 64
-    chunk.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n%s%s\r\n" % (len(k), k, vhdr, block[off:off + size]))
-    if len(chunk) == 4096:
-        out.write(b"".join(chunk))
-        chunk = []
-out.write(b"".join(chunk))
-EOF
-}
-
 field() { # port section name
   redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'
 }
@@ -168,7 +147,7 @@ for kind in "${SYSTEMS[@]}"; do
   ppid=$SERVER_PID
   await_ping "$pport"
   echo "loading $KEYS keys x $VALUE bytes into $kind ..." >&2
-  generate | redis-cli -p "$pport" --pipe >/dev/null
+  generate_sets "$KEYS" "$VALUE" | redis-cli -p "$pport" --pipe >/dev/null
   got=$(redis-cli -p "$pport" dbsize)
   [ "$got" = "$KEYS" ] || { echo "$kind primary has $got keys, expected $KEYS" >&2; exit 1; }
   sleep 2

@@ -68,3 +68,25 @@ await_ping() { # port
   echo "server on port $1 did not answer PING" >&2
   return 1
 }
+
+# RESP for KEYS SETs of key:<12 digits> -> VALUE bytes (the keys redis-benchmark -r draws), in
+# chunks, for `redis-cli --pipe`: the same dataset for every benchmark that loads one.
+generate_sets() { # keys value_bytes
+  python3 - "$1" "$2" <<'EOF'
+import sys, random
+keys, size = int(sys.argv[1]), int(sys.argv[2])
+rnd = random.Random(937)
+block = bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(size + 64))
+out = sys.stdout.buffer
+vhdr = b"$%d\r\n" % size
+chunk = []
+for i in range(keys):
+    k = b"key:%012d" % i
+    off = i % 64
+    chunk.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n%s%s\r\n" % (len(k), k, vhdr, block[off:off + size]))
+    if len(chunk) == 4096:
+        out.write(b"".join(chunk))
+        chunk = []
+out.write(b"".join(chunk))
+EOF
+}

@@ -6,6 +6,7 @@ import dev.rkv.primary.PrimaryAgent;
 import dev.rkv.primary.PrimaryAgentOptions;
 import dev.rkv.rdma.RdmaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -25,23 +26,8 @@ final class PrimaryAgentCommand implements Callable<Integer> {
     @Option(names = "--provider", defaultValue = "soft", description = "RDMA provider: soft (TCP, any host), shm (same host), disni (RDMA NIC). Default: ${DEFAULT-VALUE}.")
     String provider;
 
-    @Option(names = "--agent-bind", defaultValue = "127.0.0.1", description = "Address of the agent's RDMA endpoint. Default: ${DEFAULT-VALUE}.")
-    String bind;
-
-    @Option(names = "--agent-port", defaultValue = "0", description = "Port of the agent's RDMA endpoint (0: any free port).")
-    int agentPort;
-
-    @Option(names = "--agent-secret", description = "Secret replicas must present (default: the server's requirepass, which replicas send as masterauth).")
-    String secret;
-
-    @Option(names = "--expected-keys", defaultValue = "0", description = "Size the first table for this many more keys (saves growing it while loading).")
-    long expectedKeys;
-
-    @Option(names = "--expected-value-size", defaultValue = "0", description = "Value bytes of those expected keys.")
-    int expectedValueSize;
-
-    @Option(names = "--headroom", defaultValue = "1.25", description = "Spare slots when the table is sized or grown, 1.0 to 4.0. Default: ${DEFAULT-VALUE}.")
-    double headroom;
+    @Mixin
+    PrimaryAgentArgs agentArgs;
 
     /** Everything else: an optional redis.conf file, then server options as --name value. */
     @Unmatched
@@ -52,7 +38,7 @@ final class PrimaryAgentCommand implements Callable<Integer> {
         PrimaryAgentOptions agentOptions;
         ServerConfig config;
         try {
-            agentOptions = new PrimaryAgentOptions(provider, bind, agentPort, secret, headroom, expectedKeys, expectedValueSize).validate();
+            agentOptions = agentArgs.options(provider);
             String problem = ServerArgs.providerProblem(provider);
             if (problem != null) {
                 throw new IllegalArgumentException(problem);
@@ -69,7 +55,7 @@ final class PrimaryAgentCommand implements Callable<Integer> {
             try (PrimaryAgent agent = PrimaryAgent.attach(server, agentOptions)) {
                 onSignal.closeAgentFirst(agent);
                 System.err.println("rkv primary-agent: server on port " + server.port() + ", table registered with " + provider
-                    + ", RDMA endpoint " + bind + ":" + agent.rdmaPort());
+                    + ", RDMA endpoint " + agentOptions.bindHost() + ":" + agent.rdmaPort());
                 server.awaitTermination();
                 onSignal.serverStopped();
             }

@@ -2,11 +2,16 @@ package dev.rkv.cli;
 
 import dev.rkv.kvserver.RkvServer;
 import dev.rkv.kvserver.config.ServerConfig;
+import dev.rkv.primary.PrimaryAgent;
+import dev.rkv.primary.PrimaryAgentOptions;
 import dev.rkv.rdma.RdmaException;
 import dev.rkv.replica.ReplicaAgent;
 import dev.rkv.replica.ReplicaAgentOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 import java.io.IOException;
@@ -15,11 +20,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code rkv replica-agent}: a server with a replica agent, in the foreground. */
+/**
+ * {@code rkv replica-agent}: a server with a replica agent, in the foreground; with
+ * {@code --primary-agent} a primary agent too, so that once promoted (REPLICAOF NO ONE, a
+ * Sentinel failover) its replicas full-sync from it by RDMA READ as from {@code rkv primary-agent}.
+ */
 @Command(name = "replica-agent", mixinStandardHelpOptions = true, sortOptions = false,
-    customSynopsis = "rkv replica-agent [agent options] [CONFIG_FILE] [--server-option value ...]",
+    customSynopsis = "rkv replica-agent [agent options] [--primary-agent [primary agent options]] [CONFIG_FILE] [--server-option value ...]",
     description = {"Run an rkv server with a replica agent: a full sync of a link with the rdma transport "
         + "(REPLICAOF host port RDMA, or --repl-sync-transport rdma) pulls the primary's table with RDMA READ.",
+        "With --primary-agent it also keeps its keyspace in a mapping table registered with the same provider, as "
+            + "'rkv primary-agent' does: refused while it is a replica, served once it is promoted (REPLICAOF NO ONE, a "
+            + "Sentinel failover), so that its own replicas can still pull by RDMA READ. Run every server that may be "
+            + "promoted this way. The --agent-* options, --expected-* and --headroom are the primary agent's.",
         "Server options follow, with redis.conf names: --port 6380 --masterauth secret ..."})
 final class ReplicaAgentCommand implements Callable<Integer> {
     @Option(names = "--provider", defaultValue = "soft", description = "RDMA provider, the primary agent's: soft, shm or disni. Default: ${DEFAULT-VALUE}.")
@@ -42,6 +55,15 @@ final class ReplicaAgentCommand implements Callable<Integer> {
         + "the heap. Default: /dev/shm where there is one.")
     String tableCopyDir;
 
+    @Option(names = "--primary-agent", description = "Also run a primary agent (the table is served once this server is promoted).")
+    boolean primaryAgent;
+
+    @Mixin
+    PrimaryAgentArgs agentArgs;
+
+    @Spec
+    CommandSpec spec;
+
     /** Everything else: an optional redis.conf file, then server options as --name value. */
     @Unmatched
     List<String> args = new ArrayList<>();
@@ -49,8 +71,18 @@ final class ReplicaAgentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ReplicaAgentOptions agentOptions;
+        PrimaryAgentOptions primaryOptions = null;
         ServerConfig config;
         try {
+            if (primaryAgent) {
+                primaryOptions = agentArgs.options(provider);
+            } else {
+                for (String name : PrimaryAgentArgs.NAMES) {
+                    if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                        throw new IllegalArgumentException(name + " is a primary agent's option: add --primary-agent");
+                    }
+                }
+            }
             agentOptions = new ReplicaAgentOptions(provider, endpoints, readSize, outstanding, 1000, 10_000, 5);
             if (tableCopyDir != null) {
                 agentOptions = agentOptions.withTableCopyDirectory(tableCopyDir.equals("none") ? null : Path.of(tableCopyDir));
@@ -75,9 +107,22 @@ final class ReplicaAgentCommand implements Callable<Integer> {
                 server.start();
                 SignalShutdown onSignal = SignalShutdown.install("replica-agent", server);
                 onSignal.closeAgentFirst(agent);
-                System.err.println("rkv replica-agent: server on port " + server.port() + ", pulls with " + agent.transportName());
-                server.awaitTermination();
-                onSignal.serverStopped();
+                try (PrimaryAgent promoted = primaryOptions == null ? null : PrimaryAgent.attach(server, primaryOptions)) {
+                    String serves = "";
+                    if (promoted != null) {
+                        // The primary agent detaches through the event loop: first, while the replica agent still stands.
+                        onSignal.closeAgentFirst(() -> {
+                            try (agent) {
+                                promoted.close();
+                            }
+                        });
+                        serves = ", table registered with " + provider + " (served once promoted), RDMA endpoint "
+                            + primaryOptions.bindHost() + ":" + promoted.rdmaPort();
+                    }
+                    System.err.println("rkv replica-agent: server on port " + server.port() + ", pulls with " + agent.transportName() + serves);
+                    server.awaitTermination();
+                    onSignal.serverStopped();
+                }
             }
             return 0;
         } catch (IOException | RdmaException e) {

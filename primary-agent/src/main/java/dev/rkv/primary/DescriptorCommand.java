@@ -64,6 +64,7 @@ final class DescriptorCommand implements CommandHandler {
         }
         String refusal = a.refusal(c.server());
         if (refusal != null) {
+            a.declined();
             c.out().error("ERR rkv agent: " + refusal);
             return;
         }

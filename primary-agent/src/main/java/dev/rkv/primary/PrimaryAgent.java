@@ -2,6 +2,7 @@ package dev.rkv.primary;
 
 import dev.rkv.kvserver.RkvServer;
 import dev.rkv.kvserver.command.ServerContext;
+import dev.rkv.kvserver.info.InfoFields;
 import dev.rkv.rdma.CompletionQueue;
 import dev.rkv.rdma.ConnectionListener;
 import dev.rkv.rdma.Endpoint;
@@ -42,6 +43,7 @@ public final class PrimaryAgent implements AutoCloseable {
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final AtomicLong descriptorsServed = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
+    private final AtomicLong declined = new AtomicLong();
     private TableMirror mirror;
     private volatile boolean closed;
 
@@ -86,11 +88,12 @@ public final class PrimaryAgent implements AutoCloseable {
             server.call(() -> {
                 ServerContext ctx = server.context();
                 ctx.replication().keepHistory();
-                agent.mirror = new TableMirror(ctx, server.log(), device, options);
+                agent.mirror = new TableMirror(ctx, server.log(), device, options, server.eventLoop()::execute);
                 agent.mirror.start();
                 ctx.addKeyspaceListener(agent.mirror);
                 ctx.addPropagationListener(agent.mirror);
                 DescriptorCommand.install(ctx.commands(), agent);
+                ctx.info().contribute("accelerator", agent::info);
                 return null;
             });
         } catch (ExecutionException | TimeoutException e) {
@@ -152,6 +155,40 @@ public final class PrimaryAgent implements AutoCloseable {
 
     void refused() {
         refusals.incrementAndGet();
+    }
+
+    /** A replica with the right secret was told to use the classic sync (this server is a replica, the table is off or behind). */
+    void declined() {
+        declined.incrementAndGet();
+    }
+
+    // ------------------------------------------------------------------ INFO (event loop)
+
+    /**
+     * INFO accelerator's primary agent fields: whether the table holds the keyspace now
+     * ({@code primary_agent_table_current}: a replica's table is rebuilt after each full sync at
+     * the next write, and may be behind when it cannot grow), its size, and what replicas got.
+     * Contributed for good when attached (INFO has no removal): a closed agent says so.
+     */
+    private void info(InfoFields f) {
+        f.put("primary_agent_provider", options.provider());
+        if (closed || mirror == null) {
+            f.put("primary_agent_state", "closed");
+            return;
+        }
+        ServerContext ctx = server.context();
+        TableWriter w = mirror.writer();
+        String why = mirror.unavailable();
+        f.put("primary_agent_state", ctx.replication().isReplica() ? "replica (served once promoted)" : "serving");
+        f.put("primary_agent_rdma_port", rdmaPort());
+        f.put("primary_agent_table_current", w != null && why == null && mirror.current() ? 1 : 0);
+        f.put("primary_agent_table_keys", w == null ? 0 : w.keyCount());
+        f.put("primary_agent_table_bytes", w == null ? 0 : w.geometry().tableLength());
+        f.put("primary_agent_table_epoch", w == null ? 0 : w.epoch());
+        f.put("primary_agent_unavailable", why == null ? "" : why);
+        f.put("primary_agent_descriptors_served", descriptorsServed.get());
+        f.put("primary_agent_descriptors_declined", declined.get());
+        f.put("primary_agent_wrong_secrets", refusals.get());
     }
 
     // ------------------------------------------------------------------ endpoints

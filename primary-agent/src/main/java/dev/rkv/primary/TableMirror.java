@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Keeps a mapping table equal to the server's keyspace, on the event loop thread.
@@ -83,6 +84,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     private static final long MIN_SLOTS = 1024;
     private static final long MIN_BUCKETS = 1024;
     private static final long MIN_BLOCKS = 1024;
+    /** Room every slot class gets when a big table is sized from the keyspace (about 5 MB over the 82 default classes). */
+    private static final long MIN_CLASS_BYTES = 64 * 1024;
 
     private record Dirty(int db, Key key) {
     }
@@ -92,6 +95,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     private final Replication replication;
     private final RdmaDevice device;
     private final PrimaryAgentOptions options;
+    /** The event loop, for work that must run after the task that asked for it. */
+    private final Executor loop;
     private final List<Dirty> dirty = new ArrayList<>();
     /** Keys changed but not in the table because it could not grow: written again on a later attempt. */
     private final Set<Dirty> deferred = new LinkedHashSet<>();
@@ -111,8 +116,9 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     private long rebuilds;
     private long writes;
 
-    TableMirror(ServerContext server, ServerLog log, RdmaDevice device, PrimaryAgentOptions options) {
+    TableMirror(ServerContext server, ServerLog log, RdmaDevice device, PrimaryAgentOptions options, Executor loop) {
         this.server = server;
+        this.loop = loop;
         this.log = log;
         this.replication = server.replication();
         this.device = device;
@@ -153,6 +159,14 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
 
     @Override
     public void databaseReplaced(int db) {
+        if (!rebuildPending) {
+            // Rebuilt by the next flush. A write propagates right after a FLUSHALL or SWAPDB, but a
+            // replica's full sync is followed by no write of its own: the rebuild then waited for
+            // the primary's next write, or ran on the loop when a replica of this server asked for
+            // the table (after a promotion, in the middle of a failover). Queued, it runs once the
+            // sync's installation (same loop task: replication id and offset) is complete.
+            loop.execute(this::flush);
+        }
         rebuildPending = true;
     }
 
@@ -566,7 +580,7 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
         if (extraKeys > 0) {
             sizing.add(17, extraValueBytes, extraKeys);
         }
-        TableGeometry g = sizing.build(options.headroom(), 0.75);
+        TableGeometry g = withRoomInEveryClass(sizing.build(options.headroom(), 0.75));
         if (g.indexBucketCount() < MIN_BUCKETS) {
             g = g.withIndexBuckets(MIN_BUCKETS);
         }
@@ -616,6 +630,27 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
     }
 
     /**
+     * {@code g} with room in every slot class: {@link #MIN_CLASS_BYTES}, or 1/4096 of the table
+     * when that is less. Sized from the keyspace alone, a class no key used had no slots, so the
+     * first write of a new size grew the table, and with it every class that was nearly full: a
+     * copy of every record on the event loop (4-5 s for 937,000 keys of 1,000 B on this
+     * project's machine), at the first write after a replica's promotion, in the middle of a
+     * failover. A small table grows cheaply and gets little room (at least one slot a class):
+     * the room costs at most about 2% of the table.
+     */
+    private static TableGeometry withRoomInEveryClass(TableGeometry g) {
+        long bytes = Math.min(MIN_CLASS_BYTES, g.tableLength() / 4096);
+        TableGeometry out = g;
+        for (int c = 0; c < g.classCount(); c++) {
+            long floor = Math.max(1, bytes / g.slotSize(c));
+            if (g.slotCount(c) < floor) {
+                out = out.withSlotCount(c, floor);
+            }
+        }
+        return out;
+    }
+
+    /**
      * The bytes a key's record will take, for sizing a new table: exact for strings and small
      * collections; for a big one its heap footprint, an upper bound that spares serializing it
      * twice (the table grows if a guess falls short).
@@ -630,7 +665,8 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
 
     /** Marks the current region retired (replicas pulling it start over) and releases it. */
     private void retireCurrent() {
-        if (writer != null && !writer.isRetired()) {
+        // The provider may have deregistered it already (its own exit hook runs beside ours on a signal): nothing to mark then.
+        if (writer != null && !writer.isRetired() && region.isRegistered()) {
             new HeaderCodec().update(region.buffer(), 0, writer.replid(), writer.replicationOffset(), TableHeaderDescriptor.FLAG_RETIRED);
         }
         if (region != null) {
@@ -667,6 +703,11 @@ final class TableMirror implements KeyspaceListener, PropagationListener {
                 + allocations.waitMs() + " ms";
         }
         return unavailable;
+    }
+
+    /** Whether no change waits to be written: no rebuild pending (a database replaced), nothing deferred or batched. */
+    boolean current() {
+        return !rebuildPending && deferred.isEmpty() && batched.isEmpty() && dirty.isEmpty();
     }
 
     MemoryRegion region() {

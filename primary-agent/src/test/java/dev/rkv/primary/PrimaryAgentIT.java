@@ -134,6 +134,30 @@ class PrimaryAgentIT {
         assertTrue(differing.isEmpty(), what + ": keys whose table record differs from the keyspace: " + differing);
     }
 
+    /**
+     * A table sized from a keyspace of one value size still has room in the other classes: a
+     * write of a new size (a replica's first write once promoted) does not grow, that is copy,
+     * the whole table.
+     */
+    @Test
+    void aTableSizedFromTheKeyspaceTakesANewValueSizeWithoutGrowing() throws Exception {
+        try (RkvTestServer s = RkvTestServer.start(); Jedis j = s.jedis()) {
+            redis.clients.jedis.Pipeline p = j.pipelined();
+            for (int i = 0; i < 5_000; i++) {
+                p.set("key:" + i, "x".repeat(1000));
+            }
+            p.sync();
+            try (PrimaryAgent agent = PrimaryAgent.attach(s.server(), PrimaryAgentOptions.defaults().withProvider("shm"))) {
+                j.set("failover:probe", "1");
+                j.set("counter", "12345");
+                j.set("medium", "m".repeat(200));
+                PrimaryAgent.Stats st = agent.stats();
+                assertEquals(0, st.grows(), "grown for a few keys of new sizes: " + st);
+                assertEquals(5_003, st.keys());
+            }
+        }
+    }
+
     @Test
     void descriptorNeedsTheSecretAndDefaultsToRequirepass() throws Exception {
         try (RkvTestServer s = RkvTestServer.start("--requirepass", "sesame"); Jedis j = s.jedis()) {
