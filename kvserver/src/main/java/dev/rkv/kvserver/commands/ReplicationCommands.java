@@ -8,6 +8,8 @@ import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.repl.Replication;
 import dev.rkv.kvserver.util.Numbers;
 
+import java.nio.charset.StandardCharsets;
+
 import static dev.rkv.kvserver.command.CommandFlag.ADMIN;
 import static dev.rkv.kvserver.command.CommandFlag.ALLOW_BUSY;
 import static dev.rkv.kvserver.command.CommandFlag.FAST;
@@ -136,6 +138,19 @@ public final class ReplicationCommands {
                 return;
             } else if (Args.is(opt, "getack")) {
                 r.replconfGetAck(c);
+                return;
+            } else if (Args.is(opt, "rkv-psync-probe")) {
+                // rkv's own: "<replid>:<offset>", answered +CONTINUE or +FULLRESYNC as PSYNC would
+                // decide now, committing to nothing. A replica that pulls full syncs over RDMA asks
+                // first, so that following a new primary that can continue it costs no pull.
+                String v = Args.string(val);
+                int colon = v.lastIndexOf(':');
+                Long offset = colon < 0 ? null : Numbers.parseLongStrict(v.substring(colon + 1).getBytes(StandardCharsets.US_ASCII));
+                if (offset == null) {
+                    c.out().error("ERR REPLCONF rkv-psync-probe wants <replid>:<offset>");
+                    return;
+                }
+                c.out().simple(r.wouldContinue(v.substring(0, colon), offset) ? "CONTINUE" : "FULLRESYNC");
                 return;
             } else {
                 c.out().error("ERR Unrecognized REPLCONF option: " + Args.string(opt));

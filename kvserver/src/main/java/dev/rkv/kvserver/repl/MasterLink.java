@@ -361,7 +361,7 @@ final class MasterLink implements Runnable {
         readLine(in);
 
         AcceleratedSync accel = transport.equals("rdma") && needFullSync && !classicResync ? replication.acceleratedSync() : null;
-        if (accel != null && acceleratedSync(accel, in, out)) {
+        if (accel != null && !partialResyncPossible(in, out) && acceleratedSync(accel, in, out)) {
             return;
         }
         PsyncRequest req = classicResync ? new PsyncRequest("?", -1) : replication.psyncRequest(this);
@@ -398,6 +398,27 @@ final class MasterLink implements Runnable {
             throw new IOException("unexpected reply to PSYNC: '" + reply + "'");
         }
         streamLoop(in, startOffset);
+    }
+
+    /**
+     * Asks the primary whether the PSYNC this replica would send continues from its backlog (a
+     * replica following another replica of its old primary after a failover: that one kept the
+     * old history as its replid2). Then the partial resync is all it takes, and pulling the
+     * whole table would only cost time. A primary that does not know the question (not rkv)
+     * answers an error: pull, as before. A failover's PSYNC always goes the classic way.
+     */
+    private boolean partialResyncPossible(InputStream in, OutputStream out) throws IOException, InterruptedException {
+        PsyncRequest req = replication.psyncRequest(this);
+        if (req.failover()) {
+            return true;
+        }
+        send(out, "REPLCONF", "rkv-psync-probe", req.replId() + ":" + req.nextOffset());
+        String answer = readLine(in);
+        if (answer.startsWith("+CONTINUE")) {
+            replication.log("MASTER <-> REPLICA sync: the primary can continue from offset " + req.nextOffset() + ": partial resync, no pull");
+            return true;
+        }
+        return false;
     }
 
     /**

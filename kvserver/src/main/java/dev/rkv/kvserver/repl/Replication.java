@@ -335,6 +335,11 @@ public final class Replication implements Propagator {
         return null;
     }
 
+    /** Whether {@code PSYNC replId offset} would continue now (REPLCONF rkv-psync-probe); changes nothing. */
+    public boolean wouldContinue(String replId, long offset) {
+        return syncRefusal() == null && PsyncDecision.decide(replId, offset, ids, backlog) == PsyncDecision.Outcome.CONTINUE;
+    }
+
     /** PSYNC replid offset (or SYNC, with {@code legacy}): continue from the backlog or start a full sync. */
     public void psync(Client c, String requestedId, long requestedOffset, boolean legacy) {
         Handshake hs = handshakes.remove(c);
