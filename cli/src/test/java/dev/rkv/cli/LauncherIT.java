@@ -54,15 +54,23 @@ class LauncherIT {
     }
 
     @Test
-    void runsTheServerOnG1AndTheAgentsOnTheParallelCollectorWithASmallYoungGeneration() throws Exception {
+    void runsTheServerOnG1AndTheTableHoldersOnTheParallelCollectorWithASmallYoungGeneration() throws Exception {
         Run server = run(Map.of("JAVA", echoJava().toString()), "server", "--port", "0");
         assertEquals(0, server.exit(), server.output());
         assertEquals(List.of("-XX:+UseG1GC", "-jar", JAR.toString(), "server", "--port", "0"), server.output().lines().toList());
         Run other = run(Map.of("JAVA", echoJava().toString()), "doctor");
         assertEquals(List.of("-XX:+UseParallelGC", "-jar", JAR.toString(), "doctor"), other.output().lines().toList());
-        for (String command : List.of("primary-agent", "replica-agent", "demo")) {
+        // Strings in a primary agent's table: the small young generation.
+        Run primary = run(Map.of("JAVA", echoJava().toString()), "primary-agent", "--port", "0");
+        assertEquals(List.of("-XX:+UseParallelGC", "-Xmn64m", "-jar", JAR.toString(), "primary-agent", "--port", "0"),
+            primary.output().lines().toList());
+        Run promotable = run(Map.of("JAVA", echoJava().toString()), "replica-agent", "--port", "0", "--primary-agent");
+        assertEquals(List.of("-XX:+UseParallelGC", "-Xmn64m", "-jar", JAR.toString(), "replica-agent", "--port", "0", "--primary-agent"),
+            promotable.output().lines().toList());
+        // A pull's objects all survive: the default young generation.
+        for (String command : List.of("replica-agent", "demo")) {
             Run r = run(Map.of("JAVA", echoJava().toString()), command, "--port", "0");
-            assertEquals(List.of("-XX:+UseParallelGC", "-Xmn64m", "-jar", JAR.toString(), command, "--port", "0"),
+            assertEquals(List.of("-XX:+UseParallelGC", "-jar", JAR.toString(), command, "--port", "0"),
                 r.output().lines().toList(), command);
         }
     }
