@@ -122,7 +122,7 @@ out=experiments/results/classic-sync.md
 {
   echo "Full sync of $KEYS keys x $VALUE-byte values, rdbcompression $COMPRESSION, repl-diskless-sync-delay 0,"
   echo "$(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); seconds from REPLICAOF until every replica is up with all keys."
-  echo "Replicas: rkv loads from the socket; redis-server 7.0 with repl-diskless-load disabled (its default)."
+  echo "Replicas: repl-diskless-load disabled (the default of both: the replica writes the RDB to disk, then loads it)."
   echo
   echo "| replicas | mode | rkv s | redis s | rkv/redis |"
   echo "| ---: | --- | ---: | ---: | ---: |"
