@@ -31,8 +31,12 @@ final class PullLimits {
         }
     }
 
-    /** The table a header describes, before anything is allocated or READ for it. */
-    void checkTable(TableGeometry g, Descriptor d) throws IOException {
+    /**
+     * The table a header describes, before anything is allocated or READ for it. A class's slots
+     * must each fit one READ only when the bulk pull reads it (some written); a primary sizes every
+     * class with some room, also those no value has used yet (larger than a small READ size).
+     */
+    void checkTable(TableGeometry g, long[] slotsWritten, Descriptor d) throws IOException {
         long region = d.region().length();
         if (g.tableLength() > region) {
             throw new IOException("the primary's table header describes a table of " + g.tableLength() + " bytes, more than the " + region
@@ -43,7 +47,7 @@ final class PullLimits {
                 throw new IOException("the primary's table header describes " + g.slotCount(c) + " slots in class " + c
                     + ", more than one pull can track (" + MAX_SLOTS_PER_CLASS + ")");
             }
-            if (g.slotCount(c) > 0 && g.slotSize(c) > options.readBytes()) {
+            if (slotsWritten[c] > 0 && g.slotSize(c) > options.readBytes()) {
                 throw new IOException("the primary's table has slots of " + g.slotSize(c) + " bytes in class " + c
                     + ", larger than one READ of this replica (" + options.readBytes() + " bytes): raise the READ size");
             }

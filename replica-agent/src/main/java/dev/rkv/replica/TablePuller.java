@@ -220,7 +220,7 @@ final class TablePuller implements AutoCloseable {
                 + descriptor.epoch());
         }
         TableGeometry g = start.geometry();
-        limits.checkTable(g, descriptor);
+        limits.checkTable(g, start.slotsWritten(), descriptor);
         listener.header(start);
         TableReader reader = new TableReader(g);
         int[][] tags = new int[g.classCount()][];
@@ -385,7 +385,7 @@ final class TablePuller implements AutoCloseable {
      */
     long rawPull() throws IOException, InterruptedException {
         TableHeader start = readHeader();
-        limits.checkTable(start.geometry(), descriptor);
+        limits.checkTable(start.geometry(), start.slotsWritten(), descriptor);
         List<TableGeometry.PullRange> plan = slotRanges(start);
         long before = bytesPulled;
         bulk(plan, new TableReader(start.geometry()), null, new Listener() { });
