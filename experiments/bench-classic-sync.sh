@@ -39,26 +39,8 @@ start_server() { # kind dir options...
   PIDS+=("$SERVER_PID")
 }
 
-# RESP for KEYS SETs of key:<n> -> VALUE bytes, generated in chunks.
-generate() {
-  python3 - "$KEYS" "$VALUE" <<'EOF'
-import sys, random
-keys, size = int(sys.argv[1]), int(sys.argv[2])
-rnd = random.Random(937)
-block = bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(size + 64))
-out = sys.stdout.buffer
-vhdr = b"$%d\r\n" % size
-chunk = []
-for i in range(keys):
-    k = b"key:%d" % i
-    off = i % 64
-    chunk.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n%s%s\r\n" % (len(k), k, vhdr, block[off:off + size]))
-    if len(chunk) == 4096:
-        out.write(b"".join(chunk))
-        chunk = []
-out.write(b"".join(chunk))
-EOF
-}
+# The shared dataset (experiments/lib/common.sh): KEYS SETs of key:<12 digits> -> VALUE bytes.
+generate() { generate_sets "$KEYS" "$VALUE"; }
 
 field() { # port name
   redis-cli -p "$1" info replication | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'

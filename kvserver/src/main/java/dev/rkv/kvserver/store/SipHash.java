@@ -43,8 +43,13 @@ final class SipHash {
         long v3 = k1 ^ 0x7465646279746573L;
         int n = data.length;
         int end = n & ~7;
-        for (int i = 0; i < end; i += 8) {
-            long m = (long) LONGS.get(data, i);
+        // The last block holds the bytes after the whole words and the length in its top byte.
+        long last = ((long) n) << 56;
+        for (int i = end; i < n; i++) {
+            last |= (data[i] & 0xFFL) << (8 * (i - end));
+        }
+        for (int i = 0; i <= end; i += 8) {
+            long m = i < end ? (long) LONGS.get(data, i) : last;
             v3 ^= m;
             for (int r = 0; r < compressionRounds; r++) {
                 v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
@@ -54,18 +59,6 @@ final class SipHash {
             }
             v0 ^= m;
         }
-        long last = ((long) n) << 56;
-        for (int i = end; i < n; i++) {
-            last |= (data[i] & 0xFFL) << (8 * (i - end));
-        }
-        v3 ^= last;
-        for (int r = 0; r < compressionRounds; r++) {
-            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
-        }
-        v0 ^= last;
         v2 ^= 0xff;
         for (int r = 0; r < finalRounds; r++) {
             v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);

@@ -71,65 +71,58 @@ final class SlotMap {
     }
 
     Entry get(Key key) {
-        int h = key.hashCode();
-        byte[] bytes = key.bytes();
-        int mask = keys.length - 1;
-        for (int i = home(h); ; i = (i + 1) & mask) {
-            byte[] k = keys[i];
-            if (k == null) {
-                return null;
-            }
-            if (hashes[i] == h && Arrays.equals(k, bytes)) {
-                return entries[i];
-            }
-        }
+        int i = find(key.hashCode(), key.bytes());
+        return i >= 0 ? entries[i] : null;
     }
 
     /** Maps {@code key} to {@code entry}; returns the entry it replaced, or null. */
     Entry put(Key key, Entry entry) {
         int h = key.hashCode();
         byte[] bytes = key.bytes();
-        int mask = keys.length - 1;
-        for (int i = home(h); ; i = (i + 1) & mask) {
-            byte[] k = keys[i];
-            if (k == null) {
-                if ((size + 1) * 4L > keys.length * 3L) {
-                    grow();
-                    return put(key, entry);
-                }
-                hashes[i] = h;
-                // A key's bytes never change after it is made (Key's contract), so they are kept, not copied.
-                keys[i] = bytes;
-                entries[i] = entry;
-                size++;
-                return null;
-            }
-            if (hashes[i] == h && Arrays.equals(k, bytes)) {
-                Entry old = entries[i];
-                entries[i] = entry;
-                return old;
-            }
+        int i = find(h, bytes);
+        if (i >= 0) {
+            Entry old = entries[i];
+            entries[i] = entry;
+            return old;
         }
+        if ((size + 1) * 4L > keys.length * 3L) {
+            grow();
+            i = find(h, bytes);
+        }
+        i = -i - 1;
+        hashes[i] = h;
+        // A key's bytes never change after it is made (Key's contract), so they are kept, not copied.
+        keys[i] = bytes;
+        entries[i] = entry;
+        size++;
+        return null;
     }
 
     /** Removes {@code key}; returns its entry, or null when absent. */
     Entry remove(Key key) {
-        int h = key.hashCode();
-        byte[] bytes = key.bytes();
+        int i = find(key.hashCode(), key.bytes());
+        if (i < 0) {
+            return null;
+        }
+        Entry old = entries[i];
+        deleteAt(i);
+        size--;
+        if (size * 8 < keys.length && keys.length > MIN_CAPACITY) {
+            resize(capacityFor(size));
+        }
+        return old;
+    }
+
+    /** The position of the key with this hash and these bytes, or -(the free position it would take) - 1. */
+    private int find(int h, byte[] bytes) {
         int mask = keys.length - 1;
         for (int i = home(h); ; i = (i + 1) & mask) {
             byte[] k = keys[i];
             if (k == null) {
-                return null;
+                return -i - 1;
             }
             if (hashes[i] == h && Arrays.equals(k, bytes)) {
-                Entry old = entries[i];
-                deleteAt(i);
-                size--;
-                if (size * 8 < keys.length && keys.length > MIN_CAPACITY) {
-                    resize(capacityFor(size));
-                }
-                return old;
+                return i;
             }
         }
     }
