@@ -306,9 +306,8 @@ out=experiments/results/failover.md
   echo
   echo "- An RDMA pull is a full sync that ends with PSYNC from the pulled offset: the new primary counts it in"
   echo "  sync_partial_ok; the replica's replica_agent_completed_syncs (INFO accelerator) tells it apart."
-  echo "- rkv-rdma, psync variant: the other replica pulls the whole table although a partial resync was possible."
-  echo "  A replica whose repl-sync-transport is rdma pulls whenever it starts following a new primary (Sentinel's"
-  echo "  REPLICAOF after a failover), without asking PSYNC first; with tcp it continues as redis-server does."
+  echo "- rkv-rdma, psync variant: a replica whose repl-sync-transport is rdma first asks the new primary whether"
+  echo "  PSYNC would continue (REPLCONF rkv-psync-probe) and pulls only when it would not."
   echo "- After a pull, the rkv-rdma replica rebuilds its own table (to serve it once promoted) on its event loop:"
   echo "  it answers nothing meanwhile, and the in-sync time counts it."
   for f in "${FAILED[@]+"${FAILED[@]}"}"; do echo "- not measured: $f"; done
