@@ -71,7 +71,14 @@ public final class Replication implements Propagator {
     private Client masterClient;
     private int masterStreamDb;
     /** While the master client is inside a MULTI: the offset before that MULTI. */
-    private long offsetBeforeMulti;
+    /**
+     * The primary's MULTI and the commands queued after it, not yet counted: as Redis's master
+     * client, whose reploff stands still inside a transaction, the transaction enters the offset,
+     * the backlog and this replica's own replicas once its EXEC ran. A link lost before EXEC then
+     * resumes from before MULTI and receives the whole transaction again; counted as it arrived,
+     * the part already read would have been skipped on PSYNC and lost with the dropped MULTI.
+     */
+    private final List<byte[]> heldTransaction = new ArrayList<>();
     private long linkDownSinceMs = -1;
     private boolean applyingStream;
     /** Offset of the last byte of the stream command being applied, -1 outside the apply path. */
@@ -134,12 +141,8 @@ public final class Replication implements Propagator {
             // them twice. No place recorded: a restart from this file full-syncs.
             return null;
         }
-        if (masterClient != null && masterClient.inMulti()) {
-            // The primary's transaction is half received: the dataset has none of it, so the
-            // place is just before its MULTI (as Redis's reploff, which stops there) and a
-            // restart receives the whole transaction again.
-            return new RdbAux(ids.replId(), offsetBeforeMulti, Math.max(0, streamDbForRdb()));
-        }
+        // A half-received transaction is not counted yet (heldTransaction): the offset is before
+        // its MULTI, and a restart receives the whole transaction again.
         return new RdbAux(ids.replId(), offset, Math.max(0, streamDbForRdb()));
     }
 
@@ -502,6 +505,7 @@ public final class Replication implements Propagator {
     }
 
     private void dropMasterClient() {
+        heldTransaction.clear();
         if (masterClient != null) {
             masterStreamDb = masterClient.dbIndex();
             server.clients().close(masterClient);
@@ -669,16 +673,19 @@ public final class Replication implements Propagator {
                     if (argv == StreamFilter.RESYNC) {
                         return;
                     }
-                    boolean wasInMulti = masterClient.inMulti();
-                    long before = offset;
                     if (argv != null) {
                         server.dispatcher().dispatch(masterClient, argv);
                         masterClient.out().clear();
                     }
-                    feed(cmd.raw());
-                    if (!wasInMulti && masterClient.inMulti()) {
-                        offsetBeforeMulti = before;
+                    if (masterClient.inMulti()) {
+                        heldTransaction.add(cmd.raw());
+                        continue;
                     }
+                    for (byte[] held : heldTransaction) {
+                        feed(held);
+                    }
+                    heldTransaction.clear();
+                    feed(cmd.raw());
                 }
             } finally {
                 applyingStream = false;

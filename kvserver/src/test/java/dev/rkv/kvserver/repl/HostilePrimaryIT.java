@@ -147,7 +147,7 @@ class HostilePrimaryIT {
         }
     }
 
-    private static byte[] rdbWithOneKey() throws IOException {
+    static byte[] rdbWithOneKey() throws IOException {
         Keyspace ks = new Keyspace(16, new KeyspaceListener() { });
         long now = System.currentTimeMillis();
         ks.db(0).put(new Key("fresh".getBytes(StandardCharsets.US_ASCII)),
