@@ -8,8 +8,6 @@ import dev.rkv.kvserver.protocol.Replies;
 import dev.rkv.kvserver.repl.Replication;
 import dev.rkv.kvserver.util.Numbers;
 
-import java.nio.charset.StandardCharsets;
-
 import static dev.rkv.kvserver.command.CommandFlag.ADMIN;
 import static dev.rkv.kvserver.command.CommandFlag.ALLOW_BUSY;
 import static dev.rkv.kvserver.command.CommandFlag.FAST;
@@ -145,7 +143,7 @@ public final class ReplicationCommands {
                 // first, so that following a new primary that can continue it costs no pull.
                 String v = Args.string(val);
                 int colon = v.lastIndexOf(':');
-                Long offset = colon < 0 ? null : Numbers.parseLongStrict(v.substring(colon + 1).getBytes(StandardCharsets.US_ASCII));
+                Long offset = colon < 0 ? null : Numbers.parseLongStrict(v.substring(colon + 1));
                 if (offset == null) {
                     c.out().error("ERR REPLCONF rkv-psync-probe wants <replid>:<offset>");
                     return;

@@ -360,11 +360,12 @@ final class MasterLink implements Runnable {
         send(out, "REPLCONF", "capa", "eof", "capa", "psync2");
         readLine(in);
 
+        // Asked once: the probe and the PSYNC after it name the same place (a pull that did not run changed nothing).
+        PsyncRequest req = classicResync ? new PsyncRequest("?", -1) : replication.psyncRequest(this);
         AcceleratedSync accel = transport.equals("rdma") && needFullSync && !classicResync ? replication.acceleratedSync() : null;
-        if (accel != null && !partialResyncPossible(in, out) && acceleratedSync(accel, in, out)) {
+        if (accel != null && !partialResyncPossible(req, in, out) && acceleratedSync(accel, in, out)) {
             return;
         }
-        PsyncRequest req = classicResync ? new PsyncRequest("?", -1) : replication.psyncRequest(this);
         classicResync = false;
         if (req.failover()) {
             send(out, "PSYNC", req.replId(), Long.toString(req.nextOffset()), "FAILOVER");
@@ -407,8 +408,7 @@ final class MasterLink implements Runnable {
      * whole table would only cost time. A primary that does not know the question (not rkv)
      * answers an error: pull, as before. A failover's PSYNC always goes the classic way.
      */
-    private boolean partialResyncPossible(InputStream in, OutputStream out) throws IOException, InterruptedException {
-        PsyncRequest req = replication.psyncRequest(this);
+    private boolean partialResyncPossible(PsyncRequest req, InputStream in, OutputStream out) throws IOException {
         if (req.failover()) {
             return true;
         }

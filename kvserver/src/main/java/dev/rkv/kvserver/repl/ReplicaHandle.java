@@ -125,7 +125,6 @@ public final class ReplicaHandle {
         return out;
     }
 
-    /** "ip" of the replica as the primary sees it. */
     /** The address a replica sent with REPLCONF ip-address, null when it sent none. */
     void announcedIp(String ip) {
         announcedIp = ip;
