@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -23,12 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -287,25 +282,11 @@ public abstract class RdmaConformanceTest {
         for (int i = 0; i < messages; i++) {
             assertTrue(ep[1].postRecv(i % 2 == 0 ? RecvRequest.of(i, rx.sge(i * 256L, 256)) : RecvRequest.immOnly(i)));
         }
-        Map<Long, CompletableFuture<Completion>> completions = new ConcurrentHashMap<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread drainer = new Thread(() -> {
-            Completion[] batch = new Completion[64];
-            try {
-                while (!stop.get()) {
-                    int n = clientCq.await(batch, batch.length, 50, TimeUnit.MILLISECONDS);
-                    for (int i = 0; i < n; i++) {
-                        completions.computeIfAbsent(batch[i].wrId(), id -> new CompletableFuture<>()).complete(batch[i]);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "completion-drainer");
+        CompletionDrainer completions = new CompletionDrainer(clientCq);
         AtomicReference<String> problem = new AtomicReference<>();
         Thread victim = new Thread(() -> {
             for (int i = 0; i < messages && problem.get() == null; i++) {
-                CompletableFuture<Completion> done = completions.computeIfAbsent((long) i, k -> new CompletableFuture<>());
+                CompletableFuture<Completion> done = completions.of(i);
                 WorkRequest wr = i % 2 == 0 ? WorkRequest.send(i, tx.sge(i * 256L, 256))
                         : WorkRequest.writeWithImm(i, tx.sge(i * 256L, 256), rx.address() + i * 256L, rx.rkey(), i);
                 ep[0].postSend(wr);
@@ -316,19 +297,12 @@ public abstract class RdmaConformanceTest {
                 }
             }
         }, "interrupted-poster");
-        Thread interrupter = new Thread(() -> {
-            while (!stop.get() && victim.isAlive()) {
-                victim.interrupt();
-                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000, 50_000));
-            }
-        }, "interrupter");
-        drainer.start();
+        RepeatedInterrupts interrupts = new RepeatedInterrupts(victim);
         victim.start();
-        interrupter.start();
+        interrupts.start();
         victim.join(TimeUnit.SECONDS.toMillis(40));
-        stop.set(true);
-        interrupter.join();
-        drainer.join();
+        interrupts.close();
+        completions.close();
         assertNull(problem.get());
         assertFalse(victim.isAlive(), "the poster did not finish");
         for (Completion r : drain(serverCq, messages)) {

@@ -2,6 +2,7 @@ package dev.rkv.rdma.shm;
 
 import dev.rkv.rdma.Access;
 import dev.rkv.rdma.Completion;
+import dev.rkv.rdma.CompletionDrainer;
 import dev.rkv.rdma.CompletionQueue;
 import dev.rkv.rdma.CompletionStatus;
 import dev.rkv.rdma.ConnectionListener;
@@ -11,6 +12,7 @@ import dev.rkv.rdma.EndpointOptions;
 import dev.rkv.rdma.EndpointState;
 import dev.rkv.rdma.MemoryRegion;
 import dev.rkv.rdma.RdmaDevice;
+import dev.rkv.rdma.RepeatedInterrupts;
 import dev.rkv.rdma.WorkRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,14 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -112,42 +109,20 @@ class ShmReadsUnderInterruptTest {
     @Test
     void aThreadInterruptedAgainAndAgainFailsNoReadOfItsOwnNorOfAnotherThread() throws Exception {
         int reads = 300;
-        Map<Long, CompletableFuture<Completion>> completions = new ConcurrentHashMap<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread drainer = new Thread(() -> {
-            Completion[] batch = new Completion[64];
-            try {
-                while (!stop.get()) {
-                    int n = cq.await(batch, batch.length, 50, TimeUnit.MILLISECONDS);
-                    for (int i = 0; i < n; i++) {
-                        completions.computeIfAbsent(batch[i].wrId(), id -> new CompletableFuture<>()).complete(batch[i]);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "completion-drainer");
-        drainer.start();
-
+        CompletionDrainer completions = new CompletionDrainer(cq);
         AtomicReference<Throwable> victimFailure = new AtomicReference<>();
         AtomicReference<Throwable> bystanderFailure = new AtomicReference<>();
         Thread victim = new Thread(() -> readAll(0, reads, true, completions, victimFailure), "interrupted-reader");
         Thread bystander = new Thread(() -> readAll(1, reads, false, completions, bystanderFailure), "bystander-reader");
         // Interrupts at random moments, so some land while a pread is in the kernel (the channel closes under it).
-        Thread interrupter = new Thread(() -> {
-            while (!stop.get() && victim.isAlive()) {
-                victim.interrupt();
-                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000, 50_000));
-            }
-        }, "interrupter");
+        RepeatedInterrupts interrupts = new RepeatedInterrupts(victim);
         victim.start();
         bystander.start();
-        interrupter.start();
+        interrupts.start();
         victim.join(TimeUnit.SECONDS.toMillis(40));
         bystander.join(TimeUnit.SECONDS.toMillis(40));
-        stop.set(true);
-        interrupter.join();
-        drainer.join();
+        interrupts.close();
+        completions.close();
 
         assertNull(bystanderFailure.get(), () -> "the other thread's READs: " + bystanderFailure.get());
         assertNull(victimFailure.get(), () -> "the interrupted thread's READs: " + victimFailure.get());
@@ -155,7 +130,7 @@ class ShmReadsUnderInterruptTest {
     }
 
     /** Posts {@code reads} large READs one after another, each checked for status and bytes; the first failure is kept. */
-    private void readAll(int thread, int reads, boolean interruptEachTime, Map<Long, CompletableFuture<Completion>> completions,
+    private void readAll(int thread, int reads, boolean interruptEachTime, CompletionDrainer completions,
                          AtomicReference<Throwable> failure) {
         try {
             MemoryRegion local = reader.allocate(LARGE, Access.LOCAL_WRITE);
@@ -166,7 +141,7 @@ class ShmReadsUnderInterruptTest {
                 if (interruptEachTime) {
                     Thread.currentThread().interrupt();
                 }
-                CompletableFuture<Completion> done = completions.computeIfAbsent(id, k -> new CompletableFuture<>());
+                CompletableFuture<Completion> done = completions.of(id);
                 assertTrue(endpoint.postSend(WorkRequest.read(id, local.sge(0, LARGE), remote.address() + at, remote.rkey())));
                 if (interruptEachTime && !Thread.currentThread().isInterrupted()) {
                     problems.add("READ " + i + ": postSend cleared the thread's interrupt");
