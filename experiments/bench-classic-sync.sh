@@ -42,12 +42,8 @@ start_server() { # kind dir options...
 # The shared dataset (experiments/lib/common.sh): KEYS SETs of key:<12 digits> -> VALUE bytes.
 generate() { generate_sets "$KEYS" "$VALUE"; }
 
-field() { # port name
-  redis-cli -p "$1" info replication | tr -d '\r' | awk -F: -v f="$2" '$1 == f { print $2 }'
-}
-
 synced() { # port
-  [ "$(field "$1" master_link_status)" = up ] && [ "$(field "$1" master_sync_in_progress)" = 0 ] \
+  [ "$(info_field "$1" replication master_link_status)" = up ] && [ "$(info_field "$1" replication master_sync_in_progress)" = 0 ] \
     && [ "$(redis-cli -p "$1" dbsize)" = "$KEYS" ]
 }
 

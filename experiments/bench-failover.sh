@@ -59,9 +59,8 @@ AWAIT_PING_TENTHS=1200
 source experiments/lib/common.sh
 require_tools redis-server redis-cli redis-benchmark redis-sentinel python3
 
-field() { # port section name
-  redis-cli -p "$1" info "$2" 2>/dev/null | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'
-}
+# INFO of a node that may have been killed a moment ago: quietly empty.
+field() { info_field "$@" 2>/dev/null; } # port section name
 
 # Starts one node of a system in the background; sets NODE_PORT and NODE_PID. Options follow.
 start_node() { # system dir options...

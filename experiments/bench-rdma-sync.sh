@@ -67,12 +67,8 @@ start_server() { # kind dir options...
   PIDS+=("$SERVER_PID")
 }
 
-field() { # port section name
-  redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'
-}
-
 synced() { # port
-  [ "$(field "$1" replication master_link_status)" = up ] && [ "$(field "$1" replication master_sync_in_progress)" = 0 ] \
+  [ "$(info_field "$1" replication master_link_status)" = up ] && [ "$(info_field "$1" replication master_sync_in_progress)" = 0 ] \
     && [ "$(redis-cli -p "$1" dbsize)" = "$KEYS" ]
 }
 
@@ -122,9 +118,9 @@ measure() { # kind primary_port replicas mode
   t1=$(now)
   wait "$latpid" || true
   P99=$(cat "$lat")
-  TRANSPORT=$(field "${ports[0]}" replication master_last_sync_transport)
+  TRANSPORT=$(info_field "${ports[0]}" replication master_last_sync_transport)
   PHASES=
-  [ "$kind" = redis ] || PHASES=$(field "${ports[0]}" accelerator replica_agent_last_pull_phases_ms)
+  [ "$kind" = redis ] || PHASES=$(info_field "${ports[0]}" accelerator replica_agent_last_pull_phases_ms)
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$tmp/replica-$mode-$n-"*
@@ -153,7 +149,7 @@ for kind in "${SYSTEMS[@]}"; do
   sleep 2
   RSS[$kind]=$(rss_bytes "$ppid")
   if [ "$kind" = redis ]; then
-    MEM[$kind]="used_memory=$(field "$pport" memory used_memory) rss=${RSS[$kind]}"
+    MEM[$kind]="used_memory=$(info_field "$pport" memory used_memory) rss=${RSS[$kind]}"
   else
     MEM[$kind]="rss=${RSS[$kind]}"
   fi

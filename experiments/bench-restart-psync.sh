@@ -15,47 +15,40 @@ WRITES=${WRITES:-500}
 P=${PORT:-7701}
 R=$((P + 1))
 RKV=cli/bin/rkv
-WORK=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-mkdir -p "$WORK/p" "$WORK/r"
+# shellcheck source=lib/common.sh
+source experiments/lib/common.sh
+mkdir -p "$tmp/p" "$tmp/r"
 
-field() { redis-cli -p "$1" info "$2" | tr -d '\r' | grep "^$3:" | cut -d: -f2; }
 start_replica() {
-    $RKV server --port "$R" --dir "$WORK/r" --save "" --replicaof 127.0.0.1 "$P" > "$WORK/replica-$1.log" 2>&1 &
+    $RKV server --port "$R" --dir "$tmp/r" --save "" --replicaof 127.0.0.1 "$P" > "$tmp/replica-$1.log" 2>&1 &
     replica=$!
 }
 caught_up() {
-    [ "$(field "$R" replication master_link_status 2>/dev/null)" = up ] &&
-        [ "$(field "$R" replication master_repl_offset)" = "$(field "$P" replication master_repl_offset)" ]
+    [ "$(info_field "$R" replication master_link_status 2>/dev/null)" = up ] &&
+        [ "$(info_field "$R" replication master_repl_offset)" = "$(info_field "$P" replication master_repl_offset)" ]
 }
 stop_replica() { kill "$replica"; wait "$replica" 2>/dev/null || true; }
 
-$RKV server --port "$P" --dir "$WORK/p" --save "" > "$WORK/primary.log" 2>&1 &
-pids+=($!)
+$RKV server --port "$P" --dir "$tmp/p" --save "" > "$tmp/primary.log" 2>&1 &
+PIDS+=($!)
 until redis-cli -p "$P" ping > /dev/null 2>&1; do sleep 0.1; done
 redis-benchmark -p "$P" -t set -n "$N" -r "$N" -d 1000 -P 16 -q > /dev/null
 start_replica first
 until caught_up; do sleep 0.1; done
 redis-cli -p "$R" save > /dev/null
 stop_replica
-cp "$WORK/r/dump.rdb" "$WORK/saved.rdb"
+cp "$tmp/r/dump.rdb" "$tmp/saved.rdb"
 
 for mode in from-rdb no-rdb; do
     redis-benchmark -p "$P" -t set -n "$WRITES" -r "$N" -d 1000 -q > /dev/null
-    if [ "$mode" = no-rdb ]; then rm -f "$WORK/r/dump.rdb"; else cp "$WORK/saved.rdb" "$WORK/r/dump.rdb"; fi
-    full0=$(field "$P" stats sync_full); part0=$(field "$P" stats sync_partial_ok)
+    if [ "$mode" = no-rdb ]; then rm -f "$tmp/r/dump.rdb"; else cp "$tmp/saved.rdb" "$tmp/r/dump.rdb"; fi
+    full0=$(info_field "$P" stats sync_full); part0=$(info_field "$P" stats sync_partial_ok)
     t0=$(date +%s.%N)
     start_replica "$mode"
     until caught_up; do sleep 0.05; done
     t1=$(date +%s.%N)
     printf '%-8s caught up in %.2f s; sync_full +%d, sync_partial_ok +%d; keys replica %s, primary %s\n' "$mode" \
-        "$(echo "$t1 - $t0" | bc)" $(( $(field "$P" stats sync_full) - full0 )) \
-        $(( $(field "$P" stats sync_partial_ok) - part0 )) "$(redis-cli -p "$R" dbsize)" "$(redis-cli -p "$P" dbsize)"
+        "$(echo "$t1 - $t0" | bc)" $(( $(info_field "$P" stats sync_full) - full0 )) \
+        $(( $(info_field "$P" stats sync_partial_ok) - part0 )) "$(redis-cli -p "$R" dbsize)" "$(redis-cli -p "$P" dbsize)"
     stop_replica
 done

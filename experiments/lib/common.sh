@@ -56,6 +56,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# One field of a server's INFO section: the value after "name:", empty when the field is absent.
+info_field() { # port section name
+  redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f { print $2 }'
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 
