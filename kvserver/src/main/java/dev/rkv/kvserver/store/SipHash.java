@@ -16,7 +16,7 @@ import java.security.SecureRandom;
 final class SipHash {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** SipHash-1-2 (Redis's choice: fast on short keys) under a secret drawn at start. */
-    private static final SipHash SECRET = new SipHash(new SecureRandom().nextLong(), new SecureRandom().nextLong(), 1, 2);
+    private static final SipHash SECRET = secret();
 
     private final long k0;
     private final long k1;
@@ -28,6 +28,11 @@ final class SipHash {
         this.k1 = k1;
         this.compressionRounds = compressionRounds;
         this.finalRounds = finalRounds;
+    }
+
+    private static SipHash secret() {
+        SecureRandom random = new SecureRandom();
+        return new SipHash(random.nextLong(), random.nextLong(), 1, 2);
     }
 
     /** 32 bits of the process's secret-keyed hash of {@code data}. */
